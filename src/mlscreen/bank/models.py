@@ -48,7 +48,7 @@ class Question(Item):
     """Fields shared by everything an interviewer or candidate is asked."""
 
     profiles: list[Slug] = Field(min_length=1)
-    level: list[Literal["junior", "mid", "senior"]] = Field(default_factory=lambda: ["junior", "mid", "senior"])
+    level: list[LevelName] = Field(default_factory=_all_levels)
     topics: list[Slug] = Field(min_length=1)
     difficulty: Literal["easy", "medium", "hard"] = "medium"
     minutes: int = Field(ge=1, le=180, description="Time the question takes in the interview.")
