@@ -71,7 +71,9 @@ def select_questions(
             uncovered.append(topic)
         else:
             chosen.append(match)
-    for q in pool:
+    # Fill up with questions on the stage's topics first, so a stage never borrows another stage's questions
+    # (culture and recruiter screen both ask pre-screen questions) while on-topic ones remain; sorted() is stable.
+    for q in sorted(pool, key=lambda q: not set(q.topics) & set(entry.topics)):
         if len(chosen) >= entry.question_count:
             break
         if q not in chosen and profile in q.profiles:
