@@ -68,3 +68,38 @@ class SandboxUnavailableError(MlscreenError):
 
     exit_code = 3
     status = 503
+
+
+class AuthenticationError(MlscreenError):
+    """The request needs a signed-in user (or a valid candidate link) and has none."""
+
+    exit_code = 2
+    status = 401
+
+
+class ForbiddenError(MlscreenError):
+    """The signed-in user may not do this."""
+
+    exit_code = 2
+    status = 403
+
+
+class ConflictError(MlscreenError):
+    """The request clashes with the current state (already submitted, already decided, duplicate)."""
+
+    exit_code = 2
+    status = 409
+
+
+class TooLargeError(MlscreenError):
+    """An upload or field is larger than allowed."""
+
+    exit_code = 2
+    status = 413
+
+
+class RateLimitError(MlscreenError):
+    """Too many attempts in a short time; try again later."""
+
+    exit_code = 2
+    status = 429

@@ -1,0 +1,58 @@
+"""The one bridge from jobs to the autograder and answer scoring, imported lazily (they are heavy)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from mlscreen import settings
+from mlscreen.bank import Bank, KnowledgeQuestion
+
+_lock = threading.Lock()
+_pool: Any = None
+
+
+def grader_pool(bank: Bank) -> Any:
+    """Return the process-wide warm `GraderPool` (started on first use, sized by MLSCREEN_WORKERS)."""
+    global _pool
+    with _lock:
+        if _pool is None:
+            from mlscreen.grader import GraderPool
+
+            _pool = GraderPool(
+                workers=max(1, int(settings.get("MLSCREEN_WORKERS"))),
+                bank=bank,
+                isolated=bool(settings.get("MLSCREEN_SANDBOX")),
+            )
+        return _pool
+
+
+def close_grader_pool() -> None:
+    """Stop the grader pool's sandboxes, if one was started."""
+    global _pool
+    with _lock:
+        if _pool is not None:
+            _pool.close()
+            _pool = None
+
+
+def grade(bank: Bank, source: str, exercise_id: str) -> dict[str, Any]:
+    """Return the grader's JSON result for `source` against `exercise_id`'s hidden tests."""
+    result: dict[str, Any] = grader_pool(bank).grade(source, exercise_id).to_json()
+    return result
+
+
+def score(question: KnowledgeQuestion, answer: str) -> dict[str, Any]:
+    """Return answer scoring's advice for `answer`: covered points with evidence and a suggested level."""
+    from mlscreen.scoring import score_answer
+
+    variants = {p.text: list(p.variants) for p in question.expected_points if p.variants}
+    scored = score_answer(
+        answer,
+        expected_points=list(question.expected_points),
+        question=question.prompt,
+        red_flags=list(question.red_flags),
+        variants=variants or None,
+    )
+    advice: dict[str, Any] = scored.to_json()
+    return advice

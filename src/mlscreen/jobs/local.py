@@ -1,0 +1,202 @@
+"""The default backend: jobs as rows in the database, run by worker threads under an expiring lease."""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from mlscreen.jobs.queue import Handler
+from mlscreen.store.db import Database
+from mlscreen.store.models import Job, utcnow
+
+log = logging.getLogger(__name__)
+MAX_BACKOFF = 60.0
+
+
+class LocalQueue:
+    """A durable queue in the `jobs` table with `workers` threads in this process.
+
+    A worker claims a job by setting a lease; a heartbeat extends it while the handler runs. A job whose
+    lease expired (its process crashed or was killed) is claimed again, up to the job's `max_attempts`.
+    """
+
+    def __init__(
+        self,
+        db: Database,
+        handlers: dict[str, Handler],
+        *,
+        workers: int = 2,
+        lease_seconds: float = 60.0,
+        poll_seconds: float = 0.25,
+        retry_base_seconds: float = 2.0,
+    ) -> None:
+        self.db = db
+        self.handlers = dict(handlers)
+        self.workers = workers
+        self.lease = timedelta(seconds=lease_seconds)
+        self.poll = poll_seconds
+        self.retry_base = retry_base_seconds
+        self._stop = threading.Event()
+        self._wake = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._name = f"{socket.gethostname()}:{os.getpid()}"
+
+    # ------------------------------------------------------------------ producer side
+    def enqueue(self, kind: str, payload: dict[str, Any], *, session: Session | None = None) -> int:
+        """Record a job and return its id; with `session` it commits together with the caller's writes."""
+        if kind not in self.handlers:
+            raise ValueError(f"no handler for job kind {kind!r}")
+        job = Job(kind=kind, payload=payload)
+        if session is not None:
+            session.add(job)
+            session.flush()
+        else:
+            with self.db.session() as own:
+                own.add(job)
+                own.flush()
+        self._wake.set()
+        return job.id
+
+    def pending(self) -> int:
+        """Return how many jobs are queued or running."""
+        with self.db.session() as s:
+            return int(
+                s.scalar(select(func.count()).select_from(Job).where(Job.status.in_(("queued", "running")))) or 0
+            )
+
+    # ------------------------------------------------------------------ worker side
+    def start(self) -> None:
+        """Start the worker threads (idempotent)."""
+        if self._threads:
+            return
+        self._stop.clear()
+        for n in range(self.workers):
+            thread = threading.Thread(target=self._loop, name=f"mlscreen-worker-{n}", args=(n,), daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        """Ask the workers to stop after their current job and wait up to `timeout` seconds."""
+        self._stop.set()
+        self._wake.set()
+        for thread in self._threads:
+            thread.join(timeout)
+        self._threads = []
+
+    def healthy(self) -> bool:
+        """Return True when the database answers and every worker thread is alive."""
+        return bool(self._threads) and all(t.is_alive() for t in self._threads) and self.db.ping()
+
+    def _loop(self, n: int) -> None:
+        worker = f"{self._name}:{n}"
+        while not self._stop.is_set():
+            try:
+                ran = self.run_one(worker)
+            except Exception:  # a database hiccup must not kill the worker; the lease protects the job
+                log.exception("worker %s failed to claim or finish a job", worker)
+                ran = False
+            if not ran:
+                self._wake.wait(self.poll)
+                self._wake.clear()
+
+    def claim(self, worker: str, *, now: datetime | None = None) -> Job | None:
+        """Claim the oldest runnable job (queued and due, or running with an expired lease) and return it."""
+        now = now or utcnow()
+        runnable = or_(
+            and_(Job.status == "queued", Job.run_after <= now),
+            and_(Job.status == "running", Job.lease_expires_at < now),
+        )
+        with self.db.session() as s:
+            query = select(Job).where(runnable).order_by(Job.id).limit(1)
+            if self.db.dialect == "postgresql":
+                query = query.with_for_update(skip_locked=True)
+            job = s.scalar(query)
+            if job is None:
+                return None
+            if job.attempts >= job.max_attempts:
+                job.status = "failed"
+                job.error = job.error or f"gave up after {job.attempts} attempts (worker lost)"
+                job.finished_at = now
+                return None
+            done = s.execute(
+                update(Job)
+                .where(Job.id == job.id, runnable)
+                .values(status="running", attempts=Job.attempts + 1, worker=worker, lease_expires_at=now + self.lease)
+            )
+            if done.rowcount != 1:  # type: ignore[attr-defined]
+                return None
+            s.refresh(job)
+            return job
+
+    def run_one(self, worker: str) -> bool:
+        """Claim and run one job; return False when there was nothing to run."""
+        job = self.claim(worker)
+        if job is None:
+            return False
+        beat_stop = threading.Event()
+        beat = threading.Thread(target=self._heartbeat, args=(job.id, worker, beat_stop), daemon=True)
+        beat.start()
+        try:
+            result = self.handlers[job.kind](self.db, dict(job.payload))
+        except Exception as exc:
+            beat_stop.set()
+            beat.join()
+            self._failed(job, worker, exc)
+            return True
+        beat_stop.set()
+        beat.join()
+        with self.db.session() as s:
+            s.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.worker == worker)
+                .values(status="done", result=result, error=None, finished_at=utcnow(), lease_expires_at=None)
+            )
+        return True
+
+    def _heartbeat(self, job_id: int, worker: str, stop: threading.Event) -> None:
+        interval = self.lease.total_seconds() / 3
+        while not stop.wait(interval):
+            try:
+                with self.db.session() as s:
+                    s.execute(
+                        update(Job)
+                        .where(Job.id == job_id, Job.worker == worker, Job.status == "running")
+                        .values(lease_expires_at=utcnow() + self.lease)
+                    )
+            except Exception:
+                log.exception("heartbeat for job %s failed", job_id)
+
+    def _failed(self, job: Job, worker: str, exc: Exception) -> None:
+        # Only the exception's type and message: payloads may hold candidate data and never reach the log.
+        message = f"{type(exc).__name__}: {exc}"[:2000]
+        log.warning("job %s (%s) attempt %s failed: %s", job.id, job.kind, job.attempts, type(exc).__name__)
+        final = job.attempts >= job.max_attempts
+        backoff = min(MAX_BACKOFF, self.retry_base * 2.0 ** (job.attempts - 1))
+        with self.db.session() as s:
+            s.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.worker == worker)
+                .values(
+                    status="failed" if final else "queued",
+                    error=message,
+                    lease_expires_at=None,
+                    run_after=utcnow() + timedelta(seconds=0 if final else backoff),
+                    finished_at=utcnow() if final else None,
+                )
+            )
+
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no job is queued or running; return False if `timeout` seconds pass first."""
+        deadline = utcnow() + timedelta(seconds=timeout)
+        while utcnow() < deadline:
+            if self.pending() == 0:
+                return True
+            self._stop.wait(0.1)
+        return self.pending() == 0

@@ -1,0 +1,138 @@
+"""People and sign-in: argon2 passwords, rate-limited logins, expiring sessions whose tokens are stored hashed."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session
+
+from mlscreen.errors import AuthenticationError, ConflictError, RateLimitError, UsageError
+from mlscreen.store.models import ROLES, LoginAttempt, User, WebSession, utcnow
+
+SESSION_IDLE = timedelta(hours=8)
+SESSION_MAX = timedelta(hours=12)
+LOGIN_WINDOW = timedelta(minutes=15)
+LOGIN_MAX_FAILURES = 5
+MIN_PASSWORD = 10
+_HASHER = PasswordHasher()
+# Verifying against a fixed hash when the user is unknown keeps timing the same for known and unknown e-mails.
+_DUMMY_HASH = _HASHER.hash("not-a-real-password-at-all")
+
+
+def token_hash(token: str) -> str:
+    """Return the SHA-256 hex digest under which a bearer token is stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def hash_password(password: str) -> str:
+    """Return the argon2 hash of `password`; raises `UsageError` when it is too short."""
+    if len(password) < MIN_PASSWORD:
+        raise UsageError(f"the password is too short ({len(password)} characters)", hint=f"use {MIN_PASSWORD} or more")
+    return _HASHER.hash(password)
+
+
+def create_user(db: Session, *, email: str, name: str, role: str, password: str) -> User:
+    """Add a user and return it; raises `UsageError` on a bad role or e-mail, `ConflictError` if it exists."""
+    email = email.strip().lower()
+    if role not in ROLES:
+        raise UsageError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
+    if "@" not in email or len(email) > 254:
+        raise UsageError("the e-mail address is not valid", hint="give an address like name@example.org")
+    if db.scalar(select(User.id).where(User.email == email)) is not None:
+        raise ConflictError("a user with this e-mail address exists already", hint="pick another address")
+    user = User(email=email, name=name.strip() or email, role=role, password_hash=hash_password(password))
+    db.add(user)
+    db.flush()
+    return user
+
+
+def _attempt_keys(email: str, client: str) -> list[str]:
+    return [token_hash(f"email:{email}"), token_hash(f"client:{client}")]
+
+
+def authenticate(db: Session, *, email: str, password: str, client: str, now: datetime | None = None) -> User:
+    """Return the active user with these credentials.
+
+    Raises `RateLimitError` after too many recent failures for the e-mail or the client address, and
+    `AuthenticationError` on wrong credentials. The failure is recorded in `db`: callers must commit it even
+    though they pass the error on.
+    """
+    now = now or utcnow()
+    email = email.strip().lower()
+    keys = _attempt_keys(email, client)
+    recent = db.execute(
+        select(LoginAttempt.key_hash, func.count())
+        .where(LoginAttempt.key_hash.in_(keys), LoginAttempt.at > now - LOGIN_WINDOW)
+        .group_by(LoginAttempt.key_hash)
+    ).all()
+    if any(count >= LOGIN_MAX_FAILURES for _key, count in recent):
+        raise RateLimitError("too many failed sign-ins", hint=f"wait {LOGIN_WINDOW.seconds // 60} minutes")
+    user = db.scalar(select(User).where(User.email == email))
+    ok = False
+    try:
+        ok = _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        ok = False
+    if not ok or user is None or not user.active:
+        for key in keys:
+            db.add(LoginAttempt(key_hash=key, at=now))
+        raise AuthenticationError("wrong e-mail address or password", hint="check both and try again")
+    db.execute(delete(LoginAttempt).where(LoginAttempt.key_hash == keys[0]))
+    if _HASHER.check_needs_rehash(user.password_hash):
+        user.password_hash = _HASHER.hash(password)
+    return user
+
+
+@dataclass(frozen=True)
+class NewSession:
+    """A session just opened: the raw token (shown once, to the client) and its CSRF token."""
+
+    token: str
+    csrf_token: str
+    expires_at: datetime
+
+
+def open_session(db: Session, user: User, *, now: datetime | None = None) -> NewSession:
+    """Open a session for `user` and return its raw token; only the token's hash is stored."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    csrf = secrets.token_urlsafe(32)
+    expires = now + SESSION_IDLE
+    db.add(
+        WebSession(token_hash=token_hash(token), user_id=user.id, csrf_token=csrf, created_at=now, expires_at=expires)
+    )
+    return NewSession(token, csrf, expires)
+
+
+def resolve_session(db: Session, token: str, *, now: datetime | None = None) -> WebSession:
+    """Return the live session for `token`, sliding its idle expiry (never past the absolute maximum).
+
+    Raises `AuthenticationError` when the token is unknown, expired or its user is deactivated.
+    """
+    now = now or utcnow()
+    found = db.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token)))
+    if found is None or found.expires_at <= now or not found.user.active:
+        raise AuthenticationError("your session has expired", hint="sign in again")
+    if now - found.last_seen_at > timedelta(minutes=1):  # write at most once a minute per session
+        found.last_seen_at = now
+        found.expires_at = min(now + SESSION_IDLE, found.created_at + SESSION_MAX)
+    return found
+
+
+def close_session(db: Session, token: str) -> None:
+    """End the session for `token` (signing out); unknown tokens are ignored."""
+    db.execute(delete(WebSession).where(WebSession.token_hash == token_hash(token)))
+
+
+def purge_expired(db: Session, *, now: datetime | None = None) -> int:
+    """Delete expired sessions and old login failures; return how many sessions were removed."""
+    now = now or utcnow()
+    removed = db.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount  # type: ignore[attr-defined]
+    db.execute(delete(LoginAttempt).where(LoginAttempt.at <= now - LOGIN_WINDOW))
+    return int(removed or 0)

@@ -1,0 +1,173 @@
+"""Candidates: adding them (one by one or by CSV), moving them through stages, assigning interviewers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mlscreen.errors import ConflictError, NotFoundError, UsageError
+from mlscreen.store import audit
+from mlscreen.store.models import CANDIDATE_STATUSES, Assignment, Candidate, Opening, User
+from mlscreen.store.openings import member_ids, stage_at
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+MAX_CSV_ROWS = 2000
+
+
+def _clean(name: str, email: str) -> tuple[str, str]:
+    name, email = name.strip(), email.strip().lower()
+    if not name:
+        raise UsageError("the candidate needs a name", hint="fill in the name")
+    if len(name) > 200:
+        raise UsageError("the name is longer than 200 characters", hint="shorten it")
+    if not _EMAIL.match(email) or len(email) > 254:
+        raise UsageError(f"{email!r} is not a valid e-mail address", hint="give an address like name@example.org")
+    return name, email
+
+
+def add_candidate(db: Session, opening: Opening, *, name: str, email: str) -> Candidate:
+    """Add a candidate at the first stage and return it; raises `UsageError` or `ConflictError` (duplicate)."""
+    name, email = _clean(name, email)
+    if db.scalar(select(Candidate.id).where(Candidate.opening_id == opening.id, Candidate.email == email)):
+        raise ConflictError(f"{email} is already a candidate for this opening", hint="open the existing record")
+    candidate = Candidate(opening_id=opening.id, name=name, email=email, stage_position=0)
+    db.add(candidate)
+    db.flush()
+    return candidate
+
+
+@dataclass(frozen=True)
+class RowError:
+    """A problem in one CSV row (1-based line number, counting the header)."""
+
+    line: int
+    message: str
+
+
+def import_csv(db: Session, opening: Opening, data: bytes) -> tuple[list[Candidate], list[RowError]]:
+    """Import candidates from CSV with `name` and `email` columns.
+
+    Returns (candidates added, row errors). When any row is bad nothing is written, so the file can be fixed
+    and imported again.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [RowError(1, "the file is not UTF-8 text; save it as CSV UTF-8")]
+    reader = csv.DictReader(io.StringIO(text))
+    fields = {f.strip().lower() for f in reader.fieldnames or []}
+    if not {"name", "email"} <= fields:
+        return [], [RowError(1, "the header must have the columns name and email")]
+    existing = set(db.scalars(select(Candidate.email).where(Candidate.opening_id == opening.id)))
+    rows: list[tuple[str, str]] = []
+    errors: list[RowError] = []
+    seen: set[str] = set()
+    for number, raw in enumerate(reader, start=2):
+        if number - 1 > MAX_CSV_ROWS:
+            errors.append(RowError(number, f"more than {MAX_CSV_ROWS} rows; split the file"))
+            break
+        row = {(k or "").strip().lower(): (v or "") for k, v in raw.items() if isinstance(v, str)}
+        try:
+            name, email = _clean(row.get("name", ""), row.get("email", ""))
+        except UsageError as exc:
+            errors.append(RowError(number, exc.message))
+            continue
+        if email in existing or email in seen:
+            errors.append(RowError(number, f"{email} is already a candidate for this opening"))
+            continue
+        seen.add(email)
+        rows.append((name, email))
+    if errors:
+        return [], errors
+    if not rows:
+        return [], [RowError(1, "the file has no candidate rows")]
+    added = [Candidate(opening_id=opening.id, name=n, email=e, stage_position=0) for n, e in rows]
+    db.add_all(added)
+    db.flush()
+    return added, []
+
+
+def get_candidate(db: Session, candidate_id: int) -> Candidate:
+    """Return the candidate with this id; raises `NotFoundError`."""
+    found = db.get(Candidate, candidate_id)
+    if found is None:
+        raise NotFoundError(f"no candidate with id {candidate_id}", hint="go back to the opening's list")
+    return found
+
+
+def move_candidate(db: Session, candidate: Candidate, *, position: int, actor: User) -> Candidate:
+    """Move an active candidate to the stage at `position` (audited); raises `UsageError`/`ConflictError`."""
+    stage_at(candidate.opening, position)
+    if candidate.status != "active":
+        raise ConflictError(f"the candidate is {candidate.status}", hint="only active candidates move")
+    before = candidate.stage_position
+    candidate.stage_position = position
+    audit.record(
+        db, actor_id=actor.id, action="candidate.stage_changed", object_type="candidate", object_id=candidate.id,
+        opening_id=candidate.opening_id, before=before, after=position,
+    )  # fmt: skip
+    return candidate
+
+
+def set_status(db: Session, candidate: Candidate, *, status: str, actor: User, reason: str = "") -> Candidate:
+    """Set the candidate's status (active, rejected, hired, withdrawn), audited with the reason."""
+    if status not in CANDIDATE_STATUSES:
+        raise UsageError(f"unknown status {status!r}", hint=f"use one of: {', '.join(CANDIDATE_STATUSES)}")
+    before = candidate.status
+    candidate.status = status
+    audit.record(
+        db, actor_id=actor.id, action="candidate.status_changed", object_type="candidate", object_id=candidate.id,
+        opening_id=candidate.opening_id, before=before, after=status, reason=reason[:500],
+    )  # fmt: skip
+    return candidate
+
+
+def assign_interviewer(
+    db: Session, candidate: Candidate, *, position: int, interviewer_id: int, scheduled_at: datetime | None = None
+) -> Assignment:
+    """Assign a member of the opening to run stage `position` with the candidate; return the assignment."""
+    stage_at(candidate.opening, position)
+    if interviewer_id not in member_ids(db, candidate.opening_id):
+        raise UsageError("that user has no access to this opening", hint="add them to the opening first")
+    found = db.scalar(
+        select(Assignment).where(
+            Assignment.candidate_id == candidate.id,
+            Assignment.stage_position == position,
+            Assignment.interviewer_id == interviewer_id,
+        )
+    )
+    if found is None:
+        found = Assignment(candidate_id=candidate.id, stage_position=position, interviewer_id=interviewer_id)
+        db.add(found)
+    found.scheduled_at = scheduled_at
+    db.flush()
+    return found
+
+
+def assignments(db: Session, candidate: Candidate) -> list[Assignment]:
+    """Return the candidate's interviewer assignments in stage order."""
+    query = select(Assignment).where(Assignment.candidate_id == candidate.id)
+    return list(db.scalars(query.order_by(Assignment.stage_position, Assignment.id)))
+
+
+def is_assigned(db: Session, candidate_id: int, user_id: int) -> bool:
+    """Return True when the user is assigned to any stage of the candidate."""
+    query = select(Assignment.id).where(Assignment.candidate_id == candidate_id, Assignment.interviewer_id == user_id)
+    return db.scalar(query.limit(1)) is not None
+
+
+def upcoming_for(db: Session, user: User) -> list[Assignment]:
+    """Return the user's assignments with active candidates, soonest first."""
+    query = (
+        select(Assignment)
+        .join(Candidate, Candidate.id == Assignment.candidate_id)
+        .where(Assignment.interviewer_id == user.id, Candidate.status == "active")
+        .order_by(Assignment.scheduled_at, Assignment.id)
+    )
+    return list(db.scalars(query))

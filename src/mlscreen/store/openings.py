@@ -1,0 +1,169 @@
+"""Openings: a role opened from a bank profile, its loop copied into stages the hiring manager can adjust."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from mlscreen.bank import Bank, Profile, Stage
+from mlscreen.bank.kit import select_questions
+from mlscreen.bank.models import ITEM_TYPES, Question
+from mlscreen.errors import NotFoundError, UsageError
+from mlscreen.store import audit
+from mlscreen.store.models import Candidate, Opening, OpeningMember, OpeningStage, User
+
+
+def create_opening(
+    db: Session,
+    bank: Bank,
+    *,
+    title: str,
+    profile_id: str,
+    actor: User,
+    hiring_manager_id: int | None = None,
+    level: str | None = None,
+    seed: int = 0,
+) -> Opening:
+    """Open a role from `profile_id` with the profile's loop and kit questions; return it.
+
+    Raises `NotFoundError` for an unknown profile and `UsageError` for an empty title or a bad level.
+    """
+    title = title.strip()
+    if not title:
+        raise UsageError("the opening needs a title", hint="e.g. 'Senior ML Engineer, Payments'")
+    if level not in (None, "junior", "mid", "senior"):
+        raise UsageError(f"unknown level {level!r}", hint="use junior, mid or senior")
+    bank.get(profile_id, Profile)
+    manager = hiring_manager_id if hiring_manager_id is not None else actor.id
+    opening = Opening(title=title, profile_id=profile_id, level=level, seed=seed, hiring_manager_id=manager)
+    for position, entry in enumerate(bank.loop(profile_id)):
+        questions, _ = select_questions(bank, entry, profile=profile_id, seed=seed, level=level)
+        opening.stages.append(
+            OpeningStage(
+                position=position,
+                stage_id=entry.stage.id,
+                kind=entry.stage.kind,
+                title=entry.stage.title,
+                duration_min=entry.stage.duration_max,
+                interviewer_role=entry.stage.interviewer_role,
+                question_ids=[q.id for q in questions],
+                rubric_ids=list(entry.stage.rubrics),
+            )
+        )
+    db.add(opening)
+    db.flush()
+    add_member(db, opening, manager)
+    if manager != actor.id:
+        add_member(db, opening, actor.id)
+    audit.record(
+        db, actor_id=actor.id, action="opening.created", object_type="opening", object_id=opening.id,
+        opening_id=opening.id, profile=profile_id,
+    )  # fmt: skip
+    return opening
+
+
+def add_member(db: Session, opening: Opening, user_id: int) -> None:
+    """Give a user access to the opening (idempotent); raises `NotFoundError` for an unknown user."""
+    if db.get(User, user_id) is None:
+        raise NotFoundError(f"no user with id {user_id}", hint="pick a user from the list")
+    exists = db.scalar(
+        select(OpeningMember.id).where(OpeningMember.opening_id == opening.id, OpeningMember.user_id == user_id)
+    )
+    if exists is None:
+        db.add(OpeningMember(opening_id=opening.id, user_id=user_id))
+        db.flush()
+
+
+def member_ids(db: Session, opening_id: int) -> set[int]:
+    """Return the ids of users who have access to the opening."""
+    return set(db.scalars(select(OpeningMember.user_id).where(OpeningMember.opening_id == opening_id)))
+
+
+def visible_openings(db: Session, user: User) -> list[Opening]:
+    """Return the openings `user` may see: all for an admin, else those they are a member of."""
+    query = select(Opening).order_by(Opening.id)
+    if user.role != "admin":
+        query = query.join(OpeningMember, OpeningMember.opening_id == Opening.id).where(
+            OpeningMember.user_id == user.id
+        )
+    return list(db.scalars(query))
+
+
+def stage_at(opening: Opening, position: int) -> OpeningStage:
+    """Return the opening's stage at `position`; raises `NotFoundError` when there is none."""
+    for stage in opening.stages:
+        if stage.position == position:
+            return stage
+    raise NotFoundError(f"the opening has no stage {position}", hint=f"stages are 0-{len(opening.stages) - 1}")
+
+
+def update_stage(
+    db: Session,
+    bank: Bank,
+    opening: Opening,
+    position: int,
+    *,
+    actor: User,
+    duration_min: int | None = None,
+    interviewer_role: str | None = None,
+    question_ids: list[str] | None = None,
+) -> OpeningStage:
+    """Adjust one stage (duration, interviewer role, questions) and return it.
+
+    Raises `UsageError` for a duration out of 5-240 minutes or a question that is unknown or of the wrong type.
+    """
+    stage = stage_at(opening, position)
+    if duration_min is not None:
+        if not 5 <= duration_min <= 240:
+            raise UsageError("the duration must be 5-240 minutes", hint=f"got {duration_min}")
+        stage.duration_min = duration_min
+    if interviewer_role is not None and interviewer_role.strip():
+        stage.interviewer_role = interviewer_role.strip()[:200]
+    if question_ids is not None:
+        stage.question_ids = validate_questions(bank, stage, question_ids)
+    audit.record(
+        db, actor_id=actor.id, action="opening.stage_changed", object_type="opening", object_id=opening.id,
+        opening_id=opening.id, position=position, questions=list(stage.question_ids),
+    )  # fmt: skip
+    return stage
+
+
+def validate_questions(bank: Bank, stage: OpeningStage, question_ids: list[str]) -> list[str]:
+    """Return the de-duplicated question ids; raises `UsageError` if one is unknown or of the wrong type."""
+    kind = bank.get(stage.stage_id, Stage).question_type
+    if kind is None:
+        if question_ids:
+            raise UsageError(f"the stage {stage.title!r} takes no questions", hint="leave the questions empty")
+        return []
+    wanted = ITEM_TYPES[kind]
+    out: list[str] = []
+    for qid in question_ids:
+        qid = qid.strip()
+        if not qid or qid in out:
+            continue
+        if qid not in bank or not isinstance(bank.get(qid), wanted):
+            raise UsageError(f"{qid!r} is not a {kind} question in the bank", hint="pick one from the list offered")
+        out.append(qid)
+    return out
+
+
+def alternatives(bank: Bank, opening: Opening, stage: OpeningStage) -> list[Question]:
+    """Return the bank questions that could replace or join the stage's questions."""
+    kind = bank.get(stage.stage_id, Stage).question_type
+    if kind is None:
+        return []
+    pool = [q for q in bank.items(ITEM_TYPES[kind]) if isinstance(q, Question)]
+    return sorted(pool, key=lambda q: (opening.profile_id not in q.profiles, q.id))
+
+
+def stage_counts(db: Session, opening: Opening) -> dict[int, int]:
+    """Return the number of active candidates at each stage position of the opening."""
+    rows = db.execute(
+        select(Candidate.stage_position, func.count())
+        .where(Candidate.opening_id == opening.id, Candidate.status == "active")
+        .group_by(Candidate.stage_position)
+    )
+    counts = {s.position: 0 for s in opening.stages}
+    for position, count in rows:
+        counts[int(position)] = int(count)
+    return counts
