@@ -25,6 +25,7 @@ app = typer.Typer(
 _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.bank.cli", "bank_app", "bank"),
     ("mlscreen.bank.cli", "register", None),
+    ("mlscreen.grader.cli", "register", None),
     ("mlscreen.store.cli", "register", None),
 )
 

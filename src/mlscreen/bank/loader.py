@@ -207,6 +207,8 @@ def _sidecar_problems(item: Item, raw: RawItem) -> list[ContentError]:
         (("reference",), item.reference),
         (("tests",), item.tests),
     ]
+    if item.harness is not None:
+        wanted.append((("harness",), item.harness))
     wanted += [(("must_fail", i, "file"), m.file) for i, m in enumerate(item.must_fail)]
     problems = []
     for loc, name in wanted:

@@ -260,6 +260,7 @@ class Exercise(Question):
     starter: Text = "starter.py"
     reference: Text = "reference.py"
     tests: Text = "tests.py"
+    harness: Text | None = Field(default=None, description="Optional non-secret helpers that run in the sandbox.")
     must_fail: list[MustFail] = Field(default_factory=list)
     visible_examples: list[VisibleExample] = Field(default_factory=list)
     limits: ExerciseLimits = Field(default_factory=ExerciseLimits)

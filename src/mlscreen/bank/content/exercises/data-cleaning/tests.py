@@ -1,0 +1,122 @@
+"""Hidden tests of the data-cleaning exercise; they run in the supervisor and call the submission in the sandbox."""
+
+import numpy as np
+import pandas as pd
+
+from mlscreen.grader import check
+
+
+def _frame() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "age": [25.0, np.nan, 40.0, 31.0, np.nan, 58.0],
+            "income": [50_000, 62_000, 58_000, 71_000, 49_000, 90_000],
+            "city": ["Oslo", None, "Lima", "Pune", "Oslo", None],
+            "score": [0.5, 0.7, np.nan, np.nan, np.nan, 0.1],
+        }
+    )
+
+
+def _as_float_list(series: object) -> list[float]:
+    assert isinstance(series, pd.Series)
+    return [float(v) if pd.notna(v) else float("nan") for v in series.tolist()]
+
+
+@check(id="percent-missing", kind="core", message="missing_report must give the percent (0-100) of missing values "
+       "of each column, as floats indexed by column name in the frame's column order.")
+def percent_missing(sub):
+    out = sub.call("missing_report", _frame())
+    assert isinstance(out, pd.Series)
+    assert list(out.index) == ["age", "income", "city", "score"]
+    assert np.allclose(_as_float_list(out), [100 * 2 / 6, 0.0, 100 * 2 / 6, 50.0])
+
+
+@check(id="median-imputed", kind="core", message="impute_median must replace the missing values of each numeric "
+       "column with that column's median.")
+def median_imputed(sub):
+    out = sub.call("impute_median", _frame())
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["age", "income", "city", "score"]
+    assert np.allclose(_as_float_list(out["age"]), [25.0, 35.5, 40.0, 31.0, 35.5, 58.0])
+    assert np.allclose(_as_float_list(out["score"]), [0.5, 0.7, 0.5, 0.5, 0.5, 0.1])
+    assert np.allclose(_as_float_list(out["income"]), [50_000, 62_000, 58_000, 71_000, 49_000, 90_000])
+
+
+@check(id="input-unchanged", kind="core", message="impute_median must return a new frame and leave its input "
+       "unchanged.")
+def input_unchanged(sub):
+    original = _frame()
+    outcome = sub.call_full("impute_median", original)
+    (after,) = outcome.args
+    pd.testing.assert_frame_equal(after, original, check_dtype=False, check_column_type=False)
+
+
+@check(id="non-numeric-untouched", kind="core", message="impute_median must leave non-numeric columns exactly as "
+       "they were, gaps included.")
+def non_numeric_untouched(sub):
+    out = sub.call("impute_median", _frame())
+    assert isinstance(out, pd.DataFrame)
+    city = out["city"].tolist()
+    assert city[0] == "Oslo" and city[2] == "Lima" and city[3] == "Pune" and city[4] == "Oslo"
+    assert pd.isna(city[1]) and pd.isna(city[5])
+
+
+@check(id="all-missing-column", kind="edge", message="A numeric column with no observed value must stay missing "
+       "(and be reported as 100% missing).")
+def all_missing_column(sub):
+    frame = pd.DataFrame({"x": [np.nan, np.nan, np.nan], "y": [1.0, np.nan, 3.0]})
+    report = sub.call("missing_report", frame)
+    assert np.allclose(_as_float_list(report), [100.0, 100 / 3])
+    out = sub.call("impute_median", frame)
+    assert isinstance(out, pd.DataFrame)
+    assert out["x"].isna().all()
+    assert np.allclose(_as_float_list(out["y"]), [1.0, 2.0, 3.0])
+
+
+@check(id="empty-frame", kind="edge", message="Both functions must accept an empty frame (columns but no rows).")
+def empty_frame(sub):
+    frame = pd.DataFrame({"a": pd.Series([], dtype="float64"), "b": pd.Series([], dtype="object")})
+    report = sub.call("missing_report", frame)
+    assert isinstance(report, pd.Series)
+    assert list(report.index) == ["a", "b"]
+    assert all(v == 0 or pd.isna(v) for v in report.tolist())
+    out = sub.call("impute_median", frame)
+    assert isinstance(out, pd.DataFrame)
+    assert list(out.columns) == ["a", "b"] and len(out) == 0
+
+
+@check(id="nullable-dtypes", kind="edge", message="Nullable dtypes (Int64, Float64 with pd.NA) must be reported "
+       "and imputed like the classic ones.")
+def nullable_dtypes(sub):
+    frame = pd.DataFrame(
+        {
+            "n": pd.array([1, pd.NA, 3, 8], dtype="Int64"),
+            "f": pd.array([0.5, 1.5, pd.NA, pd.NA], dtype="Float64"),
+        }
+    )
+    report = sub.call("missing_report", frame)
+    assert np.allclose(_as_float_list(report), [25.0, 50.0])
+    out = sub.call("impute_median", frame)
+    assert isinstance(out, pd.DataFrame)
+    assert np.allclose(_as_float_list(out["n"]), [1, 3, 3, 8])
+    assert np.allclose(_as_float_list(out["f"]), [0.5, 1.5, 1.0, 1.0])
+
+
+@check(id="random-frames", kind="property", message="On random frames, the report must match the share of gaps and "
+       "imputation must fill every numeric gap while keeping the observed values.")
+def random_frames(sub):
+    rng = np.random.default_rng(7)
+    for _ in range(12):
+        rows = int(rng.integers(1, 40))
+        frame = pd.DataFrame({f"c{i}": rng.normal(size=rows) for i in range(int(rng.integers(1, 5)))})
+        frame = frame.mask(rng.random(frame.shape) < rng.random())
+        report = sub.call("missing_report", frame)
+        assert np.allclose(_as_float_list(report), (frame.isna().mean() * 100).tolist())
+        out = sub.call("impute_median", frame)
+        assert isinstance(out, pd.DataFrame) and out.shape == frame.shape
+        for column in frame.columns:
+            observed = frame[column].notna()
+            assert np.allclose(out[column][observed].astype(float), frame[column][observed])
+            if observed.any():
+                assert not out[column].isna().any()
+                assert np.allclose(out[column][~observed].astype(float), frame[column].median())

@@ -1,0 +1,17 @@
+"""The autograder: sandboxed, warm fork-server pool, hidden tests in the supervisor, rubric mapping."""
+
+from mlscreen.grader.checks import CandidateError, Check, Submission, check, load_sibling
+from mlscreen.grader.pool import GraderPool, grade
+from mlscreen.grader.result import GradeResult, TestResult
+
+__all__ = [
+    "CandidateError",
+    "Check",
+    "GradeResult",
+    "GraderPool",
+    "Submission",
+    "TestResult",
+    "check",
+    "grade",
+    "load_sibling",
+]

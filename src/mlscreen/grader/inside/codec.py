@@ -1,0 +1,216 @@
+"""Tagged-JSON codec for values crossing the sandbox boundary: arrays and frames as data, never pickle.
+
+This module runs on both sides of the boundary, so it imports nothing from mlscreen. Decoding builds only
+plain values, NumPy arrays and pandas objects of an allowed set of dtypes, and refuses deep nesting.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+MAX_DEPTH = 32
+TAG = "__t__"
+_NUMPY_DTYPES = frozenset(
+    {"bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float16", "float32", "float64"}
+)
+_NULLABLE_DTYPES = frozenset(
+    {"Int8", "Int16", "Int32", "Int64", "UInt8", "UInt16", "UInt32", "UInt64", "Float32", "Float64", "boolean"}
+)
+_STRING_DTYPES = frozenset({"string", "str", "string[python]"})
+
+
+class CodecError(ValueError):
+    """A value cannot be encoded, or a payload is not a valid encoding."""
+
+
+def _float(value: float) -> Any:
+    if math.isnan(value):
+        return {TAG: "nan"}
+    if math.isinf(value):
+        return {TAG: "inf" if value > 0 else "-inf"}
+    return value
+
+
+def _scalar(value: Any) -> Any:
+    """Encode one element of an array or column."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if value is None:
+        return None
+    if value is pd.NA:
+        return {TAG: "na"}
+    if value is pd.NaT:
+        return {TAG: "nat"}
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        return _float(float(value))
+    if isinstance(value, str):
+        return value
+    if isinstance(value, pd.Timestamp):
+        return {TAG: "ts", "v": value.isoformat()}
+    return encode(value, 1)
+
+
+def _column(values: Any) -> dict[str, Any]:
+    import numpy as np
+
+    dtype = str(values.dtype)
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return {"dtype": dtype, "data": [None if v == "NaT" else v for v in np.datetime_as_string(values)]}
+    return {"dtype": dtype, "data": [_scalar(v) for v in values.tolist()]}
+
+
+def encode(value: Any, depth: int = 0) -> Any:
+    """Return a JSON-able form of `value`; raises `CodecError` for types that may not cross the boundary."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if depth > MAX_DEPTH:
+        raise CodecError("value nested too deeply")
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, int | float | np.generic) or value is pd.NA or value is pd.NaT:
+        return _scalar(value)
+    if isinstance(value, list):
+        return [encode(v, depth + 1) for v in value]
+    if isinstance(value, tuple):
+        return {TAG: "tuple", "v": [encode(v, depth + 1) for v in value]}
+    if isinstance(value, dict):
+        if all(type(k) is str and k != TAG for k in value):
+            return {k: encode(v, depth + 1) for k, v in value.items()}
+        return {TAG: "dict", "v": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
+    if isinstance(value, np.ndarray):
+        if value.dtype.kind not in "biufUOM":
+            raise CodecError(f"arrays of dtype {value.dtype} cannot be returned")
+        flat = value.reshape(-1)
+        return {TAG: "nd", "shape": list(value.shape), **_column(flat)}
+    if isinstance(value, pd.Series):
+        return {TAG: "series", "name": encode(value.name, depth + 1), "index": encode(value.index, depth + 1)} | (
+            _column(value.array.to_numpy() if value.dtype.kind == "M" else value.array)
+        )
+    if isinstance(value, pd.DataFrame):
+        return {
+            TAG: "frame",
+            "columns": [encode(c, depth + 1) for c in value.columns],
+            "index": encode(value.index, depth + 1),
+            "data": [encode(value.iloc[:, i], depth + 1) for i in range(value.shape[1])],
+        }
+    if isinstance(value, pd.RangeIndex):
+        return {TAG: "range", "v": [value.start, value.stop, value.step], "name": encode(value.name, depth + 1)}
+    if isinstance(value, pd.Index) and not isinstance(value, pd.MultiIndex):
+        return {TAG: "index", "name": encode(value.name, depth + 1)} | _column(
+            value.to_numpy() if value.dtype.kind == "M" else value.array
+        )
+    raise CodecError(f"values of type {type(value).__name__} cannot be returned")
+
+
+def _decode_scalar(item: Any, depth: int) -> Any:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if isinstance(item, dict) and TAG in item:
+        tag = item[TAG]
+        if tag == "na":
+            return pd.NA
+        if tag == "nat":
+            return pd.NaT
+        if tag == "ts":
+            return pd.Timestamp(str(item["v"]))
+    return decode(item, depth + 1)
+
+
+def _decode_values(obj: dict[str, Any], depth: int) -> Any:
+    """Decode the `dtype`/`data` pair of an encoded column into an array of that dtype (or object)."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    dtype = str(obj.get("dtype", "object"))
+    raw = obj.get("data")
+    if not isinstance(raw, list):
+        raise CodecError("column data must be a list")
+    values = [_decode_scalar(v, depth) for v in raw]
+    if dtype in _NUMPY_DTYPES:
+        try:
+            return np.array([np.nan if v is pd.NA or v is None else v for v in values], dtype=dtype)
+        except (TypeError, ValueError, OverflowError):
+            raise CodecError(f"column data does not fit dtype {dtype}") from None
+    if dtype in _NULLABLE_DTYPES or dtype in _STRING_DTYPES:
+        try:
+            return pd.array(values, dtype="str" if dtype == "str" else dtype)
+        except (TypeError, ValueError, OverflowError):
+            raise CodecError(f"column data does not fit dtype {dtype}") from None
+    if dtype.startswith("datetime64[") and dtype[len("datetime64[") : -1] in {"s", "ms", "us", "ns"}:
+        return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=dtype)
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def decode(obj: Any, depth: int = 0) -> Any:
+    """Return the value `obj` encodes; raises `CodecError` on anything malformed or too deep."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if depth > MAX_DEPTH + 4:
+        raise CodecError("payload nested too deeply")
+    if obj is None or isinstance(obj, bool | int | float | str):
+        return obj
+    if isinstance(obj, list):
+        return [decode(v, depth + 1) for v in obj]
+    if not isinstance(obj, dict):
+        raise CodecError("unexpected JSON value")
+    tag = obj.get(TAG)
+    if tag is None:
+        return {k: decode(v, depth + 1) for k, v in obj.items()}
+    try:
+        if tag in {"nan", "inf", "-inf"}:
+            return float(tag)
+        if tag in {"na", "nat", "ts"}:
+            return _decode_scalar(obj, depth)
+        if tag == "tuple":
+            return tuple(decode(v, depth + 1) for v in obj["v"])
+        if tag == "dict":
+            return {_hashable(decode(k, depth + 1)): decode(v, depth + 1) for k, v in obj["v"]}
+        if tag == "nd":
+            shape = tuple(int(n) for n in obj["shape"])
+            flat = _decode_values(obj, depth)
+            arr = np.asarray(flat)
+            return arr.reshape(shape)
+        if tag == "range":
+            start, stop, step = (int(n) for n in obj["v"])
+            return pd.RangeIndex(start, stop, step, name=_hashable(decode(obj.get("name"), depth + 1)))
+        if tag == "index":
+            return pd.Index(_decode_values(obj, depth), name=_hashable(decode(obj.get("name"), depth + 1)))
+        if tag == "series":
+            index = decode(obj["index"], depth + 1)
+            values = _decode_values(obj, depth)
+            return pd.Series(values, index=index, name=_hashable(decode(obj.get("name"), depth + 1)), copy=False)
+        if tag == "frame":
+            columns = [_hashable(decode(c, depth + 1)) for c in obj["columns"]]
+            series = [decode(s, depth + 1) for s in obj["data"]]
+            index = decode(obj["index"], depth + 1)
+            if len(columns) != len(series) or not all(isinstance(s, pd.Series) for s in series):
+                raise CodecError("malformed frame")
+            frame = pd.DataFrame({i: s.reset_index(drop=True) for i, s in enumerate(series)})
+            if not series:
+                frame = pd.DataFrame(index=range(len(index)))
+            frame.columns = pd.Index(columns, dtype=object) if columns else pd.RangeIndex(0)
+            frame.index = index
+            return frame
+    except CodecError:
+        raise
+    except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
+        raise CodecError(f"malformed {tag!r} value") from None
+    raise CodecError(f"unknown tag {tag!r}")
+
+
+def _hashable(value: Any) -> Any:
+    try:
+        hash(value)
+    except TypeError:
+        raise CodecError("keys and labels must be hashable") from None
+    return value

@@ -1,0 +1,98 @@
+"""Confinement a job process applies to itself after fork: rlimits, no dumping, and a seccomp filter."""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import os
+import resource
+from typing import Any
+
+PR_SET_DUMPABLE = 4
+PR_SET_NO_NEW_PRIVS = 38
+CLONE_THREAD = 0x00010000
+# Syscalls a job never needs: process creation other than threads is handled separately below.
+_DENIED = (
+    "fork",
+    "vfork",
+    "ptrace",
+    "process_vm_readv",
+    "process_vm_writev",
+    "socket",
+    "socketpair",
+    "setsid",
+    "unshare",
+    "setns",
+    "mount",
+    "umount2",
+    "pivot_root",
+    "chroot",
+    "keyctl",
+    "add_key",
+    "request_key",
+    "bpf",
+    "perf_event_open",
+    "userfaultfd",
+    "personality",
+    "io_uring_setup",
+    "pidfd_open",
+    "pidfd_getfd",
+    "kcmp",
+)
+
+
+def _prctl(option: int, value: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
+
+
+def set_undumpable() -> None:
+    """Forbid reading this process's memory through /proc and ptrace by same-uid processes."""
+    _prctl(PR_SET_DUMPABLE, 0)
+
+
+def set_limits(*, memory_bytes: int, cpu_seconds: int, file_bytes: int, open_files: int, processes: int) -> None:
+    """Set hard and soft resource limits so the job cannot raise them again."""
+    vsize = _current_vsize()
+    limits = {
+        resource.RLIMIT_AS: vsize + memory_bytes,
+        resource.RLIMIT_CPU: cpu_seconds,
+        resource.RLIMIT_FSIZE: file_bytes,
+        resource.RLIMIT_NOFILE: open_files,
+        resource.RLIMIT_CORE: 0,
+        resource.RLIMIT_NPROC: processes,
+    }
+    for which, value in limits.items():
+        resource.setrlimit(which, (value, value))
+
+
+def _current_vsize() -> int:
+    # RLIMIT_AS counts the address space inherited from the fork-server (the pre-imported libraries).
+    with open("/proc/self/statm", encoding="ascii") as handle:
+        pages = int(handle.read().split()[0])
+    return pages * os.sysconf("SC_PAGE_SIZE")
+
+
+def load_seccomp(*, protected_pids: tuple[int, ...]) -> None:
+    """Install the job's seccomp filter: threads yes, new processes no, no sockets, no signals to `protected_pids`.
+
+    Raises `OSError` when the filter cannot be loaded; the job must then not run.
+    """
+    import pyseccomp as sc
+
+    eperm = sc.ERRNO(errno.EPERM)
+    filt: Any = sc.SyscallFilter(defaction=sc.ALLOW)
+    for name in _DENIED:
+        filt.add_rule(eperm, name)
+    # clone() with CLONE_THREAD creates a thread (allowed); without it, a process (refused).
+    filt.add_rule(eperm, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
+    # glibc falls back to clone() when clone3 reports ENOSYS, where the rule above applies.
+    filt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
+    for pid in (*protected_pids, 1, -1):
+        target = pid & 0xFFFFFFFF
+        filt.add_rule(eperm, "kill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, target))
+        filt.add_rule(eperm, "kill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, (-pid) & 0xFFFFFFFF))
+        filt.add_rule(eperm, "tkill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, target))
+        filt.add_rule(eperm, "tgkill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, target))
+    filt.load()

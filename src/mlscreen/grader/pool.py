@@ -1,0 +1,131 @@
+"""The public grading API: `grade()` for one submission and `GraderPool`, a warm, thread-safe pool for services."""
+
+from __future__ import annotations
+
+import queue
+import threading
+import time
+from types import TracebackType
+
+from mlscreen.bank import Bank
+from mlscreen.errors import UsageError
+from mlscreen.grader import rubric, signals
+from mlscreen.grader.exercise import GradingSpec, SpecCache
+from mlscreen.grader.result import GradeResult
+from mlscreen.grader.runner import run_checks
+from mlscreen.grader.sandbox import Sandbox, bwrap_path
+
+MAX_SOURCE_BYTES = 256 * 1024
+
+
+def validate_source(source: str) -> None:
+    """Raise `UsageError` when `source` is too large or not text a Python module can hold."""
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_SOURCE_BYTES:
+        raise UsageError(
+            f"the submission is {size} bytes; the limit is {MAX_SOURCE_BYTES}",
+            hint="submit only the module that defines the exercise's functions",
+        )
+    if "\x00" in source:
+        raise UsageError("the submission contains NUL bytes", hint="submit a UTF-8 Python source file")
+
+
+class GraderPool:
+    """Warm sandboxes that grade submissions; `grade` may be called from several threads at once.
+
+    Each sandbox runs one job at a time, so `workers` is how many submissions are graded in parallel.
+    `isolated=False` runs without bubblewrap: only for authors checking their own reference solutions.
+    """
+
+    def __init__(
+        self,
+        *,
+        workers: int = 2,
+        bank: Bank | None = None,
+        isolated: bool = True,
+        with_signals: bool = True,
+    ) -> None:
+        if workers < 1:
+            raise UsageError("workers must be at least 1", hint="pass --workers 1 or more")
+        if isolated:
+            bwrap_path()
+        self.isolated = isolated
+        self.with_signals = with_signals
+        self._specs = SpecCache(bank)
+        self._idle: queue.Queue[Sandbox] = queue.Queue()
+        self._all = [Sandbox(isolated=isolated) for _ in range(workers)]
+        for sandbox in self._all:
+            self._idle.put(sandbox)
+        self._closed = False
+        self._lock = threading.Lock()
+
+    def spec(self, exercise_id: str) -> GradingSpec:
+        """Return the grading material of `exercise_id`; raises `NotFoundError` for an unknown exercise."""
+        return self._specs.get(exercise_id)
+
+    def warm(self) -> None:
+        """Start every sandbox now (in parallel) rather than on first use."""
+        threads = [threading.Thread(target=s.ensure_started) for s in self._all]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+
+    def grade(self, source: str, exercise_id: str) -> GradeResult:
+        """Grade `source` against the hidden tests of `exercise_id`; returns the result whatever the verdict.
+
+        Raises `NotFoundError` for an unknown exercise, `UsageError` for unacceptable source or a closed pool,
+        and `SandboxUnavailableError` when no sandbox can start.
+        """
+        started = time.perf_counter()
+        validate_source(source)
+        spec = self._specs.get(exercise_id)
+        if self._closed:
+            raise UsageError("the grader pool is closed", hint="create a new GraderPool")
+        sandbox = self._idle.get()
+        try:
+            run = run_checks(sandbox, spec, source)
+        finally:
+            self._idle.put(sandbox)
+        levels = rubric.propose(run.tests, spec.exercise.rubric_mapping, loaded=run.loaded)
+        found = signals.compute(source) if self.with_signals else {}
+        found["sandboxed"] = self.isolated
+        return GradeResult(
+            exercise=spec.id,
+            status=run.status,
+            tests=run.tests,
+            rubric=levels,
+            signals=found,
+            duration_ms=(time.perf_counter() - started) * 1000,
+        )
+
+    def close(self) -> None:
+        """Stop every sandbox; the pool cannot grade afterwards."""
+        with self._lock:
+            self._closed = True
+            for sandbox in self._all:
+                sandbox.close()
+
+    def __enter__(self) -> GraderPool:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, traceback: TracebackType | None
+    ) -> None:
+        self.close()
+
+
+def grade(
+    source: str,
+    exercise_id: str,
+    *,
+    bank: Bank | None = None,
+    isolated: bool = True,
+    with_signals: bool = True,
+) -> GradeResult:
+    """Grade one submission in a sandbox started for it; returns the result whatever the verdict.
+
+    Services grading many submissions should keep a `GraderPool` instead. Raises like `GraderPool.grade`.
+    """
+    with GraderPool(workers=1, bank=bank, isolated=isolated, with_signals=with_signals) as pool:
+        return pool.grade(source, exercise_id)

@@ -1,0 +1,79 @@
+"""Run an exercise's hidden tests in the supervisor against one submission running in a sandboxed job."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from mlscreen.grader.checks import CandidateError, Submission
+from mlscreen.grader.exercise import GradingSpec
+from mlscreen.grader.result import Status, TestResult
+from mlscreen.grader.sandbox import JobEnded, Sandbox
+
+log = logging.getLogger(__name__)
+NOT_LOADED = "Not run: the submission failed to import (a syntax error, or an exception at import time)."
+NOT_RUN = {
+    "timeout": "Not run: the submission exceeded the time limit.",
+    "killed": "Not run: the submission exceeded a resource limit (CPU, memory or file size).",
+    "too_large": "Not run: the submission returned more output than allowed.",
+    "crashed": "Not run: the submission's process ended unexpectedly.",
+}
+STATUS_OF_END: dict[str, Status] = {"timeout": "timeout", "killed": "killed", "too_large": "killed", "crashed": "error"}
+
+
+@dataclass(frozen=True)
+class Run:
+    """Outcomes of one job: per-test results, the verdict, and whether the submission imported."""
+
+    tests: list[TestResult]
+    status: Status
+    loaded: bool
+
+
+def run_checks(sandbox: Sandbox, spec: GradingSpec, source: str) -> Run:
+    """Grade `source` against `spec` in a fresh job of `sandbox`; returns the outcomes (never raises for the code)."""
+    try:
+        job = sandbox.open_job(spec.limits, spec.harness_key, spec.harness_source)
+    except JobEnded:
+        job = sandbox.open_job(spec.limits, spec.harness_key, spec.harness_source)  # one retry on a fresh sandbox
+    results: list[TestResult] = []
+    ended: str | None = None
+    loaded = False
+    try:
+        reply = job.request({"op": "load", "source": source})
+        loaded = isinstance(reply, dict) and reply.get("op") == "loaded" and reply.get("ok") is True
+    except JobEnded as exc:
+        ended = exc.reason
+    submission = Submission(job, loaded=loaded)
+    for check in spec.checks:
+        if ended is not None or not loaded:
+            reason = NOT_RUN.get(ended or "", NOT_LOADED)
+            results.append(TestResult(check.id, check.kind, False, reason))
+            continue
+        try:
+            outcome = check.function(submission)
+            passed = outcome is None or outcome is True
+        except JobEnded as exc:
+            ended = exc.reason
+            passed = False
+        except (AssertionError, CandidateError):
+            passed = False
+        except Exception:  # a returned value the test's own code could not handle is a failure, not a crash
+            log.debug("check %s of %s raised", check.id, spec.id, exc_info=True)
+            passed = False
+        message = "passed" if passed else check.message
+        if ended is not None and not passed:
+            message = f"{check.message} ({NOT_RUN[ended].removeprefix('Not run: ')})"
+        results.append(TestResult(check.id, check.kind, passed, message))
+    job.finish(kill=ended is not None)
+    if ended is None and job.ended is not None:
+        ended = job.ended
+    return Run(results, _status(results, loaded, ended), loaded)
+
+
+def _status(results: list[TestResult], loaded: bool, ended: str | None) -> Status:
+    if ended is not None:
+        return STATUS_OF_END.get(ended, "error")
+    if not loaded:
+        return "error"
+    return "passed" if all(t.passed for t in results) else "failed"

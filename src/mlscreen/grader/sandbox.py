@@ -1,0 +1,327 @@
+"""The sandbox: a bubblewrap container running the warm fork-server, and the channel to one job inside it."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+from mlscreen.errors import SandboxUnavailableError
+from mlscreen.grader.inside import frames
+
+INSIDE = Path(__file__).parent / "inside"
+RUNNER_MOUNT = "/runner"
+BOOT = "import sys; sys.path.insert(0, {root!r}); from inside.server import main; main()"
+CONTROL_MAX_BYTES = 1 << 16
+INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`), then grade again"
+JOB_ENV = {
+    "PATH": "/usr/bin:/bin",
+    "HOME": "/tmp",
+    "LANG": "C.UTF-8",
+    "OMP_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1",
+    "LOKY_MAX_CPU_COUNT": "1",
+    "JOBLIB_MULTIPROCESSING": "0",
+    "PYTHONHASHSEED": "0",
+}
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits of one job; the exercise may change some of them (see `ExerciseLimits`)."""
+
+    wall_seconds: float = 20.0
+    cpu_seconds: int = 20
+    memory_mb: int = 1024
+    output_kb: int = 8192
+    file_kb: int = 16384
+    open_files: int = 64
+    processes: int = 256
+    tmp_mb: int = 64
+
+
+class JobEnded(Exception):
+    """The job stopped answering: `reason` is 'timeout', 'killed', 'crashed' or 'too_large'."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def bwrap_path() -> str:
+    """Return the path of `bwrap`; raises `SandboxUnavailableError` saying how to install it."""
+    found = shutil.which("bwrap")
+    if found is None:
+        raise SandboxUnavailableError(
+            "bubblewrap (`bwrap`) is not installed, so submissions cannot be graded safely", hint=INSTALL_HINT
+        )
+    return found
+
+
+def _system_binds() -> list[str]:
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/lib", "/lib64", "/sbin"):
+        path = Path(top)
+        if path.is_symlink():
+            args += ["--symlink", str(path.readlink()), top]
+        elif path.is_dir():
+            args += ["--ro-bind", top, top]
+    for etc in ("/etc/ld.so.cache", "/etc/localtime"):
+        args += ["--ro-bind-try", etc, etc]
+    return args
+
+
+def _python_binds() -> list[str]:
+    # The interpreter's own install and the virtualenv's directories, each read-only, never the project tree.
+    args: list[str] = []
+    roots = {Path(sys.base_prefix).resolve()}
+    venv = Path(sys.prefix)
+    if venv.resolve() != Path(sys.base_prefix).resolve():
+        for part in ("bin", "lib", "lib64", "pyvenv.cfg"):
+            if (venv / part).exists() and not (venv / part).is_symlink():
+                args += ["--ro-bind", str(venv / part), str(venv / part)]
+    for root in sorted(roots):
+        if not root.is_relative_to("/usr"):
+            args += ["--ro-bind", str(root), str(root)]
+    return args
+
+
+def bwrap_command(limits: Limits) -> list[str]:
+    """Return the bubblewrap command line that starts the fork-server, closed to the network and the host."""
+    args = [
+        bwrap_path(),
+        "--unshare-all",
+        "--die-with-parent",
+        "--new-session",
+        "--uid",
+        "65534",
+        "--gid",
+        "65534",
+        "--cap-drop",
+        "ALL",
+        *_system_binds(),
+        *_python_binds(),
+        "--ro-bind",
+        str(INSIDE),
+        f"{RUNNER_MOUNT}/inside",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--size",
+        str(limits.tmp_mb << 20),
+        "--tmpfs",
+        "/tmp",
+        "--chdir",
+        "/tmp",
+        "--clearenv",
+    ]
+    for name, value in JOB_ENV.items():
+        args += ["--setenv", name, value]
+    return [*args, "--", sys.executable, "-I", "-B", "-c", BOOT.format(root=RUNNER_MOUNT)]
+
+
+def direct_command() -> list[str]:
+    """Return the command that starts the fork-server WITHOUT a container (authors checking references only)."""
+    return [sys.executable, "-I", "-B", "-c", BOOT.format(root=str(INSIDE.parent))]
+
+
+class Sandbox:
+    """One fork-server, in bubblewrap unless `isolated` is False; runs one job at a time (not thread-safe)."""
+
+    def __init__(self, *, isolated: bool = True, limits: Limits | None = None, start_timeout: float = 90.0) -> None:
+        self.isolated = isolated
+        self.limits = limits or Limits()
+        self.start_timeout = start_timeout
+        self._process: subprocess.Popen[bytes] | None = None
+        self._control: socket.socket | None = None
+        self._jobs = 0
+        if isolated:
+            bwrap_path()
+
+    @property
+    def alive(self) -> bool:
+        """Whether the fork-server is running."""
+        return self._process is not None and self._process.poll() is None
+
+    def start(self) -> None:
+        """Start the fork-server and wait until it has imported the libraries.
+
+        Raises `SandboxUnavailableError` when it does not come up.
+        """
+        import os
+
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed below, after the start is known)
+        command = bwrap_command(self.limits) if self.isolated else direct_command()
+        env = JOB_ENV if self.isolated else {**JOB_ENV, "PATH": os.environ.get("PATH", JOB_ENV["PATH"])}
+        self._process = subprocess.Popen(
+            command, stdin=theirs.fileno(), stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, env=env
+        )
+        theirs.close()
+        ours.settimeout(self.start_timeout)
+        try:
+            hello = frames.recv(ours, CONTROL_MAX_BYTES)
+            if hello.get("op") != "ready":
+                raise frames.FrameError("unexpected greeting")
+        except (OSError, TimeoutError):
+            self._stop_process()
+            errors.seek(0)
+            detail = errors.read()[-2000:].decode("utf-8", "replace").strip()
+            raise SandboxUnavailableError(
+                f"the grading sandbox did not start{': ' + detail if detail else ''}",
+                hint="check that bubblewrap works here: `bwrap --unshare-all --ro-bind /usr /usr true`",
+            ) from None
+        finally:
+            errors.close()
+        ours.settimeout(None)
+        self._control = ours
+
+    def ensure_started(self) -> None:
+        """Start the fork-server unless it is already running."""
+        if not self.alive or self._control is None:
+            self.close()
+            self.start()
+
+    def open_job(self, limits: Limits, harness_key: str | None, harness: str | None) -> Job:
+        """Fork a confined child for one job and return the channel to it; raises `JobEnded` if that fails."""
+        self.ensure_started()
+        assert self._control is not None
+        self._jobs += 1
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
+        message = {
+            "op": "job",
+            "job": self._jobs,
+            "harness_key": harness_key,
+            "harness": harness,
+            "limits": asdict(limits),
+        }
+        try:
+            frames.send(self._control, message)
+            socket.send_fds(self._control, [b"J"], [theirs.fileno()])
+            self._control.settimeout(30.0)
+            reply = frames.recv(self._control, CONTROL_MAX_BYTES)
+            if reply.get("op") != "started":
+                raise frames.FrameError("unexpected reply")
+        except (OSError, TimeoutError):
+            ours.close()
+            self.close()
+            raise JobEnded("crashed") from None
+        finally:
+            theirs.close()
+        return Job(self, ours, self._jobs, limits)
+
+    def end_job(self, job_id: int, *, kill: bool) -> tuple[int, int]:
+        """Wait for job `job_id` to end (killing it first if asked); return its exit code and signal.
+
+        A fork-server that does not answer in time is treated as compromised: the whole sandbox is stopped.
+        """
+        control = self._control
+        if control is None:
+            return (-1, signal.SIGKILL)
+        try:
+            if kill:
+                frames.send(control, {"op": "kill", "job": job_id})
+            deadline = time.monotonic() + (2.0 if kill else 5.0)
+            while True:
+                control.settimeout(max(0.01, deadline - time.monotonic()))
+                try:
+                    reply = frames.recv(control, CONTROL_MAX_BYTES)
+                except TimeoutError:
+                    if kill:
+                        raise
+                    frames.send(control, {"op": "kill", "job": job_id})
+                    kill = True
+                    deadline = time.monotonic() + 2.0
+                    continue
+                if reply.get("op") == "ended" and reply.get("job") == job_id:
+                    return int(reply.get("code", 0)), int(reply.get("signal", 0))
+        except (OSError, TimeoutError):
+            self.close()
+            return (-1, signal.SIGKILL)
+
+    def _stop_process(self) -> None:
+        import os
+
+        process = self._process
+        self._process = None
+        if process is None:
+            return
+        if process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGKILL)
+        try:
+            process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=5)
+
+    def close(self) -> None:
+        """Stop the fork-server and everything in the sandbox."""
+        if self._control is not None:
+            self._control.close()
+            self._control = None
+        self._stop_process()
+
+    def __enter__(self) -> Sandbox:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class Job:
+    """The channel to one running job: request/response frames under the job's wall-clock deadline."""
+
+    def __init__(self, sandbox: Sandbox, sock: socket.socket, job_id: int, limits: Limits) -> None:
+        self.sandbox = sandbox
+        self.sock = sock
+        self.job_id = job_id
+        self.limits = limits
+        self.deadline = time.monotonic() + limits.wall_seconds
+        self.ended: str | None = None
+        self.exit: tuple[int, int] | None = None
+
+    def request(self, message: dict[str, Any]) -> Any:
+        """Send one request and return the reply; raises `JobEnded` on timeout, crash or oversized output."""
+        if self.ended is not None:
+            raise JobEnded(self.ended)
+        remaining = self.deadline - time.monotonic()
+        if remaining <= 0:
+            self._end("timeout")
+        try:
+            frames.send(self.sock, message)
+            self.sock.settimeout(remaining)
+            return frames.recv(self.sock, self.limits.output_kb << 10)
+        except TimeoutError:
+            self._end("timeout")
+        except frames.FrameError as exc:
+            self._end("too_large" if "larger than" in str(exc) else "crashed")
+
+    def _end(self, reason: str) -> None:
+        self.ended = reason
+        self.finish(kill=True)
+        raise JobEnded(reason)
+
+    def finish(self, *, kill: bool = False) -> tuple[int, int]:
+        """Stop the job, reap it and return its exit code and signal."""
+        if self.exit is not None:
+            return self.exit
+        if not kill:
+            with contextlib.suppress(frames.FrameError):
+                frames.send(self.sock, {"op": "stop"})
+        self.sock.close()
+        self.exit = self.sandbox.end_job(self.job_id, kill=kill)
+        if self.ended is None and self.exit[1] in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ):
+            self.ended = "killed"
+        return self.exit
