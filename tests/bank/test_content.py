@@ -2,14 +2,28 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
+from pydantic import BaseModel
 
 from mlscreen.bank import Bank, DesignPrompt, KnowledgeQuestion, PrescreenQuestion, load_bank
 from mlscreen.bank.loader import PACKAGED_BANK, load_items, parse_file
-from mlscreen.bank.models import ITEM_TYPES, Question
+from mlscreen.bank.models import (
+    ITEM_TYPES,
+    DesignComponent,
+    ExerciseLimits,
+    ExpectedPoint,
+    LoopStep,
+    MustFail,
+    Question,
+    RubricCategory,
+    TimeBlock,
+    VisibleExample,
+)
 from tests.conftest import CliResult
 
 PROFILES = ["data-scientist", "ml-engineer", "ml-research-engineer", "mlops-engineer"]
@@ -258,3 +272,47 @@ def test_framework_prescreen_questions_with_their_signals(bank: Bank) -> None:
 
     for q in (deployed, incident, leakage, monitoring):
         assert sorted(q.profiles) == PROFILES
+
+
+# ---------------------------------------------------------------------------- the content-format reference
+
+DOC = Path(__file__).parents[2] / "docs" / "content-format.md"
+NESTED_MODELS: list[type[BaseModel]] = [
+    RubricCategory,
+    TimeBlock,
+    LoopStep,
+    ExpectedPoint,
+    DesignComponent,
+    MustFail,
+    VisibleExample,
+    ExerciseLimits,
+]
+
+
+def test_content_format_doc_lists_every_field() -> None:
+    rows = "\n".join(line for line in DOC.read_text(encoding="utf-8").splitlines() if line.startswith("| `"))
+    missing = [
+        f"{model.__name__}.{name}"
+        for model in [*ITEM_TYPES.values(), *NESTED_MODELS]
+        for name in model.model_fields
+        if f"`{name}`" not in rows
+    ]
+    assert missing == []
+
+
+def test_content_format_doc_examples_load(tmp_path: Path) -> None:
+    blocks = re.findall(r"```yaml\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
+    assert len(blocks) == 6
+    for number, block in enumerate(blocks):
+        folder = tmp_path
+        if "type: exercise" in block:
+            folder = tmp_path / "exercises" / "example"
+            folder.mkdir(parents=True)
+            for name in ("starter.py", "reference.py", "tests.py", "wrong_keeps_last.py"):
+                (folder / name).write_text("", encoding="utf-8")
+        (folder / f"example-{number}.yaml").write_text(block, encoding="utf-8")
+    bank = load_bank(extra=[tmp_path])
+    for item_id in ("recsys-cold-start", "churn-label-window", "churn-scoring-service", "prescreen-on-call"):
+        assert bank.source(item_id).path.parent == tmp_path
+    assert bank.source("dedupe-events").path.parent == tmp_path / "exercises" / "example"
+    assert bank.get("prescreen-data-leakage").title == "Preventing data leakage (our wording)"
