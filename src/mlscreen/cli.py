@@ -27,6 +27,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.bank.cli", "register", None),
     ("mlscreen.grader.cli", "register", None),
     ("mlscreen.store.cli", "register", None),
+    ("mlscreen.planning.cli", "register", None),
 )
 
 
