@@ -59,10 +59,14 @@ def test_more_than_ten_use_cases_without_a_mature_platform_stays_hub_and_spoke(
     assert "product team(s)" not in reason.text  # only the requirement that failed is named
 
 
-def test_more_than_ten_use_cases_in_one_product_team_stays_hub_and_spoke(plan: Planner) -> None:
-    result = plan(facts(use_cases=15, product_teams=1, platform_maturity="high"))
-    assert result.org.model == "hub_and_spoke"
-    assert "ML is used by 1 product team(s)" in result.org.reasons[0].text
+@pytest.mark.parametrize(
+    ("product_teams", "expected"), [(0, "hub_and_spoke"), (1, "hub_and_spoke"), (2, "product_embedded")]
+)
+def test_product_embedded_needs_several_product_teams(plan: Planner, product_teams: int, expected: str) -> None:
+    result = plan(facts(use_cases=15, product_teams=product_teams, platform_maturity="high"))
+    assert result.org.model == expected
+    if expected == "hub_and_spoke":
+        assert f"ML is used by {product_teams} product team(s)" in result.org.reasons[0].text
 
 
 def test_both_missing_requirements_are_named(plan: Planner) -> None:

@@ -215,7 +215,11 @@ def plan_team(facts: TeamFacts, *, rules: Rules | None = None, bank: Bank | None
         text = f"{info.title}: {'in post' if present else 'not in post'}. The role: {info.owns}"
         leadership.append(
             Leadership(
-                lead.role, info.title, info.owns, present, _why(rules, text, f"leadership-{lead.role}", lead.source)
+                lead.role,
+                info.title,
+                info.owns,
+                present,
+                _why(rules, text, "leadership-" + lead.role.replace("_", "-"), lead.source),
             )
         )
     ownership = [Ownership(o.team, o.owns, o.source) for o in rules.ownership]
