@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from dataclasses import replace
 from types import TracebackType
 
 from mlscreen.bank import Bank
@@ -34,6 +35,7 @@ class GraderPool:
     """Warm sandboxes that grade submissions; `grade` may be called from several threads at once.
 
     Each sandbox runs one job at a time, so `workers` is how many submissions are graded in parallel.
+    `max_wall_seconds` caps every exercise's wall-clock (and CPU) limit.
     `isolated=False` runs without bubblewrap: only for authors checking their own reference solutions.
     """
 
@@ -44,6 +46,7 @@ class GraderPool:
         bank: Bank | None = None,
         isolated: bool = True,
         with_signals: bool = True,
+        max_wall_seconds: float | None = None,
     ) -> None:
         if workers < 1:
             raise UsageError("workers must be at least 1", hint="pass --workers 1 or more")
@@ -51,6 +54,7 @@ class GraderPool:
             bwrap_path()
         self.isolated = isolated
         self.with_signals = with_signals
+        self.max_wall_seconds = max_wall_seconds
         self._specs = SpecCache(bank)
         self._idle: queue.Queue[Sandbox] = queue.Queue()
         self._all = [Sandbox(isolated=isolated) for _ in range(workers)]
@@ -80,6 +84,9 @@ class GraderPool:
         started = time.perf_counter()
         validate_source(source)
         spec = self._specs.get(exercise_id)
+        if self.max_wall_seconds is not None and spec.limits.wall_seconds > self.max_wall_seconds:
+            wall = self.max_wall_seconds
+            spec = replace(spec, limits=replace(spec.limits, wall_seconds=wall, cpu_seconds=max(1, int(wall))))
         if self._closed:
             raise UsageError("the grader pool is closed", hint="create a new GraderPool")
         sandbox = self._idle.get()
