@@ -62,6 +62,10 @@ def _column(values: Any) -> dict[str, Any]:
     dtype = str(values.dtype)
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return {"dtype": dtype, "data": [None if v == "NaT" else v for v in np.datetime_as_string(values)]}
+    if isinstance(values, np.ndarray) and values.dtype.kind in "biu":
+        return {"dtype": dtype, "data": values.tolist()}  # already JSON-safe: the common fast path
+    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
+        return {"dtype": dtype, "data": [v if math.isfinite(v) else _float(v) for v in values.tolist()]}
     return {"dtype": dtype, "data": [_scalar(v) for v in values.tolist()]}
 
 

@@ -106,7 +106,7 @@ def nullable_dtypes(sub):
        "imputation must fill every numeric gap while keeping the observed values.")
 def random_frames(sub):
     rng = np.random.default_rng(7)
-    for _ in range(12):
+    for _ in range(6):
         rows = int(rng.integers(1, 40))
         frame = pd.DataFrame({f"c{i}": rng.normal(size=rows) for i in range(int(rng.integers(1, 5)))})
         frame = frame.mask(rng.random(frame.shape) < rng.random())

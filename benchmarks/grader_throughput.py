@@ -1,0 +1,89 @@
+"""Grader throughput: warm-pool latency and rate against a fresh interpreter per submission (data-cleaning).
+
+Run: python benchmarks/grader_throughput.py [--submissions N] [--baseline N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from mlscreen.bank.loader import PACKAGED_BANK
+from mlscreen.grader import GraderPool
+
+EXERCISE = PACKAGED_BANK / "exercises" / "data-cleaning"
+FILES = ["reference.py", "wrong_mean.py", "wrong_fraction.py", "wrong_mutates_input.py", "wrong_all_columns.py"]
+# The baseline: a fresh interpreter per submission that imports the libraries and runs the same checks.
+BASELINE = """
+import sys, importlib.util
+sys.argv = sys.argv[:1]
+spec = importlib.util.spec_from_file_location("submission", {sub!r}); sub = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(sub)
+spec = importlib.util.spec_from_file_location("tests", {tests!r}); tests = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(tests)
+from mlscreen.grader.checks import collect
+class Direct:
+    def call(self, name, *a, **k): return getattr(sub, name)(*a, **k)
+    def call_full(self, name, *a, **k):
+        class O: pass
+        o = O(); o.value = getattr(sub, name)(*a, **k); o.args = list(a); o.kwargs = k; return o
+passed = 0
+for check in collect(tests):
+    try:
+        check.function(Direct()); passed += 1
+    except Exception:
+        pass
+print(passed)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--submissions", type=int, default=60, help="submissions through the warm pool")
+    parser.add_argument("--baseline", type=int, default=4, help="submissions through fresh interpreters")
+    args = parser.parse_args()
+    sources = [(EXERCISE / FILES[i % len(FILES)]).read_text(encoding="utf-8") for i in range(args.submissions)]
+
+    with GraderPool(workers=1, with_signals=False) as pool:
+        pool.warm()
+        pool.grade(sources[0], "data-cleaning")
+        latencies = []
+        for source in sources:
+            started = time.perf_counter()
+            pool.grade(source, "data-cleaning")
+            latencies.append((time.perf_counter() - started) * 1000)
+    p50 = statistics.median(latencies)
+
+    with GraderPool(workers=2, with_signals=False) as pool:
+        pool.warm()
+        pool.grade(sources[0], "data-cleaning")
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=2) as executor:
+            list(executor.map(lambda s: pool.grade(s, "data-cleaning"), sources))
+        rate = len(sources) / (time.perf_counter() - started)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        times = []
+        for i in range(args.baseline):
+            sub = Path(tmp) / f"sub{i}.py"
+            sub.write_text(sources[i], encoding="utf-8")
+            code = BASELINE.format(sub=str(sub), tests=str(EXERCISE / "tests.py"))
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+            times.append(time.perf_counter() - started)
+    baseline_rate = 1 / statistics.median(times)
+
+    print(f"warm pool, 1 worker: p50 latency {p50:.1f} ms (target <= 50 ms) over {len(latencies)} submissions")
+    print(f"warm pool, 2 workers: {rate:.1f} submissions/s (target >= 30)")
+    print(f"fresh interpreter per submission (unsandboxed): {baseline_rate:.2f} submissions/s")
+    print(f"ratio warm pool (2 workers) / fresh interpreter: {rate / baseline_rate:.0f}x (target >= 20x)")
+
+
+if __name__ == "__main__":
+    main()
