@@ -26,6 +26,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.bank.cli", "bank_app", "bank"),
     ("mlscreen.bank.cli", "register", None),
     ("mlscreen.grader.cli", "register", None),
+    ("mlscreen.scoring.cli", "answers_app", "answers"),
     ("mlscreen.store.cli", "register", None),
     ("mlscreen.planning.cli", "register", None),
 )

@@ -1,0 +1,160 @@
+"""`mlscreen answers ...`: score answers against expected points, explain one answer, evaluate and calibrate."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from mlscreen.errors import UsageError
+
+if TYPE_CHECKING:
+    from mlscreen.scoring.datasets import Format
+    from mlscreen.scoring.points import Target
+
+answers_app = typer.Typer(help="Score free-text answers against expected points, with evidence.", no_args_is_help=True)
+
+
+def _bank_target(question_id: str) -> Target:
+    from mlscreen.scoring.points import target_from_bank
+
+    return target_from_bank(question_id)
+
+
+@answers_app.command("score")
+def score(
+    input_path: Annotated[Path, typer.Argument(metavar="INPUT.jsonl", help="JSON Lines input; '-' reads stdin.")],
+    out: Annotated[Path | None, typer.Option("--out", help="Write results here instead of stdout.")] = None,
+) -> None:
+    """Score each line {"id", "answer", "reference_answer" | "expected_points" | "question_id"}; exit 2 on bad lines."""
+    from mlscreen.scoring.jsonl import LineError, score_lines
+
+    try:
+        source = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8")
+    except OSError as exc:
+        raise UsageError(f"cannot read {input_path}: {exc.strerror}", hint="give an existing JSON Lines file") from None
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+
+    def write(obj: dict[str, Any]) -> None:
+        sink.write(json.dumps(obj, ensure_ascii=False) + "\n")
+
+    def report(error: LineError) -> None:
+        typer.echo(f"{input_path}:{error.line}: {error.message}", err=True)
+
+    try:
+        _, bad = score_lines(source, write=write, report=report, bank_target=_bank_target)
+    except UnicodeDecodeError:
+        raise UsageError(f"{input_path} is not UTF-8 text", hint="save the file as UTF-8") from None
+    finally:
+        if source is not sys.stdin:
+            source.close()
+        if out:
+            sink.close()
+    if bad:
+        raise UsageError(
+            f"{bad} bad line(s) in {input_path} (listed above); the other lines were scored",
+            hint='each line needs "id", "answer" (a string) and "reference_answer", "expected_points" or "question_id"',
+        )
+
+
+@answers_app.command("explain")
+def explain(
+    answer: Annotated[str, typer.Argument(help="The answer text; '-' reads it from stdin.")],
+    point: Annotated[list[str] | None, typer.Option("--point", help="An expected point (repeatable).")] = None,
+    reference: Annotated[str | None, typer.Option("--reference", help="A reference answer instead of points.")] = None,
+    question_id: Annotated[str | None, typer.Option("--question-id", help="A bank question's id.")] = None,
+    question: Annotated[str | None, typer.Option("--question", help="The question asked.")] = None,
+    red_flag: Annotated[list[str] | None, typer.Option("--red-flag", help="A red flag (repeatable).")] = None,
+) -> None:
+    """Show, for one answer, which points it covers, how similar the best clause is, and the evidence."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from mlscreen.scoring.points import build_target
+    from mlscreen.scoring.scorer import ScoringRequest, score_requests
+
+    text = sys.stdin.read() if answer == "-" else answer
+    if question_id and not point and not reference:
+        target = _bank_target(question_id)
+        if red_flag:
+            target = type(target)(target.points, target.reference, target.question, (*target.red_flags, *red_flag))
+    else:
+        target = build_target(
+            expected_points=point, reference_answer=reference, question=question, red_flags=red_flag or ()
+        )
+    result = score_requests([ScoringRequest(text, target)])[0]
+    console = Console()
+    console.print(f"[bold]score[/bold] {result.score:.2f}   [bold]suggested level[/bold] {result.suggested_level}/4")
+    table = Table("point", "covered", "similarity", "evidence")
+    for p in result.points:
+        mark = "[green]yes[/green]" if p.covered else ("[red]contradicted[/red]" if p.contradicted else "[red]no[/red]")
+        table.add_row(p.point, mark, f"{p.similarity:.2f}", p.evidence.text if p.evidence else "")
+    console.print(table)
+    for hit in result.red_flags:
+        console.print(f"[bold red]red flag[/bold red] {hit.flag} ({hit.similarity:.2f}): {hit.evidence.text}")
+    for notice in [*result.notices, *([result.reason] if result.reason else [])]:
+        console.print(f"[yellow]note[/yellow] {notice}")
+
+
+FormatOption = Annotated[str, typer.Option("--format", help="Dataset layout: mohler, semeval or saf.")]
+
+
+def _format(value: str) -> Format:
+    from mlscreen.scoring.datasets import FORMATS
+
+    if value not in FORMATS:
+        raise UsageError(f"unknown format {value!r}", hint=f"use one of: {', '.join(FORMATS)}")
+    return value
+
+
+@answers_app.command("evaluate")
+def evaluate(
+    dataset: Annotated[Path, typer.Argument(metavar="DATASET.csv", help="A human-graded dataset (not copied).")],
+    format_: FormatOption = "mohler",
+    corpus: Annotated[str | None, typer.Option(help="SemEval corpus: sciEntsBank or beetle.")] = None,
+    docs: Annotated[Path | None, typer.Option(help="Update this Markdown file's results table.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Print cross-validated agreement with the human grades (leave one question group out)."""
+    from mlscreen.scoring.datasets import load_dataset
+    from mlscreen.scoring.evaluation import dataset_features
+    from mlscreen.scoring.evaluation import evaluate as run
+    from mlscreen.scoring.report import render, update_docs
+
+    data = load_dataset(dataset, format=_format(format_), corpus=corpus)
+    report = run(data, dataset_features(data))
+    if as_json:
+        typer.echo(json.dumps(report.__dict__, indent=2))
+    else:
+        typer.echo(render(report))
+    if docs:
+        key = f"{format_}-{corpus}" if corpus else format_
+        update_docs(docs, key, report, command=f"mlscreen answers evaluate {dataset.name} --format {format_}")
+        typer.echo(f"updated {docs}")
+
+
+@answers_app.command("calibrate")
+def calibrate(
+    datasets: Annotated[list[Path], typer.Argument(metavar="DATASET.csv...", help="Graded datasets to fit on.")],
+    format_: Annotated[
+        list[str], typer.Option("--format", help="The format of each dataset, in the same order (repeat).")
+    ],
+    out: Annotated[Path, typer.Option("--out", help="Where to write the calibration JSON.")],
+) -> None:
+    """Fit the score calibration on every row of graded datasets and write it as JSON."""
+    from mlscreen.scoring.calibration import save
+    from mlscreen.scoring.datasets import load_dataset
+    from mlscreen.scoring.evaluation import calibrate as fit_all
+    from mlscreen.scoring.evaluation import dataset_features
+
+    if len(format_) != len(datasets):
+        raise UsageError("give one --format per dataset", hint="e.g. a.csv b.csv --format mohler --format saf")
+    loaded = [load_dataset(path, format=_format(f)) for path, f in zip(datasets, format_, strict=True)]
+    if not all(d.graded for d in loaded):
+        raise UsageError("calibration needs graded datasets (mohler, saf)", hint="drop the semeval dataset")
+    calibration = fit_all([(d, dataset_features(d)) for d in loaded])
+    save(calibration, out)
+    typer.echo(f"wrote {out} (fitted on {calibration.fitted_on})")

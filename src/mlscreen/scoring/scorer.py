@@ -1,0 +1,193 @@
+"""Score free-text answers: which expected points they cover, with evidence, a 0-1 score and a suggested level."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mlscreen.scoring import calibration as calibration_module
+from mlscreen.scoring.calibration import Calibration
+from mlscreen.scoring.config import ScoringConfig, load_config
+from mlscreen.scoring.embedder import Embedder, Matrix, default_embedder
+from mlscreen.scoring.features import FEATURE_NAMES, Analysis, analyse
+from mlscreen.scoring.points import PointLike, Target, build_target
+from mlscreen.scoring.result import AnswerScore, Evidence, PointResult, RedFlagHit
+from mlscreen.scoring.text import Clause, cap_words, polarity_mismatch, split_clauses
+
+
+@dataclass(frozen=True)
+class ScoringRequest:
+    """One answer and what it is scored against."""
+
+    answer: str
+    target: Target
+
+
+@dataclass
+class _Prepared:
+    request: ScoringRequest
+    text: str
+    clauses: list[Clause]
+    notices: list[str]
+
+
+def _flag_text(flag: str, config: ScoringConfig) -> str:
+    # "only talks about notebooks" describes an answer; what the answer itself would say is "notebooks".
+    lowered = flag.lower()
+    for prefix in config.red_flag_prefixes:
+        if lowered.startswith(prefix + " ") and len(flag) > len(prefix) + 3:
+            return flag[len(prefix) :].strip()
+    return flag
+
+
+def _prepare(request: ScoringRequest, config: ScoringConfig) -> _Prepared:
+    if not isinstance(request.answer, str):
+        return _Prepared(request, "", [], [])
+    text, capped = cap_words(request.answer, config.max_words)
+    notices = [f"answer capped at {config.max_words} words"] if capped else []
+    return _Prepared(request, text, split_clauses(text), notices)
+
+
+def analyse_batch(
+    requests: Sequence[ScoringRequest], *, embedder: Embedder | None = None, config: ScoringConfig | None = None
+) -> list[tuple[_Prepared, Analysis, list[RedFlagHit]]]:
+    """Return the analysis of each request, embedding all clauses, points and flags in one call."""
+    config = config or load_config()
+    embedder = embedder or default_embedder()
+    prepared = [_prepare(r, config) for r in requests]
+    texts: dict[str, None] = {}
+    for p in prepared:
+        texts.update(dict.fromkeys(c.text for c in p.clauses))
+        for point in p.request.target.points:
+            texts.update(dict.fromkeys(point.forms))
+        if p.clauses:
+            texts.update(dict.fromkeys(_flag_text(f, config) for f in p.request.target.red_flags))
+    order = list(texts)
+    row = {t: i for i, t in enumerate(order)}
+    vectors = embedder.embed(order)
+
+    def rows(items: Sequence[str]) -> Matrix:
+        return vectors[[row[t] for t in items]] if items else np.zeros((0, vectors.shape[1]), np.float32)
+
+    out = []
+    for p in prepared:
+        clause_vectors = rows([c.text for c in p.clauses])
+        forms = [rows(point.forms) for point in p.request.target.points]
+        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config)
+        flags: list[RedFlagHit] = []
+        for flag in p.request.target.red_flags if p.clauses else ():
+            said = _flag_text(flag, config)
+            sims = clause_vectors @ rows([said])[0]
+            for j in np.argsort(-sims):
+                if sims[j] < config.red_flag_similarity:
+                    break
+                if not polarity_mismatch(said, p.clauses[j].text):
+                    c = p.clauses[j]
+                    flags.append(RedFlagHit(flag, float(sims[j]), Evidence(c.text, c.start, c.end)))
+                    break
+        out.append((p, analysis, flags))
+    return out
+
+
+def score_requests(
+    requests: Sequence[ScoringRequest],
+    *,
+    embedder: Embedder | None = None,
+    config: ScoringConfig | None = None,
+    calibration: Calibration | None = None,
+) -> list[AnswerScore]:
+    """Return one `AnswerScore` per request, in order; the batch is embedded in one call (the fast path)."""
+    config = config or load_config()
+    calibration = calibration or calibration_module.load()
+    analysed = analyse_batch(requests, embedder=embedder, config=config)
+    if not analysed:
+        return []
+    scores = calibration.predict(np.array([a.features for _, a, _ in analysed], dtype=np.float64))
+    return [_result(p, a, flags, float(s), config) for (p, a, flags), s in zip(analysed, scores, strict=True)]
+
+
+def _result(
+    p: _Prepared, analysis: Analysis, flags: list[RedFlagHit], score: float, config: ScoringConfig
+) -> AnswerScore:
+    points = []
+    for spec, match in zip(p.request.target.points, analysis.matches, strict=True):
+        clause = p.clauses[match.clause] if match.clause is not None else None
+        evidence = Evidence(clause.text, clause.start, clause.end) if clause else None
+        points.append(
+            PointResult(
+                point=spec.text,
+                covered=match.covered,
+                similarity=match.similarity,
+                evidence=evidence,
+                weight=spec.weight,
+                required=spec.required,
+                lexical_recall=match.lexical_recall,
+                contradicted=match.contradicted,
+            )
+        )
+    features = dict(zip(FEATURE_NAMES, analysis.features, strict=True))
+    notices = list(p.notices)
+    if not p.clauses:
+        reason = "the answer is not text" if not isinstance(p.request.answer, str) else "the answer is empty"
+        return AnswerScore(0.0, 1, points, [], notices, reason, features)
+    level = config.level(score)
+    covered = features["covered"]
+    allowed = config.level_allowed_by_coverage(covered)
+    if allowed < level:
+        level = allowed
+        notices.append(f"level capped at {allowed}: the covered points carry {covered:.0%} of the points' weight")
+    missing = [pt.point for pt in points if pt.required and not pt.covered]
+    if missing and level > 2:
+        level = 2
+        notices.append(f"level capped at 2: required point(s) not covered: {'; '.join(missing)}")
+    notices.extend(f"red flag: {hit.flag}" for hit in flags)
+    return AnswerScore(score, level, points, flags, notices, None, features)
+
+
+def score_answers(
+    answers: Sequence[str],
+    *,
+    expected_points: Sequence[PointLike] | None = None,
+    reference_answer: str | None = None,
+    question: str | None = None,
+    red_flags: Sequence[str] = (),
+    variants: Mapping[str, Sequence[str]] | None = None,
+) -> list[AnswerScore]:
+    """Return the scores of many answers to the same question (one embedding call for all of them).
+
+    Raises `UsageError` when there is nothing to score against.
+    """
+    target = build_target(
+        expected_points=expected_points,
+        reference_answer=reference_answer,
+        question=question,
+        red_flags=red_flags,
+        variants=variants,
+    )
+    return score_requests([ScoringRequest(a, target) for a in answers])
+
+
+def score_answer(
+    answer: str,
+    *,
+    expected_points: Sequence[PointLike] | None = None,
+    reference_answer: str | None = None,
+    question: str | None = None,
+    red_flags: Sequence[str] = (),
+    variants: Mapping[str, Sequence[str]] | None = None,
+) -> AnswerScore:
+    """Return the score of one answer against expected points (or a reference answer's clauses).
+
+    `expected_points` may be bank `ExpectedPoint`s, strings or {"point", "weight"} mappings; `variants` maps a
+    point's text to other ways of saying it. Raises `UsageError` when there is nothing to score against.
+    """
+    return score_answers(
+        [answer],
+        expected_points=expected_points,
+        reference_answer=reference_answer,
+        question=question,
+        red_flags=red_flags,
+        variants=variants,
+    )[0]

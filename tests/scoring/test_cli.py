@@ -1,0 +1,154 @@
+"""`mlscreen answers ...`: the JSON Lines contract, bad lines, explain, evaluate and calibrate."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CliResult
+
+pytestmark = pytest.mark.usefixtures("embedder")
+Run = Callable[..., CliResult]
+
+POINTS = [{"point": "Look for data drift in the input features", "weight": 2}, {"point": "Check upstream pipelines"}]
+
+
+def _write(path: Path, lines: list[object | str]) -> Path:
+    path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_score_contract_keeps_input_order_and_shape(run_cli: Run, tmp_path: Path) -> None:
+    lines = [
+        {"id": "b", "answer": "I would check whether the upstream pipeline broke.", "expected_points": POINTS},
+        {"id": 7, "answer": "Simulates part of the software.", "reference_answer": "To simulate parts of the product."},
+        {"id": "a", "answer": "", "question": "Why?", "expected_points": POINTS},
+    ]
+    result = run_cli("answers", "score", str(_write(tmp_path / "in.jsonl", lines)))
+    assert result.exit_code == 0, result.stderr
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o["id"] for o in out] == ["b", 7, "a"]
+    for o in out:
+        assert 0.0 <= o["score"] <= 1.0
+        assert o["suggested_level"] in (1, 2, 3, 4)
+        for p in o["points"]:
+            assert set(p) >= {"point", "covered", "similarity", "evidence"}
+            assert isinstance(p["covered"], bool)
+    assert out[0]["points"][1]["covered"] is True
+    assert "upstream pipeline" in out[0]["points"][1]["evidence"]
+    assert out[2]["score"] == 0 and out[2]["reason"] == "the answer is empty"
+
+
+def test_bad_lines_are_reported_by_number_and_the_rest_scored(run_cli: Run, tmp_path: Path) -> None:
+    lines: list[object | str] = [
+        {"id": 1, "answer": "I would look for drift in the features.", "expected_points": POINTS},
+        "{not json",
+        {"id": 3, "answer": 42, "expected_points": POINTS},
+        {"id": 4, "expected_points": POINTS},
+        {"answer": "no id", "expected_points": POINTS},
+        {"id": 6, "answer": "nothing to compare with"},
+        {"id": 7, "answer": "x", "expected_points": [{"weight": 1}]},
+        "",
+        {"id": 9, "answer": "Pipelines upstream may break.", "expected_points": POINTS},
+    ]
+    out_path = tmp_path / "out.jsonl"
+    result = run_cli("answers", "score", str(_write(tmp_path / "in.jsonl", lines)), "--out", str(out_path))
+    assert result.exit_code == 2
+    for number, words in [
+        (2, "not valid JSON"),
+        (3, '"answer" must be a string'),
+        (4, 'missing field "answer"'),
+        (5, 'missing field "id"'),
+        (6, "nothing to score against"),
+        (7, "needs a text"),
+    ]:
+        assert f"in.jsonl:{number}: " in result.stderr and words in result.stderr, (number, result.stderr)
+    assert "in.jsonl:8:" not in result.stderr
+    out = [json.loads(line) for line in out_path.read_text(encoding="utf-8").splitlines()]
+    assert [o["id"] for o in out] == [1, 9]
+
+
+def test_missing_input_file_is_a_clear_error(run_cli: Run, tmp_path: Path) -> None:
+    result = run_cli("answers", "score", str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2
+    assert "cannot read" in result.stderr
+
+
+def test_explain_shows_points_coverage_and_evidence(run_cli: Run) -> None:
+    result = run_cli(
+        "answers",
+        "explain",
+        "You should not use accuracy. Use recall for the rare class.",
+        "--point",
+        "use accuracy",
+        "--point",
+        "report recall",
+        "--red-flag",
+        "only talks about accuracy",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "suggested level" in result.stdout
+    assert "contradicted" in result.stdout
+    assert "Use recall for the rare class." in result.stdout
+
+
+def _mohler_like(path: Path) -> Path:
+    rows = []
+    for group in ("1", "2", "3"):
+        for i, (answer, grade) in enumerate(
+            [
+                ("It keeps data in first in first out order.", 5),
+                ("A queue is first in first out.", 4.5),
+                ("It sorts numbers quickly.", 1),
+                ("I do not know.", 0),
+            ]
+        ):
+            rows.append(
+                {
+                    "question_id": f"{group}.{i % 2 + 1}",
+                    "question": "What is a queue?",
+                    "reference_answer": "A queue stores items in first in first out order.",
+                    "student_answer": answer,
+                    "score_avg": grade,
+                }
+            )
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    return path
+
+
+def test_evaluate_prints_cross_validated_figures_and_updates_docs(run_cli: Run, tmp_path: Path) -> None:
+    data = _mohler_like(tmp_path / "graded.csv")
+    docs = tmp_path / "scoring.md"
+    docs.write_text("# Results\n", encoding="utf-8")
+    result = run_cli("answers", "evaluate", str(data), "--format", "mohler", "--docs", str(docs))
+    assert result.exit_code == 0, result.stderr
+    assert "3 question groups" in result.stdout
+    assert "Pearson" in result.stdout
+    text = docs.read_text(encoding="utf-8")
+    assert "<!-- results:mohler -->" in text and "Mohler, Bunescu & Mihalcea 2011" in text
+    run_cli("answers", "evaluate", str(data), "--format", "mohler", "--docs", str(docs))
+    assert docs.read_text(encoding="utf-8").count("<!-- results:mohler -->") == 1
+
+
+def test_calibrate_writes_a_loadable_json(run_cli: Run, tmp_path: Path) -> None:
+    from mlscreen.scoring.calibration import load
+
+    out = tmp_path / "cal.json"
+    result = run_cli(
+        "answers", "calibrate", str(_mohler_like(tmp_path / "g.csv")), "--format", "mohler", "--out", str(out)
+    )
+    assert result.exit_code == 0, result.stderr
+    assert load(out).kind == "ridge"
+
+
+def test_wrong_format_is_a_usage_error(run_cli: Run, tmp_path: Path) -> None:
+    data = _mohler_like(tmp_path / "g.csv")
+    assert run_cli("answers", "evaluate", str(data), "--format", "saf").exit_code == 2
+    assert run_cli("answers", "evaluate", str(data), "--format", "nope").exit_code == 2

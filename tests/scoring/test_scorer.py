@@ -1,0 +1,156 @@
+"""Scoring answers against expected points: coverage, negation, paraphrase, red flags, bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlscreen.errors import UsageError
+from mlscreen.scoring.config import load_config
+from mlscreen.scoring.embedder import Embedder
+from mlscreen.scoring.scorer import ScoringRequest, score_answer, score_answers, score_requests
+
+pytestmark = pytest.mark.usefixtures("embedder")
+
+DRIFT_POINTS = [
+    "Look for data drift in the input features",
+    "Check upstream data pipeline issues",
+    "Evaluate recent performance metrics against a baseline",
+]
+
+
+def test_paraphrase_of_a_point_is_covered_and_unrelated_sentence_is_not() -> None:
+    answer = "The model learns the noise in its training examples and so it does badly on data it has not seen."
+    covered = score_answer(answer, expected_points=["Overfitting: the model fits noise and fails to generalise"])
+    assert covered.points[0].covered
+    unrelated = score_answer("I enjoy hiking with my dog.", expected_points=["the model fits noise and overfits"])
+    assert not unrelated.points[0].covered
+    assert unrelated.points[0].similarity < 0.3
+    assert covered.score > unrelated.score
+
+
+def test_negated_statement_does_not_cover_the_point() -> None:
+    negated = score_answer("You should not use accuracy.", expected_points=["use accuracy"])
+    assert not negated.points[0].covered
+    assert negated.points[0].contradicted
+    asserted = score_answer("Use accuracy as the metric.", expected_points=["use accuracy"])
+    assert asserted.points[0].covered
+    assert not asserted.points[0].contradicted
+
+
+def test_negation_of_one_thing_leaves_the_next_claim_standing() -> None:
+    result = score_answer("Do not use accuracy, use the F1 score instead.", expected_points=["use the F1 score"])
+    assert result.points[0].covered
+
+
+def test_evidence_is_the_matching_clause_with_its_span() -> None:
+    answer = "I like clean code. I would check if an upstream data pipeline broke and sent nulls."
+    result = score_answer(answer, expected_points=DRIFT_POINTS)
+    pipeline = result.points[1]
+    assert pipeline.covered
+    assert pipeline.evidence is not None
+    assert "upstream data pipeline" in pipeline.evidence.text
+    assert answer[pipeline.evidence.start : pipeline.evidence.end] == pipeline.evidence.text
+
+
+def test_more_points_covered_scores_higher() -> None:
+    one = "I would check whether an upstream data pipeline broke."
+    three = (
+        "I would check whether an upstream data pipeline broke. I would look for drift in the input features. "
+        "I would compare recent accuracy and recall with the baseline from launch."
+    )
+    low, high = score_answers([one, three], expected_points=DRIFT_POINTS)
+    assert sum(p.covered for p in high.points) > sum(p.covered for p in low.points)
+    assert high.score > low.score
+    assert high.suggested_level >= low.suggested_level
+
+
+def test_variants_count_as_the_point() -> None:
+    answer = "SMOTE."
+    plain = score_answer(answer, expected_points=["Create synthetic minority examples"])
+    with_variant = score_answer(
+        answer,
+        expected_points=["Create synthetic minority examples"],
+        variants={"Create synthetic minority examples": ["SMOTE"]},
+    )
+    assert with_variant.points[0].similarity > plain.points[0].similarity
+    assert with_variant.points[0].covered
+
+
+def test_reference_answer_clauses_become_points() -> None:
+    result = score_answer(
+        "It simulates parts of the software.",
+        reference_answer="To simulate the behaviour of portions of the desired software product.",
+    )
+    assert [p.point for p in result.points] == [
+        "To simulate the behaviour of portions of the desired software product."
+    ]
+    assert 0.0 <= result.score <= 1.0
+
+
+def test_red_flag_is_reported_with_evidence() -> None:
+    answer = "Everything I built lives in Jupyter notebooks. I share the notebooks with my manager."
+    result = score_answer(
+        answer,
+        expected_points=["Deployed a model behind an API"],
+        red_flags=["only talks about notebooks", "blames colleagues for failures"],
+    )
+    assert [hit.flag for hit in result.red_flags] == ["only talks about notebooks"]
+    assert "notebooks" in result.red_flags[0].evidence.text
+    assert any("red flag" in n for n in result.notices)
+    clean = score_answer(
+        "I deployed the model behind a REST API.",
+        expected_points=["Deployed a model behind an API"],
+        red_flags=["only talks about notebooks"],
+    )
+    assert clean.red_flags == []
+
+
+@pytest.mark.parametrize("answer", ["", "   \n\t "])
+def test_empty_answer_scores_zero_with_a_reason(answer: str) -> None:
+    result = score_answer(answer, expected_points=DRIFT_POINTS)
+    assert result.score == 0.0
+    assert result.suggested_level == 1
+    assert result.reason == "the answer is empty"
+    assert not any(p.covered for p in result.points)
+
+
+def test_long_answer_is_capped_with_a_notice() -> None:
+    limit = load_config().max_words
+    answer = "I would check the upstream data pipeline for broken joins. " * (limit // 5)
+    result = score_answer(answer, expected_points=DRIFT_POINTS)
+    assert f"answer capped at {limit} words" in result.notices
+    assert result.points[1].covered
+    assert all(p.evidence is None or p.evidence.end <= len(answer) for p in result.points)
+
+
+def test_required_point_missing_caps_the_level() -> None:
+    points = [
+        {"point": "Look for data drift in the input features", "required": True},
+        {"point": "Check upstream data pipeline issues"},
+    ]
+    result = score_answer("I would check if an upstream data pipeline broke and sent nulls.", expected_points=points)
+    assert not result.points[0].covered
+    assert result.suggested_level <= 2
+
+
+def test_nothing_to_score_against_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="nothing to score against"):
+        score_answer("an answer")
+    with pytest.raises(UsageError, match="weight"):
+        score_answer("an answer", expected_points=[{"point": "x", "weight": -1}])
+
+
+def test_batch_gives_the_same_result_as_one_by_one(embedder: Embedder) -> None:
+    answers = ["I would look for drift.", "Pipelines break; check them.", ""]
+    batch = score_answers(answers, expected_points=DRIFT_POINTS)
+    single = [score_answer(a, expected_points=DRIFT_POINTS) for a in answers]
+    assert [round(b.score, 6) for b in batch] == [round(s.score, 6) for s in single]
+    assert score_requests([]) == []
+
+
+def test_non_text_answer_scores_zero() -> None:
+    from mlscreen.scoring.points import build_target
+
+    result = score_requests([ScoringRequest(42, build_target(expected_points=["x"]))])[0]  # type: ignore[arg-type]
+    assert result.score == 0.0
+    assert result.reason == "the answer is not text"
