@@ -28,6 +28,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.grader.cli", "register", None),
     ("mlscreen.scoring.cli", "answers_app", "answers"),
     ("mlscreen.store.cli", "register", None),
+    ("mlscreen.web.cli", "register", None),
     ("mlscreen.planning.cli", "register", None),
 )
 

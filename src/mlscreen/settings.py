@@ -128,3 +128,12 @@ def get(name: str) -> Any:
         except ValueError as exc:
             raise UsageError(f"{source} {name} has a bad value: {exc}", hint=f"{name}: {setting.help}") from None
     return Secret(value) if setting.secret and isinstance(value, str) else value
+    Setting(
+        "MLSCREEN_EMBEDDING_RUNTIME",
+        str,
+        "auto",
+        "Answer-scoring embeddings: 'auto' (ONNX Runtime when installed, else torch), 'onnx' or 'torch'.",
+    ),
+    Setting("MLSCREEN_SECURE_COOKIES", _to_bool, False, "Mark session cookies Secure (set it when served over HTTPS)."),
+    Setting("MLSCREEN_MAX_UPLOAD_KB", int, 1024, "Largest request body the web app accepts, in KiB."),
+    Setting("MLSCREEN_INVITE_DAYS", int, 7, "Days a candidate's assessment link stays valid."),

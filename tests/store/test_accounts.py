@@ -59,7 +59,7 @@ def test_sessions_store_hashes_and_expire(database: Database) -> None:
         assert stored is not None and stored.token_hash != new.token
         assert accounts.resolve_session(s, new.token).user.email == "a@example.org"
     with database.session() as s, pytest.raises(AuthenticationError):
-        accounts.resolve_session(s, new.token, now=utcnow() + accounts.SESSION_IDLE + timedelta(minutes=1))
+        accounts.resolve_session(s, new.token, now=utcnow() + accounts.SESSION_MAX + timedelta(minutes=1))
     with database.session() as s:
         accounts.close_session(s, new.token)
     with database.session() as s, pytest.raises(AuthenticationError):

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 from mlscreen.errors import AuthenticationError, ConflictError, RateLimitError, UsageError
 from mlscreen.store.models import ROLES, LoginAttempt, User, WebSession, utcnow
 
-SESSION_IDLE = timedelta(hours=8)
 SESSION_MAX = timedelta(hours=12)
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES = 5
@@ -103,7 +102,7 @@ def open_session(db: Session, user: User, *, now: datetime | None = None) -> New
     now = now or utcnow()
     token = secrets.token_urlsafe(32)
     csrf = secrets.token_urlsafe(32)
-    expires = now + SESSION_IDLE
+    expires = now + SESSION_MAX
     db.add(
         WebSession(token_hash=token_hash(token), user_id=user.id, csrf_token=csrf, created_at=now, expires_at=expires)
     )
@@ -111,7 +110,7 @@ def open_session(db: Session, user: User, *, now: datetime | None = None) -> New
 
 
 def resolve_session(db: Session, token: str, *, now: datetime | None = None) -> WebSession:
-    """Return the live session for `token`, sliding its idle expiry (never past the absolute maximum).
+    """Return the live session for `token`.
 
     Raises `AuthenticationError` when the token is unknown, expired or its user is deactivated.
     """
@@ -119,9 +118,6 @@ def resolve_session(db: Session, token: str, *, now: datetime | None = None) -> 
     found = db.scalar(select(WebSession).where(WebSession.token_hash == token_hash(token)))
     if found is None or found.expires_at <= now or not found.user.active:
         raise AuthenticationError("your session has expired", hint="sign in again")
-    if now - found.last_seen_at > timedelta(minutes=1):  # write at most once a minute per session
-        found.last_seen_at = now
-        found.expires_at = min(now + SESSION_IDLE, found.created_at + SESSION_MAX)
     return found
 
 

@@ -109,9 +109,15 @@ def move_candidate(db: Session, candidate: Candidate, *, position: int, actor: U
     before = candidate.stage_position
     candidate.stage_position = position
     audit.record(
-        db, actor_id=actor.id, action="candidate.stage_changed", object_type="candidate", object_id=candidate.id,
-        opening_id=candidate.opening_id, before=before, after=position,
-    )  # fmt: skip
+        db,
+        actor_id=actor.id,
+        action="candidate.stage_changed",
+        object_type="candidate",
+        object_id=candidate.id,
+        opening_id=candidate.opening_id,
+        before=before,
+        after=position,
+    )
     return candidate
 
 
@@ -122,9 +128,16 @@ def set_status(db: Session, candidate: Candidate, *, status: str, actor: User, r
     before = candidate.status
     candidate.status = status
     audit.record(
-        db, actor_id=actor.id, action="candidate.status_changed", object_type="candidate", object_id=candidate.id,
-        opening_id=candidate.opening_id, before=before, after=status, reason=reason[:500],
-    )  # fmt: skip
+        db,
+        actor_id=actor.id,
+        action="candidate.status_changed",
+        object_type="candidate",
+        object_id=candidate.id,
+        opening_id=candidate.opening_id,
+        before=before,
+        after=status,
+        reason=reason[:500],
+    )
     return candidate
 
 

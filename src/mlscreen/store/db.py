@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,9 +36,13 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_mode = threading.local()
+
+
 def _sqlite_begin(conn: Any) -> None:
-    # Take the write lock at BEGIN so two writers never deadlock upgrading read locks.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    # A writing transaction takes the write lock at BEGIN, so two writers never fail upgrading read locks;
+    # reading transactions begin deferred and, in WAL mode, never wait for a writer.
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if getattr(_mode, "write", True) else "BEGIN")
 
 
 class Database:
@@ -73,9 +78,18 @@ class Database:
         self._factory = sessionmaker(self.engine, expire_on_commit=False)
 
     @contextmanager
-    def session(self) -> Iterator[Session]:
-        """Yield a session in one transaction: committed when the block ends, rolled back on any error."""
+    def session(self, *, write: bool = True) -> Iterator[Session]:
+        """Yield a session in one transaction: committed when the block ends, rolled back on any error.
+
+        `write=False` promises only reads (on SQLite the transaction then takes no write lock).
+        """
         with self._factory() as session, session.begin():
+            if self.dialect == "sqlite":
+                _mode.write = write
+                try:
+                    session.connection()  # begin now, in this thread, in the mode asked for
+                finally:
+                    _mode.write = True
             yield session
 
     def ping(self) -> bool:

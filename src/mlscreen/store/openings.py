@@ -56,9 +56,14 @@ def create_opening(
     if manager != actor.id:
         add_member(db, opening, actor.id)
     audit.record(
-        db, actor_id=actor.id, action="opening.created", object_type="opening", object_id=opening.id,
-        opening_id=opening.id, profile=profile_id,
-    )  # fmt: skip
+        db,
+        actor_id=actor.id,
+        action="opening.created",
+        object_type="opening",
+        object_id=opening.id,
+        opening_id=opening.id,
+        profile=profile_id,
+    )
     return opening
 
 
@@ -122,9 +127,15 @@ def update_stage(
     if question_ids is not None:
         stage.question_ids = validate_questions(bank, stage, question_ids)
     audit.record(
-        db, actor_id=actor.id, action="opening.stage_changed", object_type="opening", object_id=opening.id,
-        opening_id=opening.id, position=position, questions=list(stage.question_ids),
-    )  # fmt: skip
+        db,
+        actor_id=actor.id,
+        action="opening.stage_changed",
+        object_type="opening",
+        object_id=opening.id,
+        opening_id=opening.id,
+        position=position,
+        questions=list(stage.question_ids),
+    )
     return stage
 
 

@@ -148,16 +148,25 @@ def decide(db: Session, bank: Bank, candidate: Candidate, *, outcome: str, ratio
     packet = build_packet(db, bank, candidate)
     mechanical = {"recommendation": packet.recommendation, "weighted_score": packet.weighted_score}
     decision = Decision(
-        candidate_id=candidate.id, outcome=outcome, rationale=rationale[:5000], mechanical=mechanical,
+        candidate_id=candidate.id,
+        outcome=outcome,
+        rationale=rationale[:5000],
+        mechanical=mechanical,
         decided_by=actor.id,
-    )  # fmt: skip
+    )
     db.add(decision)
     candidate.status = "hired" if outcome == "hire" else "rejected"
     db.flush()
     audit.record(
-        db, actor_id=actor.id, action="decision.made", object_type="candidate", object_id=candidate.id,
-        opening_id=candidate.opening_id, outcome=outcome, mechanical=packet.recommendation,
-    )  # fmt: skip
+        db,
+        actor_id=actor.id,
+        action="decision.made",
+        object_type="candidate",
+        object_id=candidate.id,
+        opening_id=candidate.opening_id,
+        outcome=outcome,
+        mechanical=packet.recommendation,
+    )
     return decision
 
 

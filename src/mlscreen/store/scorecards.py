@@ -79,9 +79,16 @@ def submit_scorecard(
     db.add(card)
     db.flush()
     audit.record(
-        db, actor_id=interviewer.id, action="scorecard.submitted", object_type="scorecard", object_id=card.id,
-        opening_id=candidate.opening_id, candidate_id=candidate.id, position=position, recommendation=recommendation,
-    )  # fmt: skip
+        db,
+        actor_id=interviewer.id,
+        action="scorecard.submitted",
+        object_type="scorecard",
+        object_id=card.id,
+        opening_id=candidate.opening_id,
+        candidate_id=candidate.id,
+        position=position,
+        recommendation=recommendation,
+    )
     return card
 
 
@@ -138,7 +145,13 @@ def review_answer(db: Session, answer: WrittenAnswer, *, reviewer: User, level: 
     answer.override_reason = reason[:MAX_NOTE] if overridden else None
     candidate = db.get(Candidate, answer.candidate_id)
     audit.record(
-        db, actor_id=reviewer.id, action="answer.overridden" if overridden else "answer.confirmed",
-        object_type="answer", object_id=answer.id, opening_id=candidate.opening_id if candidate else None,
-        suggested=suggested, level=level, reason=answer.override_reason,
-    )  # fmt: skip
+        db,
+        actor_id=reviewer.id,
+        action="answer.overridden" if overridden else "answer.confirmed",
+        object_type="answer",
+        object_id=answer.id,
+        opening_id=candidate.opening_id if candidate else None,
+        suggested=suggested,
+        level=level,
+        reason=answer.override_reason,
+    )

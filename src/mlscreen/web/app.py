@@ -1,0 +1,113 @@
+"""The FastAPI application: wiring of the database, job queue, guard, error handler, routes and static files."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.routing import BaseRoute, Mount
+
+from mlscreen import __version__, settings
+from mlscreen.bank import Bank, load_bank
+from mlscreen.jobs.handlers import default_handlers
+from mlscreen.jobs.local import LocalQueue
+from mlscreen.jobs.queue import JobQueue
+from mlscreen.store.db import Database
+from mlscreen.store.migrate import upgrade
+from mlscreen.web import errors, policy
+from mlscreen.web.guard import guard
+from mlscreen.web.limits import BodyLimit
+from mlscreen.web.routes import api, assessment, auth, candidates, openings, pages, reviews
+from mlscreen.web.security import CookieJar, secret_key
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger(__name__)
+
+
+def make_queue(db: Database, workers: int) -> JobQueue:
+    """Return the job queue `MLSCREEN_JOB_BACKEND` names, running the application's handlers."""
+    backend = settings.get("MLSCREEN_JOB_BACKEND")
+    if backend == "local":
+        return LocalQueue(db, default_handlers(), workers=workers)
+    from mlscreen.errors import UsageError
+
+    raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND=local")
+
+
+def create_app(
+    *,
+    db: Database | None = None,
+    bank: Bank | None = None,
+    queue: JobQueue | None = None,
+    workers: int | None = None,
+    migrate: bool = True,
+    secure_cookies: bool | None = None,
+    key: str | None = None,
+) -> FastAPI:
+    """Return the web application over `db` (default: the configured database, migrated to the newest schema).
+
+    Workers start with the application and stop with it. Raises `UsageError` for bad settings.
+    """
+    db = db or Database()
+    if migrate:
+        upgrade(db)
+    bank = bank or load_bank()
+    count = workers if workers is not None else int(settings.get("MLSCREEN_WORKERS"))
+    queue = queue or make_queue(db, count)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        if count > 0:
+            queue.start()
+        try:
+            yield
+        finally:
+            queue.stop()
+
+    app = FastAPI(
+        title="mlscreen",
+        version=__version__,
+        description="Structured screening of machine-learning candidates. JSON API under /api/v1.",
+        lifespan=lifespan,
+        dependencies=[Depends(guard, scope="function")],
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.db = db
+    app.state.bank = bank
+    app.state.queue = queue
+    app.state.workers = count
+    secure = settings.get("MLSCREEN_SECURE_COOKIES") if secure_cookies is None else secure_cookies
+    app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
+    for module in (auth, pages, openings, candidates, reviews, assessment, api):
+        app.include_router(module.router)
+    app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
+    errors.install(app)
+    app.add_middleware(BodyLimit, max_bytes=int(settings.get("MLSCREEN_MAX_UPLOAD_KB")) * 1024)
+    missing = unguarded_routes(app)
+    if missing:
+        raise RuntimeError(f"routes without an access policy: {', '.join(missing)}")
+    return app
+
+
+# Routes FastAPI or Starlette add themselves; they serve no data of ours.
+FRAMEWORK_ROUTES = frozenset({"openapi", "static"})
+
+
+def all_routes(routes: list[BaseRoute]) -> list[BaseRoute]:
+    """Return every route, looking inside included routers."""
+    out: list[BaseRoute] = []
+    for route in routes:
+        inner = getattr(route, "original_router", None)
+        out.extend(all_routes(inner.routes) if inner is not None else [route])
+    return out
+
+
+def unguarded_routes(app: FastAPI) -> list[str]:
+    """Return the names of routes that have no entry in the policy's route table."""
+    names = [str(getattr(r, "name", "")) for r in all_routes(app.router.routes)]
+    return sorted(n for n in names if n not in policy.ROUTES and n not in FRAMEWORK_ROUTES)

@@ -1,0 +1,92 @@
+"""A demo organisation: one user per role, an opening per profile, candidates at different stages."""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mlscreen.bank import Bank, Exercise
+from mlscreen.jobs.queue import JobQueue
+from mlscreen.store.accounts import create_user
+from mlscreen.store.assessments import create_invite, submit
+from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
+from mlscreen.store.db import Database
+from mlscreen.store.models import Candidate, User
+from mlscreen.store.openings import add_member, create_opening
+from mlscreen.store.scorecards import categories, submit_scorecard
+
+DEMO_USERS = (
+    ("admin@example.org", "Ada Admin", "admin"),
+    ("manager@example.org", "Hana Manager", "hiring_manager"),
+    ("recruiter@example.org", "Rui Recruiter", "recruiter"),
+    ("interviewer@example.org", "Ines Interviewer", "interviewer"),
+    ("interviewer2@example.org", "Ivan Interviewer", "interviewer"),
+)
+DEMO_CANDIDATES = ("Alex Rivera", "Sam Chen", "Priya Natarajan", "Jordan Blake")
+
+
+def seed_demo(db: Database, bank: Bank, queue: JobQueue, *, password: str | None = None) -> list[tuple[str, str, str]]:
+    """Seed the demo organisation once and return (e-mail, role, password) per demo user.
+
+    Passwords are random unless given; on a database already seeded, the existing users are kept and their
+    passwords shown as "(unchanged)".
+    """
+    with db.session() as s:
+        if s.scalar(select(User.id).where(User.email == DEMO_USERS[0][0])) is not None:
+            return [(email, role, "(unchanged)") for email, _name, role in DEMO_USERS]
+        logins = []
+        users: dict[str, User] = {}
+        for email, name, role in DEMO_USERS:
+            secret = password or secrets.token_urlsafe(9)
+            users[email] = create_user(s, email=email, name=name, role=role, password=secret)
+            logins.append((email, role, secret))
+        manager = users["manager@example.org"]
+        interviewers = [users["interviewer@example.org"], users["interviewer2@example.org"]]
+        recruiter = users["recruiter@example.org"]
+        for index, profile in enumerate(bank.profiles()):
+            opening = create_opening(s, bank, title=f"{profile.title} (demo)", profile_id=profile.id, actor=manager)
+            for user in (recruiter, *interviewers):
+                add_member(s, opening, user.id)
+            for n, name in enumerate(DEMO_CANDIDATES):
+                email = f"{name.split()[0].lower()}.{index}@example.net"
+                candidate = add_candidate(s, opening, name=name, email=email)
+                target = min(n, len(opening.stages) - 1)
+                for position in range(1, target + 1):
+                    move_candidate(s, candidate, position=position, actor=recruiter)
+                for position in range(target + 1):
+                    stage = opening.stages[position]
+                    people = [recruiter] if stage.kind == "recruiter_screen" else interviewers
+                    for person in people:
+                        assign_interviewer(s, candidate, position=position, interviewer_id=person.id)
+                    if position == target:
+                        continue  # the current stage is still to be done
+                    _demo_scorecards(s, bank, candidate, position, people, seed=n)
+                    if stage.kind == "coding":
+                        _demo_submission(s, bank, queue, candidate, position)
+        return logins
+
+
+def _demo_scorecards(
+    s: Session, bank: Bank, candidate: Candidate, position: int, people: list[User], seed: int
+) -> None:
+    stage = candidate.opening.stages[position]
+    for k, person in enumerate(people):
+        ratings = {
+            cat.id: {"rating": 2 + (seed + k + i) % 3, "evidence": f"Demo note on {cat.name.lower()}."}
+            for i, (_rubric, cat) in enumerate(categories(bank, stage))
+        }
+        recommendation = ("no", "yes", "strong_yes")[(seed + k) % 3]
+        submit_scorecard(
+            s, bank, candidate, position=position, interviewer=person, ratings=ratings, recommendation=recommendation
+        )
+
+
+def _demo_submission(s: Session, bank: Bank, queue: JobQueue, candidate: Candidate, position: int) -> None:
+    stage = candidate.opening.stages[position]
+    exercise = next((q for q in stage.question_ids if isinstance(bank.get(q), Exercise)), None)
+    if exercise is None:
+        return
+    new = create_invite(s, bank, candidate, position=position)
+    submit(s, queue, new.invite, code=bank.exercise_source(exercise, "reference"), answers={})

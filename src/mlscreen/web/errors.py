@@ -1,0 +1,72 @@
+"""One error handler: `MlscreenError` (and framework errors) as an HTML page or JSON, never a stack trace."""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import quote
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException
+from starlette.responses import JSONResponse, RedirectResponse, Response
+
+from mlscreen.errors import AuthenticationError, MlscreenError
+from mlscreen.web.templating import render_error
+
+log = logging.getLogger(__name__)
+
+
+def wants_json(request: Request) -> bool:
+    """Return True for API clients (the /api/ prefix, /healthz, or a JSON-only Accept header)."""
+    path = request.url.path
+    accept = request.headers.get("accept", "")
+    return path.startswith("/api/") or path == "/healthz" or ("application/json" in accept and "html" not in accept)
+
+
+def respond(request: Request, status: int, message: str, hint: str | None, errors: list[str] | None = None) -> Response:
+    """Return the error as JSON for API clients and as a page for browsers."""
+    if wants_json(request):
+        body: dict[str, object] = {"error": message, "status": status}
+        if hint:
+            body["hint"] = hint
+        if errors:
+            body["errors"] = errors
+        return JSONResponse(body, status_code=status)
+    return render_error(request, status=status, message=message, hint=hint, errors=errors or [])
+
+
+async def _mlscreen_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, MlscreenError)
+    browser_get = not wants_json(request) and request.method == "GET"
+    if isinstance(exc, AuthenticationError) and browser_get and not request.url.path.startswith("/assess/"):
+        return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
+    return respond(request, exc.status, exc.message, exc.hint)
+
+
+async def _validation_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError)
+    problems = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query", "path", "form"))
+        problems.append(f"{where or 'request'}: {err.get('msg', 'invalid')}")
+    return respond(request, 422, "the request is not valid", "correct the fields listed and retry", problems)
+
+
+async def _http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    messages = {404: "page not found", 405: "method not allowed"}
+    return respond(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)), None)
+
+
+async def _unexpected(request: Request, exc: Exception) -> Response:
+    # The type only: messages and tracebacks may hold personal data and never reach a user or the log here.
+    log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return respond(request, 500, "something went wrong on our side", "try again; if it persists, tell the admin")
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on `app`."""
+    app.add_exception_handler(MlscreenError, _mlscreen_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,210 @@
+"""The request guard every route runs behind: a database session, the signed-in user, CSRF and the policy."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.routing import Match
+
+from mlscreen.bank import Bank
+from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError, UsageError
+from mlscreen.jobs.queue import JobQueue
+from mlscreen.store.accounts import resolve_session, token_hash
+from mlscreen.store.assessments import open_invite
+from mlscreen.store.models import Candidate, Invite, Opening, User, WebSession, WrittenAnswer
+from mlscreen.web import policy
+from mlscreen.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, CookieJar, same
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Plain facts about who is asking, still usable after the request's transaction ended (error pages)."""
+
+    id: int
+    name: str
+    role: str
+
+
+@dataclass
+class Ctx:
+    """What a route handler gets: the session, who is asking, and the objects the path names (authorized)."""
+
+    request: Request
+    db: Session
+    bank: Bank
+    queue: JobQueue
+    cookies: CookieJar
+    user: User | None = None
+    web_session: WebSession | None = None
+    bearer: bool = False
+    target: policy.Target = field(default_factory=policy.Target)
+    invite: Invite | None = None
+    portal_token: str | None = None
+
+    @property
+    def me(self) -> User:
+        """Return the signed-in user (routes behind a non-public policy always have one)."""
+        if self.user is None:
+            raise AuthenticationError("please sign in", hint="sign in, then try again")
+        return self.user
+
+    @property
+    def opening(self) -> Opening:
+        """Return the opening the path names."""
+        if self.target.opening is None:
+            raise NotFoundError("no opening in this address")
+        return self.target.opening
+
+    @property
+    def candidate(self) -> Candidate:
+        """Return the candidate the path names."""
+        if self.target.candidate is None:
+            raise NotFoundError("no candidate in this address")
+        return self.target.candidate
+
+    @property
+    def csrf_token(self) -> str:
+        """Return the CSRF token forms on this page must carry."""
+        if self.web_session is not None:
+            return self.web_session.csrf_token
+        if self.invite is not None:
+            return self.cookies.portal_csrf(self.invite.token_hash)
+        return ""
+
+    def can(self, action: str, **target: Any) -> bool:
+        """Return True when the user may perform `action` on the given opening/candidate."""
+        return self.user is not None and policy.can(self.db, self.user, action, policy.Target(**target))
+
+
+def _int(params: dict[str, Any], name: str) -> int | None:
+    if name not in params:
+        return None
+    try:
+        return int(params[name])
+    except (TypeError, ValueError):
+        raise NotFoundError(f"{name} must be a number") from None
+
+
+def _load_target(db: Session, params: dict[str, Any]) -> policy.Target:
+    target = policy.Target(position=_int(params, "position"))
+    answer_id = _int(params, "answer_id")
+    candidate_id = _int(params, "candidate_id")
+    if answer_id is not None:
+        answer = db.get(WrittenAnswer, answer_id)
+        if answer is None:
+            raise NotFoundError("no such answer")
+        candidate_id = answer.candidate_id
+    if candidate_id is not None:
+        target.candidate = db.get(Candidate, candidate_id)
+        if target.candidate is None:
+            raise NotFoundError("no such candidate", hint="check the link")
+        target.opening = target.candidate.opening
+    opening_id = _int(params, "opening_id")
+    if opening_id is not None:
+        target.opening = db.get(Opening, opening_id)
+        if target.opening is None:
+            raise NotFoundError("no such opening", hint="check the link")
+    return target
+
+
+async def _submitted_csrf(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)
+    if header:
+        return header
+    kind = request.headers.get("content-type", "")
+    if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def route_name(request: Request) -> str:
+    """Return the name of the route serving the request."""
+    route = request.scope.get("route")
+    if route is not None:
+        return str(getattr(route, "name", ""))
+    for candidate in request.app.router.routes:
+        if candidate.matches(request.scope)[0] == Match.FULL:
+            return str(getattr(candidate, "name", ""))
+    return ""
+
+
+def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
+    request = ctx.request
+    params = dict(request.path_params)
+    if action == policy.CANDIDATE_LINK:
+        ctx.portal_token = str(params.get("token", ""))
+        ctx.invite = open_invite(ctx.db, ctx.portal_token)
+        if request.method not in SAFE_METHODS and not same(
+            submitted_csrf, ctx.cookies.portal_csrf(token_hash(ctx.portal_token))
+        ):
+            raise ForbiddenError("the form's security token is missing or wrong", hint="reload the page and retry")
+        return
+    auth = request.headers.get("authorization", "")
+    token = None
+    if auth.lower().startswith("bearer "):
+        token, ctx.bearer = auth[7:].strip(), True
+    else:
+        token = ctx.cookies.read_session(request.cookies.get(SESSION_COOKIE))
+    if token:
+        try:
+            ctx.web_session = resolve_session(ctx.db, token)
+            ctx.user = ctx.web_session.user
+        except AuthenticationError:
+            if action != policy.PUBLIC:
+                raise
+    # Bearer tokens are not sent by browsers on their own, so only cookie-authenticated writes need CSRF.
+    cookie_write = ctx.web_session is not None and not ctx.bearer and request.method not in SAFE_METHODS
+    if cookie_write and ctx.web_session is not None and not same(submitted_csrf, ctx.web_session.csrf_token):
+        raise ForbiddenError("the form's security token is missing or wrong", hint="reload the page and retry")
+    ctx.target = _load_target(ctx.db, params)
+    policy.authorize(ctx.db, ctx.user, action, ctx.target)
+
+
+def _remember(request: Request, ctx: Ctx) -> None:
+    request.state.ctx = ctx
+    request.state.csrf_token = ctx.csrf_token
+    if ctx.user is not None:
+        request.state.viewer = Viewer(ctx.user.id, ctx.user.name, ctx.user.role)
+
+
+async def guard(request: Request) -> AsyncIterator[Ctx]:
+    """Open the request's transaction, authenticate, check CSRF and authorize; commit only if the route succeeds."""
+    action = policy.action_of(route_name(request))
+    submitted = None
+    if request.method not in SAFE_METHODS:
+        try:
+            submitted = await _submitted_csrf(request)
+        except Exception as exc:  # a malformed or oversized multipart body
+            raise UsageError("the form could not be read", hint="submit it again from the page") from exc
+    state = request.app.state
+    # Public writes (signing in) use their own transaction; this one must then not hold the write lock.
+    writes = (request.method not in SAFE_METHODS and action != policy.PUBLIC) or action == policy.CANDIDATE_LINK
+    manager = state.db.session(write=writes)
+    db: Session = await run_in_threadpool(manager.__enter__)
+    ctx = Ctx(request=request, db=db, bank=state.bank, queue=state.queue, cookies=state.cookies)
+    try:
+        try:
+            await run_in_threadpool(_authorize, ctx, action, submitted)
+        finally:
+            _remember(request, ctx)
+        yield ctx
+    except BaseException as exc:
+        await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__)
+        raise
+    else:
+        await run_in_threadpool(manager.__exit__, None, None, None)
+
+
+def current(request: Request) -> Ctx:
+    """Return the guard's context for this request (routes declare `ctx: Ctx = Depends(current)`)."""
+    ctx: Ctx = request.state.ctx
+    return ctx

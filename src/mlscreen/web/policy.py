@@ -1,0 +1,202 @@
+"""Authorization, in one place: which action each route performs and who may perform it, on which objects."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError
+from mlscreen.store.candidates import is_assigned
+from mlscreen.store.models import Candidate, Opening, Scorecard, User
+from mlscreen.store.openings import member_ids
+
+# Routes that need no signed-in user. "candidate_link" routes are opened by a candidate's assessment token.
+PUBLIC = "public"
+CANDIDATE_LINK = "candidate_link"
+
+
+@dataclass
+class Target:
+    """What a request acts on, loaded from its path parameters."""
+
+    opening: Opening | None = None
+    candidate: Candidate | None = None
+    position: int | None = None
+
+
+Rule = Callable[[Session, User, Target], bool]
+
+
+def _role(*roles: str) -> Rule:
+    return lambda _db, user, _t: user.role in roles
+
+
+def _member(db: Session, user: User, target: Target) -> bool:
+    return target.opening is not None and (user.role == "admin" or user.id in member_ids(db, target.opening.id))
+
+
+def _manager(_db: Session, user: User, target: Target) -> bool:
+    return user.role == "admin" or (
+        target.opening is not None and user.role == "hiring_manager" and target.opening.hiring_manager_id == user.id
+    )
+
+
+def _recruiter_member(db: Session, user: User, target: Target) -> bool:
+    return user.role == "recruiter" and _member(db, user, target)
+
+
+def _assigned(db: Session, user: User, target: Target) -> bool:
+    return target.candidate is not None and _member(db, user, target) and is_assigned(db, target.candidate.id, user.id)
+
+
+def _view_candidate(db: Session, user: User, target: Target) -> bool:
+    if user.role == "interviewer":  # interviewers see only the candidates they interview
+        return _assigned(db, user, target)
+    return _member(db, user, target)
+
+
+def _any(*rules: Rule) -> Rule:
+    return lambda db, user, target: any(rule(db, user, target) for rule in rules)
+
+
+ACTIONS: dict[str, Rule] = {
+    "signed_in": lambda _db, _u, _t: True,
+    "admin": _role("admin"),
+    "opening.create": _role("admin", "hiring_manager"),
+    "opening.view": _member,
+    "opening.manage": _manager,
+    "candidate.manage": _any(_manager, _recruiter_member),
+    "candidate.view": _view_candidate,
+    "prescreen.submit": _any(_manager, _recruiter_member),
+    "scorecard.submit": _any(_manager, _assigned),
+    "packet.view": _manager,
+    "decision.make": _manager,
+}
+
+# Every route of the application, by name, and the action it performs. A route missing here cannot be served.
+ROUTES: dict[str, str] = {
+    "healthz": PUBLIC,
+    "login_form": PUBLIC,
+    "login": PUBLIC,
+    "logout": "signed_in",
+    "dashboard": "signed_in",
+    "openings": "signed_in",
+    "opening_new_form": "opening.create",
+    "opening_create": "opening.create",
+    "opening_page": "opening.view",
+    "opening_stage_update": "opening.manage",
+    "opening_member_add": "opening.manage",
+    "candidate_create": "candidate.manage",
+    "candidate_import": "candidate.manage",
+    "candidate_page": "candidate.view",
+    "candidate_move": "candidate.manage",
+    "candidate_status": "candidate.manage",
+    "candidate_assign": "candidate.manage",
+    "candidate_invite": "candidate.manage",
+    "prescreen_form": "prescreen.submit",
+    "prescreen_submit": "prescreen.submit",
+    "scorecard_form": "scorecard.submit",
+    "scorecard_submit": "scorecard.submit",
+    "answer_review": "scorecard.submit",
+    "packet_page": "packet.view",
+    "decision_submit": "decision.make",
+    "audit_page": "admin",
+    "users_page": "admin",
+    "user_create": "admin",
+    "portal_page": CANDIDATE_LINK,
+    "portal_draft": CANDIDATE_LINK,
+    "portal_submit": CANDIDATE_LINK,
+    "portal_result": CANDIDATE_LINK,
+    "api_session_create": PUBLIC,
+    "api_session_delete": "signed_in",
+    "api_me": "signed_in",
+    "api_profiles": "signed_in",
+    "api_openings": "signed_in",
+    "api_opening_create": "opening.create",
+    "api_opening": "opening.view",
+    "api_opening_stage_update": "opening.manage",
+    "api_candidates": "opening.view",
+    "api_candidate_create": "candidate.manage",
+    "api_candidate": "candidate.view",
+    "api_candidate_move": "candidate.manage",
+    "api_candidate_assign": "candidate.manage",
+    "api_candidate_invite": "candidate.manage",
+    "api_scorecards": "candidate.view",
+    "api_scorecard_create": "scorecard.submit",
+    "api_packet": "packet.view",
+    "api_decision_create": "decision.make",
+    "api_audit": "admin",
+    "api_jobs": "admin",
+}
+
+
+def action_of(route_name: str) -> str:
+    """Return the action a route performs; raises `ForbiddenError` for a route with no policy (deny by default)."""
+    action = ROUTES.get(route_name)
+    if action is None:
+        raise ForbiddenError("this page has no access policy", hint="report this to the administrator")
+    return action
+
+
+def authorize(db: Session, user: User | None, action: str, target: Target) -> None:
+    """Allow the request or raise.
+
+    Raises `AuthenticationError` when nobody is signed in, `NotFoundError` when the target lies in an opening
+    (or is a candidate) the user may not see, so ids of other openings reveal nothing, and `ForbiddenError`
+    when the user sees the target but may not perform the action.
+    """
+    if action in (PUBLIC, CANDIDATE_LINK):
+        return
+    if user is None:
+        raise AuthenticationError("please sign in", hint="sign in, then try again")
+    if target.opening is not None and not _member(db, user, target):
+        raise NotFoundError("no such opening or candidate", hint="check the link, or ask for access")
+    if target.candidate is not None and not _view_candidate(db, user, target):
+        raise NotFoundError("no such candidate", hint="check the link, or ask to be assigned")
+    if not ACTIONS[action](db, user, target):
+        raise ForbiddenError("you may not do this", hint="ask the hiring manager or an administrator for access")
+
+
+def can(db: Session, user: User, action: str, target: Target) -> bool:
+    """Return True when `user` may perform `action` on `target` (for showing or hiding links)."""
+    try:
+        authorize(db, user, action, target)
+    except (AuthenticationError, ForbiddenError, NotFoundError):
+        return False
+    return True
+
+
+def sees_all_scorecards(db: Session, user: User, candidate: Candidate, position: int) -> bool:
+    """Return True when `user` may read every scorecard of the candidate's stage.
+
+    Admins and the opening's hiring manager always may; anyone else only after submitting their own scorecard
+    for that stage, so a first impression is never shaped by someone else's.
+    """
+    if _manager(db, user, Target(opening=candidate.opening)):
+        return True
+    own = db.scalar(
+        select(Scorecard.id).where(
+            Scorecard.candidate_id == candidate.id,
+            Scorecard.stage_position == position,
+            Scorecard.interviewer_id == user.id,
+        )
+    )
+    return own is not None
+
+
+def visible_scorecards(db: Session, user: User, candidate: Candidate, cards: list[Scorecard]) -> list[Scorecard]:
+    """Return the scorecards `user` may read: their own, plus others' for stages where they may see all."""
+    allowed: dict[int, bool] = {}
+    out = []
+    for card in cards:
+        if card.interviewer_id == user.id:
+            out.append(card)
+            continue
+        if card.stage_position not in allowed:
+            allowed[card.stage_position] = sees_all_scorecards(db, user, candidate, card.stage_position)
+        if allowed[card.stage_position]:
+            out.append(card)
+    return out

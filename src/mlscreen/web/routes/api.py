@@ -1,0 +1,346 @@
+"""The JSON API under /api/v1: the same resources and the same policy as the pages."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, Request
+from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import JSONResponse, Response
+
+from mlscreen import settings
+from mlscreen.errors import MlscreenError
+from mlscreen.store import audit
+from mlscreen.store.accounts import SESSION_MAX, authenticate, close_session, open_session
+from mlscreen.store.assessments import create_invite, submissions_of, summary
+from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
+from mlscreen.store.models import Candidate, Job, Opening, Scorecard
+from mlscreen.store.openings import create_opening, stage_counts, update_stage, visible_openings
+from mlscreen.store.packet import build_packet, decide, decision_of
+from mlscreen.store.scorecards import scorecards_of, submit_scorecard
+from mlscreen.web.guard import Ctx, current
+from mlscreen.web.policy import visible_scorecards
+from mlscreen.web.security import SESSION_COOKIE
+
+router = APIRouter(prefix="/api/v1", tags=["api"])
+CtxDep = Annotated[Ctx, Depends(current)]
+
+
+class Body(BaseModel):
+    """Request bodies refuse unknown fields."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class Credentials(Body):
+    email: str = Field(min_length=3, max_length=254)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class OpeningIn(Body):
+    title: str = Field(min_length=1, max_length=200)
+    profile_id: str = Field(min_length=1, max_length=64)
+    level: Literal["junior", "mid", "senior"] | None = None
+    hiring_manager_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+
+
+class StageIn(Body):
+    duration_min: int | None = Field(default=None, ge=5, le=240)
+    interviewer_role: str | None = Field(default=None, max_length=200)
+    question_ids: list[Annotated[str, Field(max_length=64)]] | None = Field(default=None, max_length=20)
+
+
+class CandidateIn(Body):
+    name: str = Field(min_length=1, max_length=200)
+    email: str = Field(min_length=3, max_length=254)
+
+
+class MoveIn(Body):
+    position: int = Field(ge=0, le=50)
+
+
+class AssignIn(Body):
+    position: int = Field(ge=0, le=50)
+    interviewer_id: int = Field(ge=1, le=2**31 - 1)
+    scheduled_at: datetime | None = None
+
+
+class InviteIn(Body):
+    position: int = Field(ge=0, le=50)
+
+
+class RatingIn(Body):
+    rating: int = Field(ge=1, le=4)
+    evidence: str = Field(min_length=1, max_length=5000)
+
+
+class ScorecardIn(Body):
+    position: int = Field(ge=0, le=50)
+    ratings: dict[Annotated[str, Field(max_length=64)], RatingIn] = Field(max_length=50)
+    recommendation: Literal["strong_no", "no", "yes", "strong_yes"]
+    notes: str = Field(default="", max_length=5000)
+
+
+class DecisionIn(Body):
+    outcome: Literal["hire", "no_hire"]
+    rationale: str = Field(min_length=1, max_length=5000)
+
+
+def opening_json(ctx: Ctx, opening: Opening) -> dict[str, Any]:
+    counts = stage_counts(ctx.db, opening)
+    return {
+        "id": opening.id,
+        "title": opening.title,
+        "profile_id": opening.profile_id,
+        "level": opening.level,
+        "status": opening.status,
+        "hiring_manager_id": opening.hiring_manager_id,
+        "stages": [
+            {
+                "position": s.position,
+                "stage_id": s.stage_id,
+                "title": s.title,
+                "kind": s.kind,
+                "duration_min": s.duration_min,
+                "interviewer_role": s.interviewer_role,
+                "question_ids": list(s.question_ids),
+                "rubric_ids": list(s.rubric_ids),
+                "candidates": counts.get(s.position, 0),
+            }
+            for s in opening.stages
+        ],
+    }
+
+
+def candidate_json(candidate: Candidate) -> dict[str, Any]:
+    return {
+        "id": candidate.id,
+        "opening_id": candidate.opening_id,
+        "name": candidate.name,
+        "email": candidate.email,
+        "stage_position": candidate.stage_position,
+        "status": candidate.status,
+    }
+
+
+def scorecard_json(card: Scorecard) -> dict[str, Any]:
+    return {
+        "id": card.id,
+        "candidate_id": card.candidate_id,
+        "position": card.stage_position,
+        "interviewer_id": card.interviewer_id,
+        "ratings": card.ratings,
+        "checks": card.checks,
+        "recommendation": card.recommendation,
+        "notes": card.notes,
+        "submitted_at": card.submitted_at.isoformat(),
+    }
+
+
+@router.post("/session", name="api_session_create", status_code=201)
+def api_session_create(request: Request, body: Credentials) -> JSONResponse:
+    """Sign in; returns a bearer token (also set as the session cookie) and the CSRF token for cookie clients."""
+    client = request.client.host if request.client else "unknown"
+    error: MlscreenError | None = None
+    with request.app.state.db.session() as s:
+        try:
+            user = authenticate(s, email=body.email, password=body.password, client=client)
+            new = open_session(s, user)
+            user_id, role = user.id, user.role
+        except MlscreenError as exc:
+            error = exc
+    if error is not None:
+        raise error
+    response = JSONResponse(
+        {"token": new.token, "csrf_token": new.csrf_token, "user_id": user_id, "role": role}, status_code=201
+    )
+    request.app.state.cookies.set_session(response, new.token, int(SESSION_MAX.total_seconds()))
+    return response
+
+
+@router.delete("/session", name="api_session_delete", status_code=204)
+def api_session_delete(ctx: CtxDep) -> Response:
+    """Sign out (ends the session used for this request)."""
+    auth = ctx.request.headers.get("authorization", "")
+    token = auth[7:].strip() if ctx.bearer else ctx.cookies.read_session(ctx.request.cookies.get(SESSION_COOKIE))
+    if token:
+        close_session(ctx.db, token)
+    return Response(status_code=204)
+
+
+@router.get("/me", name="api_me")
+def api_me(ctx: CtxDep) -> dict[str, Any]:
+    """Who is signed in."""
+    me = ctx.me
+    return {"id": me.id, "email": me.email, "name": me.name, "role": me.role}
+
+
+@router.get("/profiles", name="api_profiles")
+def api_profiles(ctx: CtxDep) -> list[dict[str, Any]]:
+    """The bank's role profiles and their competency weights."""
+    return [{"id": p.id, "title": p.title, "weights": dict(p.weights)} for p in ctx.bank.profiles()]
+
+
+@router.get("/openings", name="api_openings")
+def api_openings(ctx: CtxDep) -> list[dict[str, Any]]:
+    """The openings the user has access to."""
+    return [opening_json(ctx, o) for o in visible_openings(ctx.db, ctx.me)]
+
+
+@router.post("/openings", name="api_opening_create", status_code=201)
+def api_opening_create(ctx: CtxDep, body: OpeningIn) -> dict[str, Any]:
+    """Open a role from a profile."""
+    opening = create_opening(
+        ctx.db,
+        ctx.bank,
+        title=body.title,
+        profile_id=body.profile_id,
+        actor=ctx.me,
+        level=body.level,
+        hiring_manager_id=body.hiring_manager_id,
+    )
+    return opening_json(ctx, opening)
+
+
+@router.get("/openings/{opening_id}", name="api_opening")
+def api_opening(ctx: CtxDep, opening_id: int) -> dict[str, Any]:
+    """One opening with its stages."""
+    return opening_json(ctx, ctx.opening)
+
+
+@router.patch("/openings/{opening_id}/stages/{position}", name="api_opening_stage_update")
+def api_opening_stage_update(ctx: CtxDep, opening_id: int, position: int, body: StageIn) -> dict[str, Any]:
+    """Adjust a stage's duration, interviewer role or questions."""
+    update_stage(
+        ctx.db,
+        ctx.bank,
+        ctx.opening,
+        position,
+        actor=ctx.me,
+        duration_min=body.duration_min,
+        interviewer_role=body.interviewer_role,
+        question_ids=body.question_ids,
+    )
+    return opening_json(ctx, ctx.opening)
+
+
+@router.get("/openings/{opening_id}/candidates", name="api_candidates")
+def api_candidates(ctx: CtxDep, opening_id: int) -> list[dict[str, Any]]:
+    """The opening's candidates the user may see."""
+    query = select(Candidate).where(Candidate.opening_id == ctx.opening.id).order_by(Candidate.id)
+    return [
+        candidate_json(c) for c in ctx.db.scalars(query) if ctx.can("candidate.view", opening=ctx.opening, candidate=c)
+    ]
+
+
+@router.post("/openings/{opening_id}/candidates", name="api_candidate_create", status_code=201)
+def api_candidate_create(ctx: CtxDep, opening_id: int, body: CandidateIn) -> dict[str, Any]:
+    """Add a candidate at the first stage."""
+    return candidate_json(add_candidate(ctx.db, ctx.opening, name=body.name, email=body.email))
+
+
+@router.get("/candidates/{candidate_id}", name="api_candidate")
+def api_candidate(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
+    """One candidate, with their submissions and decision."""
+    out = candidate_json(ctx.candidate)
+    out["submissions"] = [summary(s) for s in submissions_of(ctx.db, ctx.candidate.id)]
+    decision = decision_of(ctx.db, ctx.candidate.id)
+    out["decision"] = None if decision is None else {"outcome": decision.outcome, "rationale": decision.rationale}
+    return out
+
+
+@router.post("/candidates/{candidate_id}/stage", name="api_candidate_move")
+def api_candidate_move(ctx: CtxDep, candidate_id: int, body: MoveIn) -> dict[str, Any]:
+    """Move the candidate to another stage (audited)."""
+    return candidate_json(move_candidate(ctx.db, ctx.candidate, position=body.position, actor=ctx.me))
+
+
+@router.post("/candidates/{candidate_id}/assignments", name="api_candidate_assign", status_code=201)
+def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict[str, Any]:
+    """Assign an interviewer to one of the candidate's stages."""
+    found = assign_interviewer(
+        ctx.db,
+        ctx.candidate,
+        position=body.position,
+        interviewer_id=body.interviewer_id,
+        scheduled_at=body.scheduled_at,
+    )
+    return {"id": found.id, "position": found.stage_position, "interviewer_id": found.interviewer_id}
+
+
+@router.post("/candidates/{candidate_id}/invites", name="api_candidate_invite", status_code=201)
+def api_candidate_invite(ctx: CtxDep, candidate_id: int, body: InviteIn) -> dict[str, Any]:
+    """Create an assessment link; the link is returned once and only its hash is kept."""
+    new = create_invite(
+        ctx.db, ctx.bank, ctx.candidate, position=body.position, days=int(settings.get("MLSCREEN_INVITE_DAYS"))
+    )
+    link = str(ctx.request.url_for("portal_page", token=new.token))
+    return {"id": new.invite.id, "link": link, "expires_at": new.invite.expires_at.isoformat()}
+
+
+@router.get("/candidates/{candidate_id}/scorecards", name="api_scorecards")
+def api_scorecards(ctx: CtxDep, candidate_id: int) -> list[dict[str, Any]]:
+    """The candidate's scorecards the user may read (others' only after submitting one's own)."""
+    cards = visible_scorecards(ctx.db, ctx.me, ctx.candidate, scorecards_of(ctx.db, ctx.candidate.id))
+    return [scorecard_json(c) for c in cards]
+
+
+@router.post("/candidates/{candidate_id}/scorecards", name="api_scorecard_create", status_code=201)
+def api_scorecard_create(ctx: CtxDep, candidate_id: int, body: ScorecardIn) -> dict[str, Any]:
+    """Submit a scorecard for a stage (audited)."""
+    card = submit_scorecard(
+        ctx.db,
+        ctx.bank,
+        ctx.candidate,
+        position=body.position,
+        interviewer=ctx.me,
+        ratings={k: v.model_dump() for k, v in body.ratings.items()},
+        recommendation=body.recommendation,
+        notes=body.notes,
+    )
+    return scorecard_json(card)
+
+
+@router.get("/candidates/{candidate_id}/packet", name="api_packet")
+def api_packet(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
+    """The decision packet."""
+    return build_packet(ctx.db, ctx.bank, ctx.candidate).to_json()
+
+
+@router.post("/candidates/{candidate_id}/decision", name="api_decision_create", status_code=201)
+def api_decision_create(ctx: CtxDep, candidate_id: int, body: DecisionIn) -> dict[str, Any]:
+    """Record the decision with its rationale (audited)."""
+    decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=body.outcome, rationale=body.rationale, actor=ctx.me)
+    return {"candidate_id": decision.candidate_id, "outcome": decision.outcome, "mechanical": decision.mechanical}
+
+
+@router.get("/audit", name="api_audit")
+def api_audit(ctx: CtxDep) -> list[dict[str, Any]]:
+    """The newest audit events."""
+    return [
+        {
+            "id": e.id,
+            "at": e.at.isoformat(),
+            "actor_id": e.actor_id,
+            "action": e.action,
+            "object_type": e.object_type,
+            "object_id": e.object_id,
+            "detail": e.detail,
+        }
+        for e in audit.events(ctx.db)
+    ]
+
+
+@router.get("/jobs", name="api_jobs")
+async def api_jobs(ctx: CtxDep) -> dict[str, int]:
+    """Job counts by status (for operators)."""
+    from sqlalchemy import func
+
+    def count() -> dict[str, int]:
+        rows = ctx.db.execute(select(Job.status, func.count()).group_by(Job.status))
+        return {str(status): int(n) for status, n in rows}
+
+    return await run_in_threadpool(count)

@@ -1,0 +1,85 @@
+"""Dashboard, openings list, users and the audit log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Form
+from sqlalchemy import select
+from starlette.responses import RedirectResponse, Response
+
+from mlscreen.errors import MlscreenError
+from mlscreen.store import audit
+from mlscreen.store.accounts import create_user
+from mlscreen.store.candidates import upcoming_for
+from mlscreen.store.models import ROLES, Candidate, Scorecard, User
+from mlscreen.store.openings import stage_at, stage_counts, visible_openings
+from mlscreen.web.guard import Ctx, current
+from mlscreen.web.templating import render
+
+router = APIRouter(include_in_schema=False)
+CtxDep = Annotated[Ctx, Depends(current)]
+
+
+@router.get("/", name="dashboard")
+def dashboard(ctx: CtxDep) -> Response:
+    """My upcoming interviews, my pending scorecards, and candidates per stage of my openings."""
+    me = ctx.me
+    upcoming = []
+    pending = []
+    for assignment in upcoming_for(ctx.db, me):
+        candidate = ctx.db.get_one(Candidate, assignment.candidate_id)
+        stage = stage_at(candidate.opening, assignment.stage_position)
+        done = ctx.db.scalar(
+            select(Scorecard.id).where(
+                Scorecard.candidate_id == candidate.id,
+                Scorecard.stage_position == assignment.stage_position,
+                Scorecard.interviewer_id == me.id,
+            )
+        )
+        row = {"assignment": assignment, "candidate": candidate, "stage": stage}
+        upcoming.append(row)
+        if done is None and candidate.stage_position >= assignment.stage_position:
+            pending.append(row)
+    openings = [(o, stage_counts(ctx.db, o)) for o in visible_openings(ctx.db, me)]
+    return render(ctx.request, "dashboard.html", upcoming=upcoming, pending=pending, openings=openings)
+
+
+@router.get("/openings", name="openings")
+def openings(ctx: CtxDep) -> Response:
+    """The openings I have access to."""
+    rows = [(o, stage_counts(ctx.db, o)) for o in visible_openings(ctx.db, ctx.me)]
+    return render(ctx.request, "openings.html", openings=rows)
+
+
+@router.get("/admin/audit", name="audit_page")
+def audit_page(ctx: CtxDep) -> Response:
+    """The newest audit events."""
+    users = {u.id: u for u in ctx.db.scalars(select(User))}
+    return render(ctx.request, "audit.html", events=audit.events(ctx.db), users=users)
+
+
+@router.get("/admin/users", name="users_page")
+def users_page(ctx: CtxDep) -> Response:
+    """Everyone who can sign in."""
+    users = list(ctx.db.scalars(select(User).order_by(User.id)))
+    return render(ctx.request, "users.html", users=users, roles=ROLES, error=None)
+
+
+@router.post("/admin/users", name="user_create")
+def user_create(
+    ctx: CtxDep,
+    email: Annotated[str, Form(max_length=254)],
+    name: Annotated[str, Form(max_length=200)],
+    role: Annotated[str, Form(max_length=32)],
+    password: Annotated[str, Form(max_length=1000)],
+) -> Response:
+    """Add a user."""
+    try:
+        with ctx.db.begin_nested():
+            user = create_user(ctx.db, email=email, name=name, role=role, password=password)
+            audit.record(ctx.db, actor_id=ctx.me.id, action="user.created", object_type="user", object_id=user.id)
+    except MlscreenError as exc:
+        users = list(ctx.db.scalars(select(User).order_by(User.id)))
+        return render(ctx.request, "users.html", status=exc.status, users=users, roles=ROLES, error=exc)
+    return RedirectResponse("/admin/users", status_code=303)

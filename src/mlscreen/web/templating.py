@@ -1,0 +1,32 @@
+"""Jinja2 templates for the pages, rendered with the request's context (user, CSRF token, flash)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.templating import Jinja2Templates
+from starlette.responses import HTMLResponse
+
+TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+TEMPLATES.env.globals["LEVELS"] = {1: "Poor", 2: "Okay", 3: "Strong", 4: "Excellent"}
+TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
+    "strong_no": "Strong no",
+    "no": "No",
+    "yes": "Yes",
+    "strong_yes": "Strong yes",
+    "insufficient_evidence": "Insufficient evidence",
+}
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    """Return the template `name` rendered with `context` plus who is asking (`user`) and the CSRF token."""
+    context.setdefault("user", getattr(request.state, "viewer", None))
+    context.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
+    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+
+
+def render_error(request: Request, *, status: int, message: str, hint: str | None, errors: list[str]) -> HTMLResponse:
+    """Return the error page."""
+    return render(request, "error.html", status=status, message=message, hint=hint, errors=errors)

@@ -1,0 +1,149 @@
+"""Every route against every role, generated from the application's route table, including object-level access."""
+
+from __future__ import annotations
+
+import pytest
+from fastapi.routing import APIRoute
+
+from mlscreen.store.accounts import token_hash
+from mlscreen.web.app import all_routes
+from tests.web.conftest import PEOPLE, Client, World
+
+EVERYONE = frozenset({None, *PEOPLE})
+SIGNED_IN = frozenset(PEOPLE)
+MEMBERS = frozenset({"admin", "hm", "recruiter", "interviewer", "interviewer2", "interviewer_unassigned"})
+MANAGERS = frozenset({"admin", "hm"})
+PIPELINE = frozenset({"admin", "hm", "recruiter"})
+SEES_CANDIDATE = frozenset({"admin", "hm", "recruiter", "interviewer", "interviewer2"})
+INTERVIEWS = frozenset({"admin", "hm", "interviewer", "interviewer2"})
+CREATORS = frozenset({"admin", "hm", "hm_other"})
+
+# Who may use each route on opening A / candidate A. Written independently of the policy module: a route that
+# is missing here fails `test_every_route_is_in_the_matrix`.
+EXPECTED: dict[str, frozenset[str | None]] = {
+    "healthz": EVERYONE,
+    "login_form": EVERYONE,
+    "login": EVERYONE,
+    "logout": SIGNED_IN,
+    "dashboard": SIGNED_IN,
+    "openings": SIGNED_IN,
+    "opening_new_form": CREATORS,
+    "opening_create": CREATORS,
+    "opening_page": MEMBERS,
+    "opening_stage_update": MANAGERS,
+    "opening_member_add": MANAGERS,
+    "candidate_create": PIPELINE,
+    "candidate_import": PIPELINE,
+    "candidate_page": SEES_CANDIDATE,
+    "candidate_move": PIPELINE,
+    "candidate_status": PIPELINE,
+    "candidate_assign": PIPELINE,
+    "candidate_invite": PIPELINE,
+    "prescreen_form": PIPELINE,
+    "prescreen_submit": PIPELINE,
+    "scorecard_form": INTERVIEWS,
+    "scorecard_submit": INTERVIEWS,
+    "answer_review": INTERVIEWS,
+    "packet_page": MANAGERS,
+    "decision_submit": MANAGERS,
+    "audit_page": frozenset({"admin"}),
+    "users_page": frozenset({"admin"}),
+    "user_create": frozenset({"admin"}),
+    "portal_page": EVERYONE,
+    "portal_draft": EVERYONE,
+    "portal_submit": EVERYONE,
+    "portal_result": EVERYONE,
+    "api_session_create": EVERYONE,
+    "api_session_delete": SIGNED_IN,
+    "api_me": SIGNED_IN,
+    "api_profiles": SIGNED_IN,
+    "api_openings": SIGNED_IN,
+    "api_opening_create": CREATORS,
+    "api_opening": MEMBERS,
+    "api_opening_stage_update": MANAGERS,
+    "api_candidates": MEMBERS,
+    "api_candidate_create": PIPELINE,
+    "api_candidate": SEES_CANDIDATE,
+    "api_candidate_move": PIPELINE,
+    "api_candidate_assign": PIPELINE,
+    "api_candidate_invite": PIPELINE,
+    "api_scorecards": SEES_CANDIDATE,
+    "api_scorecard_create": INTERVIEWS,
+    "api_packet": MANAGERS,
+    "api_decision_create": MANAGERS,
+    "api_audit": frozenset({"admin"}),
+    "api_jobs": frozenset({"admin"}),
+}
+DENIED = {401, 403, 404}
+# Routes that end the session they are called with get a client of their own.
+SESSION_ENDING = {"logout", "api_session_delete"}
+
+
+def routes(world: World) -> list[APIRoute]:
+    return [r for r in all_routes(world.app.router.routes) if isinstance(r, APIRoute)]
+
+
+def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
+    values = {
+        "opening_id": world.other_opening if other else world.opening,
+        "candidate_id": world.other_candidate if other else world.candidate,
+        "position": 2,
+        "answer_id": world.answer,
+        "token": world.token,
+    }
+    path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})
+    method = sorted(route.methods - {"HEAD"})[0]
+    if method == "GET":
+        response = client.get(path)
+    elif route.name.startswith("portal_"):
+        csrf = world.app.state.cookies.portal_csrf(token_hash(world.token))
+        response = client.http.post(path, data={"csrf_token": csrf})
+    elif path.startswith("/api/"):
+        response = client.api(method, path, json={})
+    else:
+        response = client.form(path)
+    if response.status_code == 303 and response.headers["location"].startswith("/login?next="):
+        return 401  # a browser sent to the sign-in page was refused
+    return response.status_code
+
+
+def test_every_route_is_in_the_matrix(world: World) -> None:
+    names = {r.name for r in routes(world)}
+    assert names == set(EXPECTED), f"routes without an expectation: {names - set(EXPECTED)}"
+
+
+def test_role_matrix(world: World) -> None:
+    clients = {who: world.client(who) for who in EVERYONE}
+    wrong = []
+    for route in routes(world):
+        for who in sorted(EVERYONE, key=str):
+            client = world.client(who) if route.name in SESSION_ENDING else clients[who]
+            status = call(client, world, route)
+            allowed = who in EXPECTED[route.name]
+            if allowed == (status in DENIED):
+                wrong.append(f"{route.name} as {who}: {status} ({'should pass' if allowed else 'should be refused'})")
+    assert wrong == []
+
+
+@pytest.mark.parametrize("who", ["hm", "recruiter", "interviewer"])
+def test_objects_of_other_openings_are_invisible(world: World, who: str) -> None:
+    client = world.client(who)
+    leaked = []
+    for route in routes(world):
+        if not {"{opening_id}", "{candidate_id}"} & set(route.path_format.replace("}", "}\0").split("\0")):
+            continue
+        if not any(p in route.path_format for p in ("{opening_id}", "{candidate_id}")):
+            continue
+        status = call(client, world, route, other=True)
+        if status != 404:
+            leaked.append(f"{route.name}: {status}")
+    assert leaked == []
+    assert world.client("hm_other").get(f"/api/v1/candidates/{world.other_candidate}").status_code == 200
+
+
+def test_a_route_without_policy_stops_the_app(world: World) -> None:
+    from mlscreen.web.app import unguarded_routes
+
+    world.app.get("/unlisted", name="unlisted")(lambda: {})
+    assert unguarded_routes(world.app) == ["unlisted"]
+    assert world.client("admin").get("/unlisted").status_code == 403
