@@ -77,6 +77,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MLSCREEN_JOB_BACKEND", str, "local", "Job queue backend: 'local' (database + threads) or 'celery'."),
     Setting("MLSCREEN_REDIS_URL", str, "redis://127.0.0.1:6379/0", "Broker URL for the celery backend."),
     Setting("MLSCREEN_SANDBOX", _to_bool, True, "Run candidate code in the bubblewrap sandbox (keep on)."),
+    Setting("MLSCREEN_SECURE_COOKIES", _to_bool, False, "Mark session cookies Secure (set it when served over HTTPS)."),
+    Setting("MLSCREEN_MAX_UPLOAD_KB", int, 1024, "Largest request body the web app accepts, in KiB."),
+    Setting("MLSCREEN_INVITE_DAYS", int, 7, "Days a candidate's assessment link stays valid."),
     Setting("MLSCREEN_REQUIRE_SERVICES", _to_bool, False, "Fail, rather than skip, tests whose service is down."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}
@@ -128,12 +131,3 @@ def get(name: str) -> Any:
         except ValueError as exc:
             raise UsageError(f"{source} {name} has a bad value: {exc}", hint=f"{name}: {setting.help}") from None
     return Secret(value) if setting.secret and isinstance(value, str) else value
-    Setting(
-        "MLSCREEN_EMBEDDING_RUNTIME",
-        str,
-        "auto",
-        "Answer-scoring embeddings: 'auto' (ONNX Runtime when installed, else torch), 'onnx' or 'torch'.",
-    ),
-    Setting("MLSCREEN_SECURE_COOKIES", _to_bool, False, "Mark session cookies Secure (set it when served over HTTPS)."),
-    Setting("MLSCREEN_MAX_UPLOAD_KB", int, 1024, "Largest request body the web app accepts, in KiB."),
-    Setting("MLSCREEN_INVITE_DAYS", int, 7, "Days a candidate's assessment link stays valid."),
