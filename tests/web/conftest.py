@@ -89,7 +89,9 @@ def seed(db: Database, bank: Bank) -> dict[str, Any]:
         other = add_candidate(s, b, name="Cand B", email="cand.b@example.net")
         for n in ("interviewer", "interviewer2"):
             assign_interviewer(s, cand, position=2, interviewer_id=users[n].id)
-        answer = WrittenAnswer(candidate_id=cand.id, stage_position=2, question_id="q", answer="An answer.")
+        answer = WrittenAnswer(
+            candidate_id=cand.id, stage_position=2, question_id="q", answer="An answer.", advice={"suggested_level": 2}
+        )
         s.add(answer)
         s.flush()
         invite = create_invite(s, bank, cand, position=1)

@@ -50,6 +50,8 @@ def score_answers(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
         ]
     scored = 0
     for answer_id, question_id, text in todo:
+        if question_id not in bank:  # retired from the bank since: nothing to score against, nothing to retry
+            continue
         question = bank.get(question_id, KnowledgeQuestion)
         advice = adapters.score(question, text) if text.strip() else {"score": 0.0, "suggested_level": 1, "points": []}
         with db.session() as s:
