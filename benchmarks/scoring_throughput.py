@@ -6,6 +6,7 @@ Usage: python benchmarks/scoring_throughput.py [--answers N] [--batch B]
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import time
 
@@ -42,20 +43,24 @@ def main() -> None:
     start = time.perf_counter()
     from mlscreen.scoring import score_answers
     from mlscreen.scoring.embedder import default_embedder
+    from mlscreen.scoring.runtime import loaded_runtime
 
     default_embedder().embed(["warm up"])
     cold = time.perf_counter() - start
     print(f"cold start (import + model load): {cold:.2f} s")
 
+    load = os.getloadavg()[0]
     rng = random.Random(7)
     answers = [_answer(rng) for _ in range(args.answers)]
     score_answers(answers[:8], expected_points=POINTS)  # point embeddings cached, as in a running server
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     for i in range(0, len(answers), args.batch):
         score_answers(answers[i : i + args.batch], expected_points=POINTS)
-    elapsed = time.perf_counter() - start
+    elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     rate = len(answers) / elapsed
+    print(f"runtime: {loaded_runtime()}; load average before the run: {load:.2f} on {os.cpu_count()} cores")
     print(f"throughput: {rate:.1f} answers/s ({len(answers)} answers of 40 words, 5 points, batches of {args.batch})")
+    print(f"cpu cost: {1000 * cpu / len(answers):.1f} ms of CPU per answer (other processes do not inflate it)")
     print(f"ratio to the 100 answers/s target: {rate / 100:.2f}")
 
 

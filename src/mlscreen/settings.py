@@ -60,6 +60,12 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("MLSCREEN_DATA_DIR", Path, Path("~/.local/share/mlscreen"), "Where the database and uploads live."),
     Setting(
+        "MLSCREEN_EMBEDDING_RUNTIME",
+        str,
+        "auto",
+        "Answer-scoring embeddings: 'auto' (ONNX Runtime when installed, else torch), 'onnx' or 'torch'.",
+    ),
+    Setting(
         "MLSCREEN_BANK_PATH",
         _to_paths,
         [],

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import numpy as np
 import pytest
 
 from mlscreen.errors import UsageError
@@ -154,3 +157,14 @@ def test_non_text_answer_scores_zero() -> None:
     result = score_requests([ScoringRequest(42, build_target(expected_points=["x"]))])[0]  # type: ignore[arg-type]
     assert result.score == 0.0
     assert result.reason == "the answer is not text"
+
+
+@pytest.mark.slow
+def test_onnx_export_gives_the_same_embeddings_as_torch(tmp_path: Path) -> None:
+    pytest.importorskip("onnxruntime")
+    pytest.importorskip("onnx")
+    from mlscreen.scoring.runtime import OnnxRuntime, TorchRuntime, export_onnx
+
+    path = export_onnx(tmp_path / "minilm.onnx")
+    texts = ["You should not use accuracy.", "Monitor feature distributions for drift.", "SMOTE", ""]
+    assert np.abs(OnnxRuntime(path).encode(texts) - TorchRuntime().encode(texts)).max() < 1e-4

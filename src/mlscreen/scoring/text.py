@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _WORD = re.compile(r"[A-Za-z0-9]+(?:['’][A-Za-z]+)?")
 # Sentence ends, semicolons, line breaks and list bullets separate units an answer makes its points in.
@@ -55,6 +56,7 @@ def words(text: str) -> list[str]:
     return [w.lower().replace("’", "'") for w in _WORD.findall(text)]
 
 
+@lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """Return a crude stem so that 'monitoring', 'monitored' and 'monitors' meet; not a linguistic stemmer."""
     w = word.lower()
@@ -92,12 +94,14 @@ def stem(word: str) -> str:
     return w.rstrip("e") if len(w) > 4 else w
 
 
-def content_terms(text: str) -> list[str]:
+@lru_cache(maxsize=16384)
+def content_terms(text: str) -> tuple[str, ...]:
     """Return the stems of the words of `text` that carry content (no stop words, no negation cues)."""
-    return [stem(w) for w in words(text) if w not in STOPWORDS and w not in NEGATION_CUES and len(w) > 1]
+    return tuple(stem(w) for w in words(text) if w not in STOPWORDS and w not in NEGATION_CUES and len(w) > 1)
 
 
-def negated_terms(text: str) -> set[str]:
+@lru_cache(maxsize=16384)
+def negated_terms(text: str) -> frozenset[str]:
     """Return the content stems that sit inside a negation's scope ("should not use accuracy" -> {"accuracy"})."""
     out: set[str] = set()
     remaining = 0
@@ -115,15 +119,17 @@ def negated_terms(text: str) -> set[str]:
         if remaining and w not in STOPWORDS:
             out.add(stem(w))
             remaining -= 1
-    return out
+    return frozenset(out)
 
 
 def polarity_mismatch(point: str, clause: str) -> bool:
     """Return True when the clause negates content terms the point asserts, or asserts ones the point negates."""
+    neg_point, neg_clause = negated_terms(point), negated_terms(clause)
+    if not neg_point and not neg_clause:
+        return False
     shared = set(content_terms(point)) & set(content_terms(clause))
     if not shared:
         return False
-    neg_point, neg_clause = negated_terms(point), negated_terms(clause)
     flipped = [t for t in shared if (t in neg_point) != (t in neg_clause)]
     return len(flipped) * 2 >= len(shared)
 
