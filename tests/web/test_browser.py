@@ -1,0 +1,193 @@
+"""A whole hiring loop in a real Chromium: role, candidate, graded code, two scorecards, packet, decision."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mlscreen.bank import Bank
+from mlscreen.jobs.adapters import close_grader_pool
+from mlscreen.store.accounts import create_user
+from mlscreen.store.db import Database
+from mlscreen.web.app import create_app
+from tests.conftest import require_service
+
+pytestmark = [pytest.mark.browser, pytest.mark.sandbox, pytest.mark.slow]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
+CHROMIUM = "/usr/bin/chromium"
+PASSWORD = "browser test password"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture
+def server(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    import uvicorn
+
+    require_service("chromium", Path(CHROMIUM).exists(), "install it with `apt-get install chromium`")
+    require_service("bubblewrap", shutil.which("bwrap") is not None, "install it with `apt-get install bubblewrap`")
+    monkeypatch.setenv("MLSCREEN_DATA_DIR", str(tmp_path))
+    monkeypatch.setenv("MLSCREEN_WORKERS", "1")
+    db = Database(f"sqlite:///{tmp_path / 'browser.db'}")
+    app = create_app(db=db, bank=bank, workers=1, key="browser-test-key")
+    with db.session() as s:
+        create_user(s, email="hm@example.org", name="Hana Manager", role="hiring_manager", password=PASSWORD)
+        create_user(s, email="one@example.org", name="Ines One", role="interviewer", password=PASSWORD)
+        create_user(s, email="two@example.org", name="Ivan Two", role="interviewer", password=PASSWORD)
+    port = free_port()
+    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
+    srv = uvicorn.Server(config)
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not srv.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        thread.join(15)
+        close_grader_pool()
+        db.dispose()
+
+
+def shot(page: object, name: str) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def sign_in(browser: object, base: str, email: str) -> object:
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.goto(f"{base}/")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_selector("h1:has-text('Dashboard')")
+    return page
+
+
+def fill_scorecard(page: object, level: str, recommendation: str) -> None:
+    for fieldset in page.query_selector_all("fieldset.rating"):  # type: ignore[attr-defined]
+        fieldset.query_selector(f"input[type=radio][value='{level}']").check()
+        fieldset.query_selector("textarea").fill(f"Concrete evidence for level {level}.")
+    page.check(f"input[name=recommendation][value={recommendation}]")  # type: ignore[attr-defined]
+
+
+def test_whole_loop(server: str, bank: Bank) -> None:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        try:
+            run_loop(browser, server, bank)
+        finally:
+            browser.close()
+
+
+def run_loop(browser: object, base: str, bank: Bank) -> None:
+    hm = sign_in(browser, base, "hm@example.org")
+    shot(hm, "01-dashboard")
+    # Open a role from a profile.
+    hm.goto(f"{base}/openings/new")  # type: ignore[attr-defined]
+    hm.fill("input[name=title]", "ML Engineer, Search")  # type: ignore[attr-defined]
+    hm.select_option("select[name=profile_id]", "ml-engineer")  # type: ignore[attr-defined]
+    hm.click("button:has-text('Open the role')")  # type: ignore[attr-defined]
+    hm.wait_for_selector("h2:has-text('Loop')")  # type: ignore[attr-defined]
+    opening_url = hm.url  # type: ignore[attr-defined]
+    for name in ("Ines One", "Ivan Two"):
+        hm.select_option("select[name=user_id]", label=f"{name} (interviewer)")  # type: ignore[attr-defined]
+        hm.click("button:has-text('Give access')")  # type: ignore[attr-defined]
+        hm.wait_for_load_state()  # type: ignore[attr-defined]
+    shot(hm, "02-opening")
+    # Add a candidate.
+    hm.fill("input[name=name]", "Casey Candidate")  # type: ignore[attr-defined]
+    hm.fill("input[name=email][maxlength='254']", "casey@example.net")  # type: ignore[attr-defined]
+    hm.click("button:has-text('Add')")  # type: ignore[attr-defined]
+    hm.wait_for_selector("h1:has-text('Casey Candidate')")  # type: ignore[attr-defined]
+    candidate_url = hm.url  # type: ignore[attr-defined]
+    # Send the coding assessment.
+    hm.select_option("form[action$='/invites'] select[name=position]", label="Coding assessment")  # type: ignore[attr-defined]
+    hm.click("button:has-text('Create link')")  # type: ignore[attr-defined]
+    link = hm.input_value("#invite-link")  # type: ignore[attr-defined]
+    assert "/assess/" in link
+    # The candidate writes code in the editor and submits; the grade appears without a reload.
+    candidate = browser.new_context().new_page()  # type: ignore[attr-defined]
+    candidate.goto(link)
+    candidate.wait_for_selector(".cm-editor")
+    assert candidate.evaluate("() => typeof window.mlscreenEditor") == "object"
+    assert re.match(r"\d+:\d\d", candidate.inner_text("#timer"))
+    exercise = re.search(r"<h2>([^<]+)</h2>", candidate.content())
+    assert exercise is not None
+    exercise_id = next(
+        e.id for e in bank.items() if getattr(e, "type", "") == "exercise" and e.title == exercise.group(1)
+    )
+    source = bank.exercise_source(exercise_id, "reference")
+    replace_all = (
+        "code => { const v = window.mlscreenEditor;"
+        " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: code}}); }"
+    )
+    candidate.evaluate(replace_all, source)
+    candidate.wait_for_selector("#saved:has-text('saved')", timeout=15000)
+    shot(candidate, "03-portal-editor")
+    candidate.click("#submit-assessment")
+    candidate.wait_for_selector("text=Your code was checked", timeout=90000)
+    assert "checks passed" in candidate.inner_text("#result")
+    shot(candidate, "04-portal-graded")
+    # Move to the ML knowledge interview and assign both interviewers.
+    hm.goto(candidate_url)  # type: ignore[attr-defined]
+    hm.select_option("form[action$='/stage'] select[name=position]", label="ML knowledge and applied reasoning")  # type: ignore[attr-defined]
+    hm.click("button:has-text('Move')")  # type: ignore[attr-defined]
+    hm.wait_for_load_state()  # type: ignore[attr-defined]
+    for name in ("Ines One", "Ivan Two"):
+        hm.select_option(
+            "form[action$='/assignments'] select[name=position]", label="ML knowledge and applied reasoning"
+        )  # type: ignore[attr-defined]
+        hm.select_option("select[name=interviewer_id]", label=f"{name} (interviewer)")  # type: ignore[attr-defined]
+        hm.click("button:has-text('Assign')")  # type: ignore[attr-defined]
+        hm.wait_for_load_state()  # type: ignore[attr-defined]
+    assert "passed" in hm.inner_text(".submission")  # type: ignore[attr-defined]
+    shot(hm, "05-candidate")
+    # Interviewer one submits; interviewer two cannot see it until submitting theirs.
+    one = sign_in(browser, base, "one@example.org")
+    one.click("#pending a")  # type: ignore[attr-defined]
+    one.wait_for_selector("h2:has-text('Interview kit')")  # type: ignore[attr-defined]
+    shot(one, "06-kit-and-scorecard")
+    fill_scorecard(one, "4", "strong_yes")
+    one.click("button:has-text('Submit scorecard')")  # type: ignore[attr-defined]
+    one.wait_for_selector("h1:has-text('Casey Candidate')")  # type: ignore[attr-defined]
+    two = sign_in(browser, base, "two@example.org")
+    two.goto(candidate_url)  # type: ignore[attr-defined]
+    assert two.query_selector("[data-interviewer='Ines One']") is None  # type: ignore[attr-defined]
+    assert "stay hidden" in two.inner_text("#hidden-note")  # type: ignore[attr-defined]
+    shot(two, "07-hidden-until-submitted")
+    two.goto(candidate_url + "/stages/2/scorecard")  # type: ignore[attr-defined]
+    fill_scorecard(two, "1", "no")
+    two.click("button:has-text('Submit scorecard')")  # type: ignore[attr-defined]
+    two.wait_for_selector("[data-interviewer='Ines One']")  # type: ignore[attr-defined]
+    # The hiring manager reads the packet and decides.
+    hm.goto(candidate_url + "/packet")  # type: ignore[attr-defined]
+    assert hm.inner_text("#mechanical")  # type: ignore[attr-defined]
+    assert "recommendation" in hm.inner_text(".disagreements")  # type: ignore[attr-defined]
+    shot(hm, "08-packet")
+    hm.check("input[name=outcome][value=hire]")  # type: ignore[attr-defined]
+    hm.fill("textarea[name=rationale]", "Strong coding and solid knowledge; the disagreement was discussed.")  # type: ignore[attr-defined]
+    hm.click("button:has-text('Record decision')")  # type: ignore[attr-defined]
+    hm.wait_for_selector("#decision")  # type: ignore[attr-defined]
+    assert "hire" in hm.inner_text("#decision")  # type: ignore[attr-defined]
+    shot(hm, "09-decision")
+    hm.goto(opening_url)  # type: ignore[attr-defined]
+    assert "hired" in hm.inner_text("#candidates")  # type: ignore[attr-defined]
