@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from mlscreen.bank import Bank, KnowledgeQuestion
 from tests.conftest import CliResult
 
 pytestmark = pytest.mark.usefixtures("embedder")
@@ -152,3 +153,56 @@ def test_wrong_format_is_a_usage_error(run_cli: Run, tmp_path: Path) -> None:
     data = _mohler_like(tmp_path / "g.csv")
     assert run_cli("answers", "evaluate", str(data), "--format", "saf").exit_code == 2
     assert run_cli("answers", "evaluate", str(data), "--format", "nope").exit_code == 2
+
+
+def test_evaluate_semeval_reports_f1_for_both_protocols(run_cli: Run, tmp_path: Path) -> None:
+    rows = []
+    for module in ("EM", "FN", "ME"):
+        for split in ("train", "test_unseen_answers"):
+            for answer, label in [
+                ("The water evaporates and leaves the salt.", "correct"),
+                ("Evaporation leaves salt behind.", "correct"),
+                ("I used a magnet.", "incorrect"),
+                ("It was blue.", "incorrect"),
+            ]:
+                rows.append(
+                    {
+                        "corpus": "sciEntsBank",
+                        "split": split,
+                        "question_id": f"{module}_1",
+                        "module": module,
+                        "question": "How did you separate the salt from the water?",
+                        "reference_answer": "The water was evaporated, leaving the salt.",
+                        "student_answer": answer,
+                        "label_2way": label,
+                    }
+                )
+    path = tmp_path / "semeval.csv"
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    result = run_cli("answers", "evaluate", str(path), "--format", "semeval", "--json")
+    assert result.exit_code == 0, result.stderr
+    figures = json.loads(result.stdout)["classification"]
+    assert len(figures) == 3
+    for metrics in figures.values():
+        assert 0.0 <= metrics["weighted_f1"] <= 1.0
+    assert run_cli("answers", "evaluate", str(path), "--format", "semeval", "--corpus", "beetle").exit_code == 2
+
+
+def test_question_id_takes_points_from_the_bank(run_cli: Run, tmp_path: Path, bank: Bank) -> None:
+    questions = bank.items(KnowledgeQuestion)
+    if not questions:
+        pytest.skip("the packaged bank has no knowledge questions yet")
+    question = questions[0]
+    lines = [
+        {"id": "q", "answer": question.expected_points[0].text, "question_id": question.id},
+        {"id": "bad", "answer": "x", "question_id": "no-such-question"},
+    ]
+    result = run_cli("answers", "score", str(_write(tmp_path / "in.jsonl", lines)))
+    assert result.exit_code == 2
+    assert "in.jsonl:2: " in result.stderr and "no-such-question" in result.stderr
+    out = json.loads(result.stdout.splitlines()[0])
+    assert [p["point"] for p in out["points"]] == [p.text for p in question.expected_points]
+    assert out["points"][0]["covered"] is True

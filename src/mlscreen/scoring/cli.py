@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -18,10 +19,18 @@ if TYPE_CHECKING:
 answers_app = typer.Typer(help="Score free-text answers against expected points, with evidence.", no_args_is_help=True)
 
 
+@cache
 def _bank_target(question_id: str) -> Target:
     from mlscreen.scoring.points import target_from_bank
 
-    return target_from_bank(question_id)
+    return target_from_bank(question_id, bank=_loaded_bank())
+
+
+@cache
+def _loaded_bank() -> Any:
+    from mlscreen.bank import load_bank
+
+    return load_bank()
 
 
 @answers_app.command("score")
@@ -132,7 +141,10 @@ def evaluate(
         typer.echo(render(report))
     if docs:
         key = f"{format_}-{corpus}" if corpus else format_
-        update_docs(docs, key, report, command=f"mlscreen answers evaluate {dataset.name} --format {format_}")
+        command = f"mlscreen answers evaluate {dataset.name} --format {format_}" + (
+            f" --corpus {corpus}" if corpus else ""
+        )
+        update_docs(docs, key, report, command=command)
         typer.echo(f"updated {docs}")
 
 

@@ -14,6 +14,7 @@ from mlscreen.scoring.embedder import Embedder, cache_dir
 from mlscreen.scoring.features import FEATURE_NAMES
 from mlscreen.scoring.points import build_target
 from mlscreen.scoring.scorer import ScoringRequest, analyse_batch
+from mlscreen.scoring.text import split_clauses
 
 Array = npt.NDArray[np.float64]
 _CHUNK = 512
@@ -35,6 +36,46 @@ def dataset_features(dataset: Dataset, *, progress: Callable[[int, int], None] |
     finally:
         embedder.save()
     return np.array(rows, dtype=np.float64)
+
+
+def answer_vectors(dataset: Dataset) -> Array:
+    """Return one unit vector per answer: the normalised mean of its clause embeddings (zeros when empty)."""
+    embedder = Embedder(cache_dir() / "minilm-l6-v2.npz")
+    out = np.zeros((len(dataset.rows), 384))
+    try:
+        for i, row in enumerate(dataset.rows):
+            clauses = [c.text for c in split_clauses(row.answer)]
+            if clauses:
+                mean = embedder.embed(clauses).mean(axis=0)
+                out[i] = mean / (np.linalg.norm(mean) or 1.0)
+    finally:
+        embedder.save()
+    return out
+
+
+def example_features(dataset: Dataset, vectors: Array, pool: npt.NDArray[np.bool_]) -> Array:
+    """Return, per answer, its best similarity to graded answers (in `pool`, never itself) of the same question
+    that were judged correct, to those judged incorrect, and the difference."""
+    questions = np.array([f"{r.question}\n{r.reference}" for r in dataset.rows])
+    labels = np.array([r.label or 0 for r in dataset.rows])
+    out = np.zeros((len(dataset.rows), 3))
+    for i in range(len(dataset.rows)):
+        same = pool & (questions == questions[i])
+        same[i] = False
+        for k, label in enumerate((1, 0)):
+            peers = same & (labels == label)
+            out[i, k] = float((vectors[peers] @ vectors[i]).max()) if peers.any() else 0.0
+    out[:, 2] = out[:, 0] - out[:, 1]
+    return out
+
+
+def _logistic_on(x_train: Array, y_train: Array, x_test: Array) -> Array:
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().fit(x_train)
+    model = LogisticRegression(max_iter=2000).fit(scaler.transform(x_train), y_train)
+    return np.asarray(model.predict_proba(scaler.transform(x_test))[:, 1], dtype=np.float64)
 
 
 def leave_one_group_out(x: Array, y: Array, groups: list[str], *, kind: Kind) -> Array:
@@ -120,6 +161,11 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
         model = fit(x[train], labels[train].astype(float), kind="logistic", alpha=RIDGE_ALPHA)
         report.classification["calibrated model (logistic), train -> unseen answers"] = classification_metrics(
             model.predict(x[~train]), labels[~train]
+        )
+        # Unseen answers to seen questions: graded answers of the same question act as extra references.
+        both = np.hstack([x, example_features(dataset, answer_vectors(dataset), train)])
+        report.classification["+ nearest graded answers of the same question, train -> unseen answers"] = (
+            classification_metrics(_logistic_on(both[train], labels[train], both[~train]), labels[~train])
         )
     return report
 
