@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import platform
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -212,3 +213,49 @@ def test_job_state_does_not_leak_into_the_next_job(sandbox: Sandbox) -> None:
 def test_network_is_unreachable_even_if_allowed(sandbox: Sandbox) -> None:
     with pytest.raises(CandidateError):
         probe(sandbox, "import socket\ndef probe():\n    socket.create_connection(('1.1.1.1', 53), timeout=1)\n")
+
+
+SIGNAL_PROBE = """
+import ctypes, os
+libc = ctypes.CDLL(None, use_errno=True)
+# x86_64 numbers: kill, tkill, tgkill, rt_sigqueueinfo, rt_tgsigqueueinfo, pidfd_send_signal
+CALLS = {"kill": 62, "tkill": 200, "tgkill": 234, "rt_sigqueueinfo": 129, "rt_tgsigqueueinfo": 297}
+def attempt(number, *args):
+    ctypes.set_errno(0)
+    return "allowed" if libc.syscall(number, *args) == 0 else os.strerror(ctypes.get_errno())
+def probe():
+    me = os.getpid()
+    info = ctypes.create_string_buffer(128)
+    info[8:12] = (-1).to_bytes(4, "little", signed=True)  # SI_QUEUE: the kernel itself would accept it
+    others = [int(p) for p in os.listdir("/proc") if p.isdigit() and int(p) != me]
+    found = {}
+    for pid in others:  # signal 0 checks permission without delivering anything
+        found[f"kill {pid}"] = attempt(62, pid, 0)
+        found[f"tkill {pid}"] = attempt(200, pid, 0)
+        found[f"tgkill {pid}"] = attempt(234, pid, pid, 0)
+        found[f"sigqueue {pid}"] = attempt(129, pid, 0, info)
+        found[f"tgsigqueue {pid}"] = attempt(297, pid, pid, 0, info)
+        try:
+            fd = os.open(f"/proc/{pid}", os.O_RDONLY | os.O_DIRECTORY)
+            found[f"pidfd_send_signal {pid}"] = attempt(424, fd, 0, None, 0)
+            os.close(fd)
+        except OSError:
+            pass
+    return [len(others), found, attempt(62, me, 0)]
+"""
+
+
+@pytest.mark.skipif(platform.machine() != "x86_64", reason="the probe uses x86_64 syscall numbers")
+def test_job_cannot_signal_the_server_or_the_spare_child(sandbox: Sandbox) -> None:
+    # bwrap's init, the fork-server and the spare child forked for the next job are all visible in /proc.
+    count, found, self_signal = probe(sandbox, SIGNAL_PROBE)  # type: ignore[misc]
+    assert count >= 3
+    assert found and set(found.values()) == {"Operation not permitted"}, found
+    assert self_signal == "allowed"
+    assert probe(sandbox, "def probe():\n    return 'next job runs'\n") == "next job runs"
+
+
+def test_every_job_runs_in_a_fresh_process(sandbox: Sandbox) -> None:
+    source = "import os\ndef probe():\n    return os.getpid()\n"
+    pids = [probe(sandbox, source) for _ in range(3)]
+    assert len(set(pids)) == 3

@@ -2,10 +2,13 @@
 
 This module runs on both sides of the boundary, so it imports nothing from mlscreen. Decoding builds only
 plain values, NumPy arrays and pandas objects of an allowed set of dtypes, and refuses deep nesting.
+Numeric columns travel as the base64 of their raw little-endian bytes (`raw`), nullable ones with a separate
+NA mask (`mask`); strings and objects travel as JSON lists (`data`). Every length is checked on decode.
 """
 
 from __future__ import annotations
 
+import base64
 import math
 from typing import Any
 
@@ -56,16 +59,28 @@ def _scalar(value: Any) -> Any:
     return encode(value, 1)
 
 
-def _column(values: Any) -> dict[str, Any]:
+def _b64(array: Any) -> str:
+    """Return the raw little-endian bytes of a 1-d numeric array as base64 text."""
     import numpy as np
+
+    little = np.ascontiguousarray(array).astype(array.dtype.newbyteorder("<"), copy=False)
+    return base64.b64encode(little.tobytes()).decode("ascii")
+
+
+def _column(values: Any) -> dict[str, Any]:
+    """Encode a 1-d array: raw bytes for numeric and nullable dtypes (with an NA mask), lists for the rest."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     dtype = str(values.dtype)
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return {"dtype": dtype, "data": [None if v == "NaT" else v for v in np.datetime_as_string(values)]}
-    if isinstance(values, np.ndarray) and values.dtype.kind in "biu":
-        return {"dtype": dtype, "data": values.tolist()}  # already JSON-safe: the common fast path
-    if isinstance(values, np.ndarray) and values.dtype.kind == "f":
-        return {"dtype": dtype, "data": [v if math.isfinite(v) else _float(v) for v in values.tolist()]}
+    if dtype in _NUMPY_DTYPES:
+        return {"dtype": dtype, "raw": _b64(np.asarray(values))}
+    if isinstance(values, pd.api.extensions.ExtensionArray) and dtype in _NULLABLE_DTYPES:
+        data = values._data  # the masked array's values; positions under the mask are not meaningful
+        mask = np.asarray(values._mask, dtype=bool)
+        return {"dtype": dtype, "raw": _b64(np.where(mask, 0, data).astype(data.dtype)), "mask": _b64(mask)}
     return {"dtype": dtype, "data": [_scalar(v) for v in values.tolist()]}
 
 
@@ -98,11 +113,12 @@ def encode(value: Any, depth: int = 0) -> Any:
             _column(value.array.to_numpy() if value.dtype.kind == "M" else value.array)
         )
     if isinstance(value, pd.DataFrame):
+        columns = [value.iloc[:, i] for i in range(value.shape[1])]
         return {
             TAG: "frame",
             "columns": [encode(c, depth + 1) for c in value.columns],
             "index": encode(value.index, depth + 1),
-            "data": [encode(value.iloc[:, i], depth + 1) for i in range(value.shape[1])],
+            "cols": [_column(c.array.to_numpy() if c.dtype.kind == "M" else c.array) for c in columns],
         }
     if isinstance(value, pd.RangeIndex):
         return {TAG: "range", "v": [value.start, value.stop, value.step], "name": encode(value.name, depth + 1)}
@@ -127,12 +143,43 @@ def _decode_scalar(item: Any, depth: int) -> Any:
     return decode(item, depth + 1)
 
 
+def _raw(obj: dict[str, Any], key: str, dtype: Any) -> Any:
+    """Decode the base64 field `key` into a writable 1-d array of `dtype` (little-endian on the wire)."""
+    import numpy as np
+
+    text = obj.get(key)
+    if not isinstance(text, str):
+        raise CodecError(f"column {key!r} must be base64 text")
+    try:
+        data = base64.b64decode(text.encode("ascii"), validate=True)
+    except (ValueError, UnicodeEncodeError):
+        raise CodecError(f"column {key!r} is not valid base64") from None
+    wire = np.dtype(dtype).newbyteorder("<")
+    if len(data) % wire.itemsize:
+        raise CodecError(f"column {key!r} is not a whole number of {dtype} values")
+    if wire.kind == "b" and data and int(np.frombuffer(data, dtype=np.uint8).max()) > 1:
+        raise CodecError(f"column {key!r} holds booleans other than 0 and 1")
+    return np.frombuffer(data, dtype=wire).astype(np.dtype(dtype), copy=True)
+
+
 def _decode_values(obj: dict[str, Any], depth: int) -> Any:
-    """Decode the `dtype`/`data` pair of an encoded column into an array of that dtype (or object)."""
+    """Decode the `dtype` and `raw`/`mask` or `data` of an encoded column into an array of that dtype (or object)."""
     import numpy as np
     import pandas as pd  # type: ignore[import-untyped,unused-ignore]
 
     dtype = str(obj.get("dtype", "object"))
+    if "raw" in obj:
+        if dtype in _NUMPY_DTYPES:
+            return _raw(obj, "raw", dtype)
+        if dtype in _NULLABLE_DTYPES:
+            numpy_dtype = "bool" if dtype == "boolean" else dtype.lower()
+            values = _raw(obj, "raw", numpy_dtype)
+            mask = _raw(obj, "mask", "bool")
+            if len(mask) != len(values):
+                raise CodecError("a nullable column's mask does not match its values")
+            kind = {"b": pd.arrays.BooleanArray, "f": pd.arrays.FloatingArray}.get(values.dtype.kind)
+            return (kind or pd.arrays.IntegerArray)(values, mask)
+        raise CodecError(f"raw columns of dtype {dtype} are not accepted")
     raw = obj.get("data")
     if not isinstance(raw, list):
         raise CodecError("column data must be a list")
@@ -181,6 +228,8 @@ def decode(obj: Any, depth: int = 0) -> Any:
             return {_hashable(decode(k, depth + 1)): decode(v, depth + 1) for k, v in obj["v"]}
         if tag == "nd":
             shape = tuple(int(n) for n in obj["shape"])
+            if any(n < 0 for n in shape):
+                raise CodecError("malformed array shape")
             flat = _decode_values(obj, depth)
             arr = np.asarray(flat)
             return arr.reshape(shape)
@@ -190,26 +239,35 @@ def decode(obj: Any, depth: int = 0) -> Any:
         if tag == "index":
             return pd.Index(_decode_values(obj, depth), name=_hashable(decode(obj.get("name"), depth + 1)))
         if tag == "series":
-            index = decode(obj["index"], depth + 1)
+            index = _index(decode(obj["index"], depth + 1))
             values = _decode_values(obj, depth)
+            if len(values) != len(index):
+                raise CodecError("a series' values do not match its index")
             return pd.Series(values, index=index, name=_hashable(decode(obj.get("name"), depth + 1)), copy=False)
         if tag == "frame":
             columns = [_hashable(decode(c, depth + 1)) for c in obj["columns"]]
-            series = [decode(s, depth + 1) for s in obj["data"]]
-            index = decode(obj["index"], depth + 1)
-            if len(columns) != len(series) or not all(isinstance(s, pd.Series) for s in series):
+            index = _index(decode(obj["index"], depth + 1))
+            if not isinstance(obj["cols"], list) or len(columns) != len(obj["cols"]):
                 raise CodecError("malformed frame")
-            frame = pd.DataFrame({i: s.reset_index(drop=True) for i, s in enumerate(series)})
-            if not series:
-                frame = pd.DataFrame(index=range(len(index)))
+            arrays = [_decode_values(c, depth + 1) if isinstance(c, dict) else None for c in obj["cols"]]
+            if any(a is None or len(a) != len(index) for a in arrays):
+                raise CodecError("a frame's columns do not match its index")
+            frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
             frame.columns = pd.Index(columns, dtype=object) if columns else pd.RangeIndex(0)
-            frame.index = index
             return frame
     except CodecError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         raise CodecError(f"malformed {tag!r} value") from None
     raise CodecError(f"unknown tag {tag!r}")
+
+
+def _index(value: Any) -> Any:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    if not isinstance(value, pd.Index):
+        raise CodecError("an index must be encoded as an index")
+    return value
 
 
 def _hashable(value: Any) -> Any:

@@ -38,7 +38,11 @@ _DENIED = (
     "pidfd_open",
     "pidfd_getfd",
     "kcmp",
+    "tkill",
+    "pidfd_send_signal",
 )
+# Syscalls that send a signal to the process named by their first argument: allowed only towards the job itself.
+_SIGNAL_SENDERS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
 
 
 def _prctl(option: int, value: int) -> None:
@@ -74,10 +78,11 @@ def _current_vsize() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def load_seccomp(*, protected_pids: tuple[int, ...]) -> None:
-    """Install the job's seccomp filter: threads yes, new processes no, no sockets, no signals to `protected_pids`.
+def build_seccomp(*, own_pid: int) -> Any:
+    """Return the job's seccomp filter, ready to load: threads yes, new processes no, no sockets, signals only to
+    the job itself (`own_pid`), so it cannot stop or kill the fork-server, a spare child or anything else.
 
-    Raises `OSError` when the filter cannot be loaded; the job must then not run.
+    Building takes longer than loading, so a spare child builds it while it waits for its job.
     """
     import pyseccomp as sc
 
@@ -89,10 +94,16 @@ def load_seccomp(*, protected_pids: tuple[int, ...]) -> None:
     filt.add_rule(eperm, "clone", sc.Arg(0, sc.MASKED_EQ, CLONE_THREAD, 0))
     # glibc falls back to clone() when clone3 reports ENOSYS, where the rule above applies.
     filt.add_rule(sc.ERRNO(errno.ENOSYS), "clone3")
-    for pid in (*protected_pids, 1, -1):
-        target = pid & 0xFFFFFFFF
-        filt.add_rule(eperm, "kill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, target))
-        filt.add_rule(eperm, "kill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, (-pid) & 0xFFFFFFFF))
-        filt.add_rule(eperm, "tkill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, target))
-        filt.add_rule(eperm, "tgkill", sc.Arg(0, sc.MASKED_EQ, 0xFFFFFFFF, target))
+    # The whole 64-bit argument must equal the job's pid: a value with stray high bits is refused too.
+    for name in _SIGNAL_SENDERS:
+        filt.add_rule(eperm, name, sc.Arg(0, sc.NE, own_pid))
+    return filt
+
+
+def load_seccomp(*, own_pid: int, prepared: Any = None) -> None:
+    """Install the job's seccomp filter (`prepared` if given, else built now for `own_pid`).
+
+    Raises `OSError` when the filter cannot be loaded; the job must then not run.
+    """
+    filt = prepared if prepared is not None else build_seccomp(own_pid=own_pid)
     filt.load()

@@ -13,6 +13,7 @@ only the author's messages, and nothing the submission controls.
 
 from __future__ import annotations
 
+import os
 import socket
 import sys
 import types
@@ -23,7 +24,7 @@ from . import codec, confine, frames
 REQUEST_MAX_BYTES = 64 << 20
 
 
-def _confine(limits: dict[str, Any], server_pid: int) -> None:
+def _confine(limits: dict[str, Any], prepared_filter: Any) -> None:
     confine.set_undumpable()
     confine.set_limits(
         memory_bytes=int(limits["memory_mb"]) << 20,
@@ -32,7 +33,7 @@ def _confine(limits: dict[str, Any], server_pid: int) -> None:
         open_files=int(limits["open_files"]),
         processes=int(limits["processes"]),
     )
-    confine.load_seccomp(protected_pids=(server_pid,))
+    confine.load_seccomp(own_pid=os.getpid(), prepared=prepared_filter)
 
 
 def _call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_bytes: int) -> dict[str, Any]:
@@ -56,10 +57,13 @@ def _call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_byt
     return reply
 
 
-def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, server_pid: int) -> None:
-    """Confine this process, then serve the job on `job_fd` until the supervisor stops it or the socket closes."""
+def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, *, prepared_filter: Any = None) -> None:
+    """Confine this process, then serve the job on `job_fd` until the supervisor stops it or the socket closes.
+
+    `prepared_filter` is the seccomp filter built in advance by `confine.build_seccomp` for this process.
+    """
     sock = socket.socket(fileno=job_fd)
-    _confine(limits, server_pid)
+    _confine(limits, prepared_filter)
     max_bytes = int(limits["output_kb"]) << 10
     modules: dict[str, types.ModuleType] = {}
     if harness is not None:
