@@ -87,9 +87,12 @@ def _int(params: dict[str, Any], name: str) -> int | None:
     if name not in params:
         return None
     try:
-        return int(params[name])
+        value = int(params[name])
     except (TypeError, ValueError):
         raise NotFoundError(f"{name} must be a number") from None
+    if not 0 <= value < 2**31:  # larger ids exist nowhere (and overflow database integers)
+        raise NotFoundError(f"no such {name.removesuffix('_id')}", hint="check the link")
+    return value
 
 
 def _load_target(db: Session, params: dict[str, Any]) -> policy.Target:
