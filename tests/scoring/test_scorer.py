@@ -168,3 +168,21 @@ def test_onnx_export_gives_the_same_embeddings_as_torch(tmp_path: Path) -> None:
     path = export_onnx(tmp_path / "minilm.onnx")
     texts = ["You should not use accuracy.", "Monitor feature distributions for drift.", "SMOTE", ""]
     assert np.abs(OnnxRuntime(path).encode(texts) - TorchRuntime().encode(texts)).max() < 1e-4
+
+
+def test_red_flags_that_describe_an_absence_are_left_to_a_person() -> None:
+    answer = "I would report precision and recall at the alert threshold the nurses can handle."
+    result = score_answer(
+        answer,
+        expected_points=["report precision and recall"],
+        red_flags=["Cannot say what precision and recall mean for a nurse on shift."],
+    )
+    assert result.red_flags == []
+
+
+def test_uncovered_point_has_no_evidence_but_a_closest_clause() -> None:
+    result = score_answer("I enjoy hiking with my dog.", expected_points=["use class weights"])
+    point = result.points[0]
+    assert not point.covered
+    assert point.evidence is None
+    assert point.closest is not None and point.closest.text == "I enjoy hiking with my dog."

@@ -100,7 +100,9 @@ def explain(
     table = Table("point", "covered", "similarity", "evidence")
     for p in result.points:
         mark = "[green]yes[/green]" if p.covered else ("[red]contradicted[/red]" if p.contradicted else "[red]no[/red]")
-        table.add_row(p.point, mark, f"{p.similarity:.2f}", p.evidence.text if p.evidence else "")
+        shown = p.evidence or p.closest
+        evidence = (shown.text if p.evidence else f"[dim](closest) {shown.text}[/dim]") if shown else ""
+        table.add_row(p.point, mark, f"{p.similarity:.2f}", evidence)
     console.print(table)
     for hit in result.red_flags:
         console.print(f"[bold red]red flag[/bold red] {hit.flag} ({hit.similarity:.2f}): {hit.evidence.text}")

@@ -24,6 +24,7 @@ class ScoringConfig:
     level_thresholds: tuple[float, float, float]
     level_min_coverage: tuple[float, float, float]
     red_flag_prefixes: tuple[str, ...]
+    red_flag_absence_prefixes: tuple[str, ...]
 
     def level(self, score: float) -> int:
         """Return the suggested rubric level 1-4 for a 0-1 score."""
@@ -50,6 +51,7 @@ def load_config(path: Path = CONFIG_PATH) -> ScoringConfig:
             level_thresholds=(thresholds[0], thresholds[1], thresholds[2]),
             level_min_coverage=(coverage[0], coverage[1], coverage[2]),
             red_flag_prefixes=tuple(str(p).lower() for p in raw["red_flag_prefixes"]),
+            red_flag_absence_prefixes=tuple(str(p).lower() for p in raw["red_flag_absence_prefixes"]),
         )
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise UsageError(f"cannot read scoring configuration {path}: {exc}", hint="restore config.json") from None

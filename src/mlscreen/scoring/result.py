@@ -17,7 +17,10 @@ class Evidence:
 
 @dataclass(frozen=True)
 class PointResult:
-    """One expected point: covered or not, the best similarity found, and the clause that gave it."""
+    """One expected point: covered or not, the best similarity found, and the clause that covers it.
+
+    `evidence` is set only when the point is covered; `closest` is the most similar clause either way.
+    """
 
     point: str
     covered: bool
@@ -27,6 +30,7 @@ class PointResult:
     required: bool = False
     lexical_recall: float = 0.0
     contradicted: bool = False
+    closest: Evidence | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +69,7 @@ class AnswerScore:
                     "weight": p.weight,
                     "required": p.required,
                     "contradicted": p.contradicted,
+                    "closest": p.closest.text if p.closest else None,
                 }
                 for p in self.points
             ],

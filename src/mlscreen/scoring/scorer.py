@@ -33,6 +33,13 @@ class _Prepared:
     notices: list[str]
 
 
+def _matchable(flag: str, config: ScoringConfig) -> bool:
+    # "Cannot say what recall means" describes an absence: an answer that talks about recall is similar to it, so
+    # similarity would flag exactly the good answers. Such flags are left to the interviewer.
+    lowered = flag.lower()
+    return not any(lowered.startswith(prefix + " ") for prefix in config.red_flag_absence_prefixes)
+
+
 def _flag_text(flag: str, config: ScoringConfig) -> str:
     # "only talks about notebooks" describes an answer; what the answer itself would say is "notebooks".
     lowered = flag.lower()
@@ -63,7 +70,9 @@ def analyse_batch(
         for point in p.request.target.points:
             texts.update(dict.fromkeys(point.forms))
         if p.clauses:
-            texts.update(dict.fromkeys(_flag_text(f, config) for f in p.request.target.red_flags))
+            texts.update(
+                dict.fromkeys(_flag_text(f, config) for f in p.request.target.red_flags if _matchable(f, config))
+            )
     order = list(texts)
     row = {t: i for i, t in enumerate(order)}
     vectors = embedder.embed(order)
@@ -78,6 +87,8 @@ def analyse_batch(
         analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config)
         flags: list[RedFlagHit] = []
         for flag in p.request.target.red_flags if p.clauses else ():
+            if not _matchable(flag, config):
+                continue
             said = _flag_text(flag, config)
             sims = clause_vectors @ rows([said])[0]
             for j in np.argsort(-sims):
@@ -114,13 +125,14 @@ def _result(
     points = []
     for spec, match in zip(p.request.target.points, analysis.matches, strict=True):
         clause = p.clauses[match.clause] if match.clause is not None else None
-        evidence = Evidence(clause.text, clause.start, clause.end) if clause else None
+        closest = Evidence(clause.text, clause.start, clause.end) if clause else None
         points.append(
             PointResult(
                 point=spec.text,
                 covered=match.covered,
                 similarity=match.similarity,
-                evidence=evidence,
+                evidence=closest if match.covered else None,
+                closest=closest,
                 weight=spec.weight,
                 required=spec.required,
                 lexical_recall=match.lexical_recall,
