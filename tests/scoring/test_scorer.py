@@ -186,3 +186,8 @@ def test_uncovered_point_has_no_evidence_but_a_closest_clause() -> None:
     assert not point.covered
     assert point.evidence is None
     assert point.closest is not None and point.closest.text == "I enjoy hiking with my dog."
+
+
+def test_answer_without_words_counts_as_empty() -> None:
+    result = score_answer("?!? ...", expected_points=DRIFT_POINTS)
+    assert result.score == 0.0 and result.reason == "the answer is empty"

@@ -14,7 +14,7 @@ from mlscreen.scoring.embedder import Embedder, Matrix, default_embedder
 from mlscreen.scoring.features import FEATURE_NAMES, Analysis, analyse
 from mlscreen.scoring.points import PointLike, Target, build_target
 from mlscreen.scoring.result import AnswerScore, Evidence, PointResult, RedFlagHit
-from mlscreen.scoring.text import Clause, cap_words, polarity_mismatch, split_clauses
+from mlscreen.scoring.text import Clause, cap_words, polarity_mismatch, split_clauses, words
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,8 @@ def _prepare(request: ScoringRequest, config: ScoringConfig) -> _Prepared:
         return _Prepared(request, "", [], [])
     text, capped = cap_words(request.answer, config.max_words)
     notices = [f"answer capped at {config.max_words} words"] if capped else []
-    return _Prepared(request, text, split_clauses(text), notices)
+    clauses = split_clauses(text) if words(text) else []  # "???" says nothing
+    return _Prepared(request, text, clauses, notices)
 
 
 def analyse_batch(
