@@ -13,11 +13,10 @@ def time_split(df: pd.DataFrame, *, time_col: str, valid_size: float = 0.2, gap:
     if observed.empty:
         return {"train": [], "valid": []}
     ordered = observed.sort_values(kind="mergesort")
-    cutoff = ordered.iloc[len(ordered) - max(1, int(valid_size * len(ordered)))]
     n_valid = max(1, int(valid_size * len(ordered)))
-    valid = times.index.isin(ordered.index[len(ordered) - n_valid:])
-    valid = pd.Series(valid, index=times.index)
-    train = times.notna() & ~valid & (times < ordered.iloc[len(ordered) - n_valid] - pd.Timedelta(gap) + pd.Timedelta("1ns"))
+    valid = pd.Series(times.index.isin(ordered.index[len(ordered) - n_valid:]), index=times.index)
+    cutoff = ordered.iloc[len(ordered) - n_valid]
+    train = times.notna() & ~valid & (times <= cutoff - pd.Timedelta(gap))
     if group_col is not None:
         train &= ~df[group_col].isin(df.loc[valid, group_col])
     return {"train": df.index[train.to_numpy()].tolist(), "valid": df.index[valid.to_numpy()].tolist()}
