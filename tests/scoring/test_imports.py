@@ -27,3 +27,29 @@ def test_help_and_light_modules_do_not_import_torch() -> None:
     done = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60, check=True)
     assert "HEAVY:\n" in done.stdout, done.stdout
     assert "answers" in done.stdout
+
+
+THREADS = """
+import threading
+from mlscreen.scoring.runtime import load_runtime
+from mlscreen.scoring import score_answer
+
+ids, scores = [], []
+
+def work():
+    ids.append(id(load_runtime()))
+    scores.append(score_answer("Check the upstream pipeline.", expected_points=["check upstream pipelines"]).score)
+
+threads = [threading.Thread(target=work) for _ in range(4)]
+for t in threads:
+    t.start()
+for t in threads:
+    t.join()
+print(len(set(ids)), len(set(round(s, 6) for s in scores)), len(scores))
+"""
+
+
+def test_concurrent_first_calls_load_the_model_once() -> None:
+    done = subprocess.run([sys.executable, "-c", THREADS], capture_output=True, text=True, timeout=180)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["1", "1", "4"]

@@ -14,7 +14,6 @@ import numpy.typing as npt
 
 from mlscreen.scoring.runtime import load_runtime, loaded_runtime
 
-MODEL_NAME = "all-MiniLM-L6-v2"
 DIMENSION = 384
 _MEMORY_ITEMS = 50_000
 

@@ -26,7 +26,9 @@ class ScoringRequest:
 
 
 @dataclass
-class _Prepared:
+class PreparedAnswer:
+    """An answer after capping and splitting into clauses, with the notices that produced."""
+
     request: ScoringRequest
     text: str
     clauses: list[Clause]
@@ -49,18 +51,18 @@ def _flag_text(flag: str, config: ScoringConfig) -> str:
     return flag
 
 
-def _prepare(request: ScoringRequest, config: ScoringConfig) -> _Prepared:
+def _prepare(request: ScoringRequest, config: ScoringConfig) -> PreparedAnswer:
     if not isinstance(request.answer, str):
-        return _Prepared(request, "", [], [])
+        return PreparedAnswer(request, "", [], [])
     text, capped = cap_words(request.answer, config.max_words)
     notices = [f"answer capped at {config.max_words} words"] if capped else []
     clauses = split_clauses(text) if words(text) else []  # "???" says nothing
-    return _Prepared(request, text, clauses, notices)
+    return PreparedAnswer(request, text, clauses, notices)
 
 
 def analyse_batch(
     requests: Sequence[ScoringRequest], *, embedder: Embedder | None = None, config: ScoringConfig | None = None
-) -> list[tuple[_Prepared, Analysis, list[RedFlagHit]]]:
+) -> list[tuple[PreparedAnswer, Analysis, list[RedFlagHit]]]:
     """Return the analysis of each request, embedding all clauses, points and flags in one call."""
     config = config or load_config()
     embedder = embedder or default_embedder()
@@ -121,7 +123,7 @@ def score_requests(
 
 
 def _result(
-    p: _Prepared, analysis: Analysis, flags: list[RedFlagHit], score: float, config: ScoringConfig
+    p: PreparedAnswer, analysis: Analysis, flags: list[RedFlagHit], score: float, config: ScoringConfig
 ) -> AnswerScore:
     points = []
     for spec, match in zip(p.request.target.points, analysis.matches, strict=True):
