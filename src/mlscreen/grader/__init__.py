@@ -1,14 +1,16 @@
 """The autograder: sandboxed, warm fork-server pool, hidden tests in the supervisor, rubric mapping."""
 
-from mlscreen.grader.checks import CandidateError, Check, Submission, check, load_sibling
+from mlscreen.grader.checks import Call, CandidateError, Check, Outcome, Submission, check, load_sibling
 from mlscreen.grader.pool import GraderPool, grade
 from mlscreen.grader.result import GradeResult, TestResult
 
 __all__ = [
+    "Call",
     "CandidateError",
     "Check",
     "GradeResult",
     "GraderPool",
+    "Outcome",
     "Submission",
     "TestResult",
     "check",

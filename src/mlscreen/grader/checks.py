@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import importlib.util
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 from typing import Any, Literal, TypeAlias
 
 from mlscreen.grader.inside import codec
+from mlscreen.grader.inside.job import MAX_BATCH
 from mlscreen.grader.sandbox import Job
 
 Kind: TypeAlias = Literal["core", "edge", "property", "behaviour", "ml"]
@@ -85,6 +86,20 @@ class Outcome:
     seconds: float
 
 
+@dataclass(frozen=True)
+class Call:
+    """One call of a batch: `name(*args, **kwargs)` in the submission (or the harness, with `harness=True`).
+
+    With `full=True` the batch returns an `Outcome` for it (as `call_full` does), otherwise just the value.
+    """
+
+    name: str
+    args: tuple[Any, ...] = ()
+    kwargs: dict[str, Any] = field(default_factory=dict)
+    full: bool = False
+    harness: bool = False
+
+
 class Submission:
     """The candidate's module as hidden tests see it: every call runs inside the sandbox.
 
@@ -96,10 +111,9 @@ class Submission:
         self.loaded = loaded
         self.last_seconds = 0.0
 
-    def _request(self, target: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool) -> Outcome:
-        if not self.loaded:
-            raise CandidateError("the submission did not load")
-        request = {
+    @staticmethod
+    def _message(target: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool) -> dict[str, Any]:
+        return {
             "op": "call",
             "target": target,
             "name": name,
@@ -107,9 +121,9 @@ class Submission:
             "kwargs": codec.encode(kwargs),
             "return_args": keep,
         }
-        started = time.perf_counter()
-        reply = self._job.request(request)
-        self.last_seconds = time.perf_counter() - started
+
+    @staticmethod
+    def _outcome(name: str, reply: Any, keep: bool, seconds: float) -> Outcome:
         if not isinstance(reply, dict) or reply.get("op") != "result" or reply.get("ok") is not True:
             raise CandidateError(f"{name} failed")
         try:
@@ -120,7 +134,16 @@ class Submission:
             raise CandidateError(f"{name} returned a malformed value") from None
         if not isinstance(back_args, list) or not isinstance(back_kwargs, dict):
             raise CandidateError(f"{name} returned a malformed value")
-        return Outcome(value, back_args, back_kwargs, self.last_seconds)
+        return Outcome(value, back_args, back_kwargs, seconds)
+
+    def _request(self, target: str, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], keep: bool) -> Outcome:
+        if not self.loaded:
+            raise CandidateError("the submission did not load")
+        request = self._message(target, name, args, kwargs, keep)
+        started = time.perf_counter()
+        reply = self._job.request(request)
+        self.last_seconds = time.perf_counter() - started
+        return self._outcome(name, reply, keep, self.last_seconds)
 
     def call(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call the submission's function `name` and return its result; raises `CandidateError` if it fails."""
@@ -137,3 +160,29 @@ class Submission:
         shares the process: verify it in the test.
         """
         return self._request("harness", name, args, kwargs, False).value
+
+    def batch(self, calls: Sequence[Call]) -> list[Any]:
+        """Run `calls` in order in one round trip; return, per call, its value (an `Outcome` if `full`).
+
+        Every call runs even if an earlier one fails; then `CandidateError` names the first that failed.
+        An `Outcome`'s `seconds` is the time of the whole batch: time a call on its own with `call_full`.
+        """
+        if not self.loaded:
+            raise CandidateError("the submission did not load")
+        if not calls:
+            return []
+        if len(calls) > MAX_BATCH:
+            raise ValueError(f"a batch holds at most {MAX_BATCH} calls")
+        messages = []
+        for c in calls:
+            message = self._message("harness" if c.harness else "submission", c.name, c.args, c.kwargs, c.full)
+            del message["op"]
+            messages.append(message)
+        started = time.perf_counter()
+        reply = self._job.request({"op": "batch", "calls": messages})
+        self.last_seconds = time.perf_counter() - started
+        results = reply.get("results") if isinstance(reply, dict) and reply.get("op") == "results" else None
+        if not isinstance(results, list) or len(results) != len(calls):
+            raise CandidateError(f"{calls[0].name} failed")
+        outcomes = [self._outcome(c.name, r, c.full, self.last_seconds) for c, r in zip(calls, results, strict=True)]
+        return [o if c.full else o.value for c, o in zip(calls, outcomes, strict=True)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import queue
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from types import TracebackType
 
@@ -60,6 +61,7 @@ class GraderPool:
         self._all = [Sandbox(isolated=isolated) for _ in range(workers)]
         for sandbox in self._all:
             self._idle.put(sandbox)
+        self._signals = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscreen-signals")
         self._closed = False
         self._lock = threading.Lock()
 
@@ -89,13 +91,15 @@ class GraderPool:
             spec = replace(spec, limits=replace(spec.limits, wall_seconds=wall, cpu_seconds=max(1, int(wall))))
         if self._closed:
             raise UsageError("the grader pool is closed", hint="create a new GraderPool")
+        # The advisory signals (ruff runs as a subprocess) are computed while the sandbox runs the checks.
+        pending = self._signals.submit(signals.cached, source) if self.with_signals else None
         sandbox = self._idle.get()
         try:
             run = run_checks(sandbox, spec, source)
         finally:
             self._idle.put(sandbox)
         levels = rubric.propose(run.tests, spec.exercise.rubric_mapping, loaded=run.loaded)
-        found = signals.compute(source) if self.with_signals else {}
+        found = dict(pending.result()) if pending is not None else {}
         found["sandboxed"] = self.isolated
         return GradeResult(
             exercise=spec.id,
@@ -112,6 +116,7 @@ class GraderPool:
             self._closed = True
             for sandbox in self._all:
                 sandbox.close()
+            self._signals.shutdown(wait=True)
 
     def __enter__(self) -> GraderPool:
         return self

@@ -84,6 +84,15 @@ def _column(values: Any) -> dict[str, Any]:
     return {"dtype": dtype, "data": [_scalar(v) for v in values.tolist()]}
 
 
+def _frame_column(frame: Any, i: int) -> Any:
+    """Return the values of the frame's column at position `i`, without building a Series when pandas allows."""
+    import numpy as np
+
+    values = frame._get_column_array(i) if hasattr(frame, "_get_column_array") else frame.iloc[:, i].array
+
+    return np.asarray(values) if values.dtype.kind == "M" else values
+
+
 def encode(value: Any, depth: int = 0) -> Any:
     """Return a JSON-able form of `value`; raises `CodecError` for types that may not cross the boundary."""
     import numpy as np
@@ -113,12 +122,11 @@ def encode(value: Any, depth: int = 0) -> Any:
             _column(value.array.to_numpy() if value.dtype.kind == "M" else value.array)
         )
     if isinstance(value, pd.DataFrame):
-        columns = [value.iloc[:, i] for i in range(value.shape[1])]
         return {
             TAG: "frame",
             "columns": [encode(c, depth + 1) for c in value.columns],
             "index": encode(value.index, depth + 1),
-            "cols": [_column(c.array.to_numpy() if c.dtype.kind == "M" else c.array) for c in columns],
+            "cols": [_column(_frame_column(value, i)) for i in range(value.shape[1])],
         }
     if isinstance(value, pd.RangeIndex):
         return {TAG: "range", "v": [value.start, value.stop, value.step], "name": encode(value.name, depth + 1)}
@@ -252,8 +260,11 @@ def decode(obj: Any, depth: int = 0) -> Any:
             arrays = [_decode_values(c, depth + 1) if isinstance(c, dict) else None for c in obj["cols"]]
             if any(a is None or len(a) != len(index) for a in arrays):
                 raise CodecError("a frame's columns do not match its index")
+            labels = pd.Index(columns, dtype=object) if columns else pd.RangeIndex(0)
+            if hasattr(pd.DataFrame, "_from_arrays"):  # several times faster than the public constructor
+                return pd.DataFrame._from_arrays(arrays, columns=labels, index=index, verify_integrity=False)
             frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
-            frame.columns = pd.Index(columns, dtype=object) if columns else pd.RangeIndex(0)
+            frame.columns = labels
             return frame
     except CodecError:
         raise

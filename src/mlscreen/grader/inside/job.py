@@ -6,6 +6,8 @@ Job protocol on the job socket, one JSON frame per message:
   supervisor -> {"op": "call", "target": "submission"|"harness", "name": str, "args": [...], "kwargs": {...},
                  "return_args": bool}
   child      -> {"op": "result", "ok": true, "value": ..., "args": [...]?} or {"op": "result", "ok": false}
+  supervisor -> {"op": "batch", "calls": [call, ...]}  (each call as above, without "op"; at most MAX_BATCH)
+  child      -> {"op": "results", "ok": true, "results": [result, ...]}  (one reply, under one size cap)
   supervisor -> {"op": "stop"}
 Values are tagged JSON (`codec.py`). A failing call reports no exception text: the supervisor shows candidates
 only the author's messages, and nothing the submission controls.
@@ -22,6 +24,7 @@ from typing import Any
 from . import codec, confine, frames
 
 REQUEST_MAX_BYTES = 64 << 20
+MAX_BATCH = 1000
 
 
 def _confine(limits: dict[str, Any], prepared_filter: Any) -> None:
@@ -57,6 +60,13 @@ def _call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_byt
     return reply
 
 
+def _guarded_call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_bytes: int) -> dict[str, Any]:
+    try:
+        return _call(modules, request, max_bytes)
+    except BaseException:  # the submission may raise anything; the supervisor learns only that it failed
+        return {"op": "result", "ok": False}
+
+
 def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, *, prepared_filter: Any = None) -> None:
     """Confine this process, then serve the job on `job_fd` until the supervisor stops it or the socket closes.
 
@@ -88,10 +98,13 @@ def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, *
             except BaseException:  # the submission may raise anything, SystemExit included
                 reply = {"op": "loaded", "ok": False}
         elif op == "call":
-            try:
-                reply = _call(modules, request, max_bytes)
-            except BaseException:
-                reply = {"op": "result", "ok": False}
+            reply = _guarded_call(modules, request, max_bytes)
+        elif op == "batch":
+            calls = request.get("calls")
+            if not isinstance(calls, list) or len(calls) > MAX_BATCH:
+                return
+            results = [_guarded_call(modules, c, max_bytes) if isinstance(c, dict) else None for c in calls]
+            reply = {"op": "results", "ok": True, "results": results}
         else:
             return
         try:
