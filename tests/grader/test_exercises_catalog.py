@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -81,6 +82,12 @@ def test_the_expected_coding_topics_are_declared(bank: Bank) -> None:
     }
     for profile_id, topics in expected.items():
         assert topics <= set(_coding_topics(bank, profile_id)), profile_id
+
+
+def test_grader_tests_still_check_the_exercises_skipped_here() -> None:
+    grader_tests = (Path(__file__).parent / "test_exercises.py").read_text(encoding="utf-8")
+    for exercise_id in CHECKED_BY_GRADER_TESTS:
+        assert f'"{exercise_id}"' in grader_tests, f"{exercise_id} is checked nowhere; drop it from the set here"
 
 
 # ---------------------------------------------------------------------------- sandboxed runs
