@@ -1,4 +1,4 @@
-"""Sandbox-side helpers of the fix-feature-pipeline exercise (not secret): fit the candidate's pipeline, transform."""
+"""Sandbox-side functions of the fix-feature-pipeline exercise (not secret): fit the candidate's pipeline, transform."""
 
 import numpy as np
 

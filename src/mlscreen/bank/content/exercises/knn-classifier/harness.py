@@ -1,4 +1,4 @@
-"""Sandbox-side helpers of the knn-classifier exercise (not secret): build, fit and query the candidate's class."""
+"""Sandbox-side functions of the knn-classifier exercise (not secret): build, fit and query the candidate's class."""
 
 import numpy as np
 

@@ -1,4 +1,4 @@
-"""The provided churn model of the predict-request-handler exercise, and sandbox-side helpers (not secret)."""
+"""The provided churn model of the predict-request-handler exercise, and sandbox-side functions (not secret)."""
 
 import json
 

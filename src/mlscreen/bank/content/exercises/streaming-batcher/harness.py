@@ -1,4 +1,4 @@
-"""Sandbox-side helpers of the streaming-batcher exercise (not secret): drive the generator, count reads."""
+"""Sandbox-side functions of the streaming-batcher exercise (not secret): drive the generator, count reads."""
 
 import itertools
 
