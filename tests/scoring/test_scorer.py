@@ -7,9 +7,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from mlscreen.bank import Bank, KnowledgeQuestion
 from mlscreen.errors import UsageError
 from mlscreen.scoring.config import load_config
 from mlscreen.scoring.embedder import Embedder
+from mlscreen.scoring.points import target_from_bank
 from mlscreen.scoring.scorer import ScoringRequest, score_answer, score_answers, score_requests
 
 pytestmark = pytest.mark.usefixtures("embedder")
@@ -191,3 +193,31 @@ def test_uncovered_point_has_no_evidence_but_a_closest_clause() -> None:
 def test_answer_without_words_counts_as_empty() -> None:
     result = score_answer("?!? ...", expected_points=DRIFT_POINTS)
     assert result.score == 0.0 and result.reason == "the answer is empty"
+
+
+def test_a_good_answer_on_the_red_flags_subject_is_not_flagged() -> None:
+    points = ["Report precision and recall instead of accuracy, because positives are rare"]
+    flags = ["Reports accuracy as the main metric."]
+    good = score_answer(
+        "I'd report precision and recall, not accuracy, since positives are rare.",
+        expected_points=points,
+        red_flags=flags,
+    )
+    assert good.red_flags == []
+    bad = score_answer(
+        "Accuracy is the main metric I would report to the team.", expected_points=points, red_flags=flags
+    )
+    assert [hit.flag for hit in bad.red_flags] == flags
+
+
+def test_each_bank_question_answered_with_its_own_points_gets_level_4_and_no_red_flag(bank: Bank) -> None:
+    questions = bank.items(KnowledgeQuestion)
+    if not questions:
+        pytest.skip("the packaged bank has no knowledge questions yet")
+    targets = [target_from_bank(q.id, bank=bank) for q in questions]
+    answers = [" ".join(p.text for p in q.expected_points) for q in questions]
+    results = score_requests([ScoringRequest(a, t) for a, t in zip(answers, targets, strict=True)])
+    for question, result in zip(questions, results, strict=True):
+        assert all(p.covered for p in result.points), question.id
+        assert result.suggested_level == 4, question.id
+        assert result.red_flags == [], (question.id, result.red_flags)

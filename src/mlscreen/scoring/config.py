@@ -20,6 +20,7 @@ class ScoringConfig:
     lexical_covered_similarity: float
     lexical_covered_recall: float
     red_flag_similarity: float
+    red_flag_margin: float
     max_words: int
     level_thresholds: tuple[float, float, float]
     level_min_coverage: tuple[float, float, float]
@@ -47,6 +48,7 @@ def load_config(path: Path = CONFIG_PATH) -> ScoringConfig:
             lexical_covered_similarity=float(raw["lexical_covered_similarity"]),
             lexical_covered_recall=float(raw["lexical_covered_recall"]),
             red_flag_similarity=float(raw["red_flag_similarity"]),
+            red_flag_margin=float(raw["red_flag_margin"]),
             max_words=int(raw["max_words"]),
             level_thresholds=(thresholds[0], thresholds[1], thresholds[2]),
             level_min_coverage=(coverage[0], coverage[1], coverage[2]),

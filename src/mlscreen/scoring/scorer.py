@@ -89,6 +89,9 @@ def analyse_batch(
         forms = [rows(point.forms) for point in p.request.target.points]
         analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config)
         flags: list[RedFlagHit] = []
+        # A red flag is usually about the same subject as a good point, with the opposite stance, so similarity
+        # alone flags good answers too. A clause counts only if it reads more like the flag than like any point.
+        closest_point = (clause_vectors @ np.concatenate(forms).T).max(axis=1) if p.clauses else np.zeros(0)
         for flag in p.request.target.red_flags if p.clauses else ():
             if not _matchable(flag, config):
                 continue
@@ -97,7 +100,8 @@ def analyse_batch(
             for j in np.argsort(-sims):
                 if sims[j] < config.red_flag_similarity:
                     break
-                if not polarity_mismatch(said, p.clauses[j].text):
+                closer_to_flag = sims[j] >= closest_point[j] + config.red_flag_margin
+                if closer_to_flag and not polarity_mismatch(said, p.clauses[j].text):
                     c = p.clauses[j]
                     flags.append(RedFlagHit(flag, float(sims[j]), Evidence(c.text, c.start, c.end)))
                     break
