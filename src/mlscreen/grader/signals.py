@@ -17,6 +17,8 @@ from collections import Counter, OrderedDict
 from pathlib import Path
 from typing import Any
 
+from mlscreen.grader import linter
+
 _IDIOMS: dict[str, type[ast.AST] | tuple[type[ast.AST], ...]] = {
     "comprehensions": (ast.ListComp, ast.DictComp, ast.SetComp, ast.GeneratorExp),
     "with_blocks": ast.With,
@@ -36,10 +38,25 @@ def _ruff() -> str | None:
 
 
 def ruff_findings(source: str) -> dict[str, Any]:
-    """Return ruff's finding count and rule codes for `source` (read from stdin; ruff does not execute code)."""
+    """Return ruff's finding count and rule codes for `source` (ruff reads the text; it never executes it).
+
+    Asks the long-running ruff server (`linter.py`); runs `ruff check` once if the server cannot answer.
+    """
     binary = _ruff()
     if binary is None:
         return {"available": False}
+    found: list[str] | None
+    try:
+        found = linter.server_for(binary).codes(source)
+    except linter.LinterError:
+        found = _ruff_once(binary, source)
+        if found is None:
+            return {"available": False}
+    codes = Counter(found)
+    return {"available": True, "count": sum(codes.values()), "codes": dict(sorted(codes.items()))}
+
+
+def _ruff_once(binary: str, source: str) -> list[str] | None:
     try:
         done = subprocess.run(
             [
@@ -50,9 +67,9 @@ def ruff_findings(source: str) -> dict[str, Any]:
                 "--output-format",
                 "json",
                 "--select",
-                "E,F,W,B,SIM,UP",
+                ",".join(linter.RULES),
                 "--line-length",
-                "120",
+                str(linter.LINE_LENGTH),
                 "--stdin-filename",
                 "submission.py",
                 "-",
@@ -64,9 +81,8 @@ def ruff_findings(source: str) -> dict[str, Any]:
         )
         findings = json.loads(done.stdout or b"[]")
     except (OSError, subprocess.TimeoutExpired, ValueError):
-        return {"available": False}
-    codes = Counter(str(f.get("code")) for f in findings if isinstance(f, dict))
-    return {"available": True, "count": sum(codes.values()), "codes": dict(sorted(codes.items()))}
+        return None
+    return [str(f.get("code")) for f in findings if isinstance(f, dict)]
 
 
 def complexity(source: str) -> dict[str, Any]:
