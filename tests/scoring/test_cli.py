@@ -206,3 +206,13 @@ def test_question_id_takes_points_from_the_bank(run_cli: Run, tmp_path: Path, ba
     out = json.loads(result.stdout.splitlines()[0])
     assert [p["point"] for p in out["points"]] == [p.text for p in question.expected_points]
     assert out["points"][0]["covered"] is True
+
+
+def test_evaluate_reads_any_csv_through_a_column_mapping(run_cli: Run, tmp_path: Path) -> None:
+    data = _mohler_like(tmp_path / "graded.csv")
+    mapping = "answer=student_answer,reference=reference_answer,grade=score_avg,group=question_id"
+    result = run_cli("answers", "evaluate", str(data), "--format", "columns", "--columns", mapping, "--scale", "5")
+    assert result.exit_code == 0, result.stderr
+    assert "6 question groups" in result.stdout
+    bad = run_cli("answers", "evaluate", str(data), "--format", "columns", "--columns", "answer=student_answer")
+    assert bad.exit_code == 2 and "lacks" in bad.stderr

@@ -110,7 +110,7 @@ def explain(
         console.print(f"[yellow]note[/yellow] {notice}")
 
 
-FormatOption = Annotated[str, typer.Option("--format", help="Dataset layout: mohler, semeval or saf.")]
+FormatOption = Annotated[str, typer.Option("--format", help="Dataset layout: mohler, semeval, saf or columns.")]
 
 
 def _format(value: str) -> Format:
@@ -126,6 +126,10 @@ def evaluate(
     dataset: Annotated[Path, typer.Argument(metavar="DATASET.csv", help="A human-graded dataset (not copied).")],
     format_: FormatOption = "mohler",
     corpus: Annotated[str | None, typer.Option(help="SemEval corpus: sciEntsBank or beetle.")] = None,
+    columns: Annotated[
+        str | None, typer.Option(help="With --format columns: answer=COL,reference=COL,grade=COL,group=COL.")
+    ] = None,
+    scale: Annotated[float, typer.Option(help="With --format columns: the grade that means full marks.")] = 1.0,
     docs: Annotated[Path | None, typer.Option(help="Update this Markdown file's results table.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
 ) -> None:
@@ -135,7 +139,7 @@ def evaluate(
     from mlscreen.scoring.evaluation import evaluate as run
     from mlscreen.scoring.report import render, update_docs
 
-    data = load_dataset(dataset, format=_format(format_), corpus=corpus)
+    data = load_dataset(dataset, format=_format(format_), corpus=corpus, columns=columns, scale=scale)
     report = run(data, dataset_features(data))
     if as_json:
         typer.echo(json.dumps(report.__dict__, indent=2))

@@ -9,8 +9,9 @@ from typing import Literal
 
 from mlscreen.errors import UsageError
 
-Format = Literal["mohler", "semeval", "saf"]
-FORMATS: tuple[Format, ...] = ("mohler", "semeval", "saf")
+Format = Literal["mohler", "semeval", "saf", "columns"]
+FORMATS: tuple[Format, ...] = ("mohler", "semeval", "saf", "columns")
+COLUMN_ROLES = ("answer", "reference", "grade", "group", "question")
 
 
 @dataclass(frozen=True)
@@ -52,11 +53,60 @@ def _read(path: Path, needed: set[str]) -> list[dict[str, str]]:
         raise UsageError(f"cannot read {path}: {exc.strerror}", hint="give the path of the dataset's CSV") from None
 
 
-def load_dataset(path: Path, *, format: Format, corpus: str | None = None) -> Dataset:
+def parse_columns(spec: str) -> dict[str, str]:
+    """Return the role -> column mapping of "answer=COL,reference=COL,grade=COL,group=COL[,question=COL]".
+
+    Raises `UsageError` when a role is unknown or a required one is missing.
+    """
+    mapping: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in spec.split(","))):
+        role, _, column = part.partition("=")
+        if role not in COLUMN_ROLES or not column:
+            raise UsageError(
+                f"bad column mapping {part!r}", hint=f"use ROLE=COLUMN with ROLE in {', '.join(COLUMN_ROLES)}"
+            )
+        mapping[role] = column
+    missing = [r for r in ("answer", "reference", "grade", "group") if r not in mapping]
+    if missing:
+        raise UsageError(
+            f"the column mapping lacks {', '.join(missing)}", hint="e.g. answer=a,reference=r,grade=g,group=q"
+        )
+    return mapping
+
+
+def _from_columns(path: Path, columns: dict[str, str], scale: float) -> Dataset:
+    raw = _read(path, set(columns.values()))
+    try:
+        rows = [
+            GradedAnswer(
+                r[columns["answer"]],
+                r[columns["reference"]],
+                r[columns["question"]] if "question" in columns else "",
+                float(r[columns["grade"]]) / scale,
+                None,
+                r[columns["group"]],
+                "all",
+                path.stem,
+            )
+            for r in raw
+        ]
+    except ValueError as exc:
+        raise UsageError(f"{path}: a grade is not a number ({exc})", hint="check the grade column") from None
+    return Dataset(path.stem, rows, scale, True)
+
+
+def load_dataset(
+    path: Path, *, format: Format, corpus: str | None = None, columns: str | None = None, scale: float = 1.0
+) -> Dataset:
     """Return the graded answers of the CSV at `path` in the given format.
 
-    For SemEval, `corpus` picks `sciEntsBank` (default) or `beetle`. Raises `UsageError` on a wrong file or format.
+    For SemEval, `corpus` picks `sciEntsBank` (default) or `beetle`. The `columns` format reads any CSV through a
+    mapping (see `parse_columns`), with grades divided by `scale`. Raises `UsageError` on a wrong file or format.
     """
+    if format == "columns":
+        if not columns:
+            raise UsageError("--format columns needs --columns", hint="e.g. answer=a,reference=r,grade=g,group=q")
+        return _from_columns(path, parse_columns(columns), scale)
     if format == "mohler":
         raw = _read(path, {"question_id", "question", "reference_answer", "student_answer", "score_avg"})
         rows = [

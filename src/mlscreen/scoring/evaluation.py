@@ -142,7 +142,7 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
     sim = x[:, FEATURE_NAMES.index("sim_mean")]
     centroid = x[:, FEATURE_NAMES.index("centroid")]
     if dataset.graded:
-        report.regression["MiniLM answer-reference cosine (linear map)"] = regression_metrics(
+        report.regression["MiniLM cosine of answer and reference centroids (linear map)"] = regression_metrics(
             linear_map_cv(centroid, y, groups), y, dataset.scale
         )
         report.regression["mean best-clause similarity (linear map)"] = regression_metrics(
