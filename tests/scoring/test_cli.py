@@ -216,3 +216,15 @@ def test_evaluate_reads_any_csv_through_a_column_mapping(run_cli: Run, tmp_path:
     assert "6 question groups" in result.stdout
     bad = run_cli("answers", "evaluate", str(data), "--format", "columns", "--columns", "answer=student_answer")
     assert bad.exit_code == 2 and "lacks" in bad.stderr
+
+
+def test_byte_order_mark_and_crlf_are_accepted_and_non_utf8_is_refused(run_cli: Run, tmp_path: Path) -> None:
+    line = json.dumps({"id": 1, "answer": "Check upstream pipelines.", "expected_points": ["check upstream pipelines"]})
+    path = tmp_path / "in.jsonl"
+    path.write_bytes(b"\xef\xbb\xbf" + line.encode() + b"\r\n")
+    result = run_cli("answers", "score", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout)["points"][0]["covered"] is True
+    path.write_bytes(b'{"id": 1, "answer": "caf\xe9", "expected_points": ["x"]}\n')
+    result = run_cli("answers", "score", str(path))
+    assert result.exit_code == 2 and "not UTF-8" in result.stderr

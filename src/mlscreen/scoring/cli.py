@@ -42,7 +42,7 @@ def score(
     from mlscreen.scoring.jsonl import LineError, score_lines
 
     try:
-        source = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8")
+        source = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8-sig")
     except OSError as exc:
         raise UsageError(f"cannot read {input_path}: {exc.strerror}", hint="give an existing JSON Lines file") from None
     sink = out.open("w", encoding="utf-8") if out else sys.stdout
