@@ -20,6 +20,7 @@ class PointResult:
     """One expected point: covered or not, the best similarity found, and the clause that covers it.
 
     `evidence` is set only when the point is covered; `closest` is the most similar clause either way.
+    `contradicted` says the clause most similar to the point negates it ("do not use X" for "use X").
     """
 
     point: str
