@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -165,7 +167,13 @@ def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
             if action != policy.PUBLIC:
                 raise
     # Bearer tokens are not sent by browsers on their own, so only cookie-authenticated writes need CSRF.
-    cookie_write = ctx.web_session is not None and not ctx.bearer and request.method not in SAFE_METHODS
+    # Public routes (signing in) act with no one's authority, so a stale cookie does not make them need a token.
+    cookie_write = (
+        ctx.web_session is not None
+        and not ctx.bearer
+        and request.method not in SAFE_METHODS
+        and action != policy.PUBLIC
+    )
     if cookie_write and ctx.web_session is not None and not same(submitted_csrf, ctx.web_session.csrf_token):
         raise ForbiddenError("the form's security token is missing or wrong", hint="reload the page and retry")
     ctx.target = _load_target(ctx.db, params)
@@ -191,20 +199,38 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
     state = request.app.state
     # Public writes (signing in) use their own transaction; this one must then not hold the write lock.
     writes = (request.method not in SAFE_METHODS and action != policy.PUBLIC) or action == policy.CANDIDATE_LINK
-    manager = state.db.session(write=writes)
-    db: Session = await run_in_threadpool(manager.__enter__)
-    ctx = Ctx(request=request, db=db, bank=state.bank, queue=state.queue, cookies=state.cookies)
+    gate = _write_gate(state) if writes and state.db.dialect == "sqlite" else None
+    if gate is not None:
+        await gate.acquire()
     try:
+        manager = state.db.session(write=writes)
+        db: Session = await run_in_threadpool(manager.__enter__)
+        ctx = Ctx(request=request, db=db, bank=state.bank, queue=state.queue, cookies=state.cookies)
         try:
-            await run_in_threadpool(_authorize, ctx, action, submitted)
-        finally:
-            _remember(request, ctx)
-        yield ctx
-    except BaseException as exc:
-        await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__)
-        raise
-    else:
-        await run_in_threadpool(manager.__exit__, None, None, None)
+            try:
+                await run_in_threadpool(_authorize, ctx, action, submitted)
+            finally:
+                _remember(request, ctx)
+            yield ctx
+        except BaseException as exc:
+            await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__)
+            raise
+        else:
+            await run_in_threadpool(manager.__exit__, None, None, None)
+    finally:
+        if gate is not None:
+            gate.release()
+
+
+def _write_gate(state: Any) -> asyncio.Lock:
+    # SQLite has one writer at a time. Requests queue for it here, in the event loop, rather than in worker
+    # threads: a thread blocked on the database lock would keep the holder from getting a thread to commit.
+    loop = asyncio.get_running_loop()
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = state.write_gates
+    gate = gates.get(loop)
+    if gate is None:
+        gate = gates[loop] = asyncio.Lock()
+    return gate
 
 
 def current(request: Request) -> Ctx:
