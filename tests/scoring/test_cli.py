@@ -53,8 +53,14 @@ def test_bad_lines_are_reported_by_number_and_the_rest_scored(run_cli: Run, tmp_
         {"answer": "no id", "expected_points": POINTS},
         {"id": 6, "answer": "nothing to compare with"},
         {"id": 7, "answer": "x", "expected_points": [{"weight": 1}]},
+        {"id": 8, "answer": "x", "expected_points": POINTS, "examples": [{"answer": "y", "grade": "good"}]},
         "",
-        {"id": 9, "answer": "Pipelines upstream may break.", "expected_points": POINTS},
+        {
+            "id": 10,
+            "answer": "Pipelines upstream may break.",
+            "expected_points": POINTS,
+            "examples": [{"answer": "The upstream pipeline may be broken.", "grade": 1}],
+        },
     ]
     out_path = tmp_path / "out.jsonl"
     result = run_cli("answers", "score", str(_write(tmp_path / "in.jsonl", lines)), "--out", str(out_path))
@@ -66,11 +72,13 @@ def test_bad_lines_are_reported_by_number_and_the_rest_scored(run_cli: Run, tmp_
         (5, 'missing field "id"'),
         (6, "nothing to score against"),
         (7, "needs a text"),
+        (8, "must be a number from 0 to 1"),
     ]:
         assert f"in.jsonl:{number}: " in result.stderr and words in result.stderr, (number, result.stderr)
-    assert "in.jsonl:8:" not in result.stderr
+    assert "in.jsonl:9:" not in result.stderr
     out = [json.loads(line) for line in out_path.read_text(encoding="utf-8").splitlines()]
-    assert [o["id"] for o in out] == [1, 9]
+    assert [o["id"] for o in out] == [1, 10]
+    assert any("graded example" in n for n in out[1]["notices"])
 
 
 def test_missing_input_file_is_a_clear_error(run_cli: Run, tmp_path: Path) -> None:

@@ -221,3 +221,18 @@ def test_each_bank_question_answered_with_its_own_points_gets_level_4_and_no_red
         assert all(p.covered for p in result.points), question.id
         assert result.suggested_level == 4, question.id
         assert result.red_flags == [], (question.id, result.red_flags)
+
+
+def test_graded_examples_pull_the_score_toward_similar_answers_grades() -> None:
+    answer = "I would check whether the upstream pipeline broke."
+    plain = score_answer(answer, expected_points=DRIFT_POINTS)
+    low = score_answer(
+        answer,
+        expected_points=DRIFT_POINTS,
+        examples=[{"answer": "Check if the upstream pipeline broke.", "grade": 0.0}, ("I like cats.", 1.0)],
+    )
+    high = score_answer(answer, expected_points=DRIFT_POINTS, examples=[("Check if the upstream pipeline broke.", 1.0)])
+    assert low.score < plain.score < high.score
+    assert any("2 graded example(s)" in n for n in low.notices)
+    with pytest.raises(UsageError, match="grade"):
+        score_answer(answer, expected_points=DRIFT_POINTS, examples=[{"answer": "x", "grade": 3}])

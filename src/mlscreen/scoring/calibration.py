@@ -30,6 +30,7 @@ class Calibration:
     coef: tuple[float, ...]
     intercept: float
     fitted_on: str = ""
+    examples_weight: float = 0.0
 
     def predict(self, x: Array) -> Array:
         """Return the 0-1 scores of the rows of `x` (features in `FEATURE_NAMES` order)."""
@@ -90,6 +91,7 @@ def load(path: Path = CALIBRATION_PATH) -> Calibration:
             coef=tuple(float(v) for v in raw["coef"]),
             intercept=float(raw["intercept"]),
             fitted_on=str(raw.get("fitted_on", "")),
+            examples_weight=float(raw.get("examples_weight", 0.0)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(

@@ -22,6 +22,8 @@ class ScoringConfig:
     red_flag_similarity: float
     red_flag_margin: float
     max_words: int
+    examples_k: int
+    examples_temperature: float
     level_thresholds: tuple[float, float, float]
     level_min_coverage: tuple[float, float, float]
     red_flag_prefixes: tuple[str, ...]
@@ -50,6 +52,8 @@ def load_config(path: Path = CONFIG_PATH) -> ScoringConfig:
             red_flag_similarity=float(raw["red_flag_similarity"]),
             red_flag_margin=float(raw["red_flag_margin"]),
             max_words=int(raw["max_words"]),
+            examples_k=int(raw["examples_k"]),
+            examples_temperature=float(raw["examples_temperature"]),
             level_thresholds=(thresholds[0], thresholds[1], thresholds[2]),
             level_min_coverage=(coverage[0], coverage[1], coverage[2]),
             red_flag_prefixes=tuple(str(p).lower() for p in raw["red_flag_prefixes"]),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import numpy.typing as npt
 
 from mlscreen.scoring.calibration import Calibration, Kind, fit
+from mlscreen.scoring.config import load_config
 from mlscreen.scoring.datasets import Dataset
 from mlscreen.scoring.embedder import Embedder, cache_dir
+from mlscreen.scoring.examples import estimate, fit_weight
 from mlscreen.scoring.features import FEATURE_NAMES
 from mlscreen.scoring.points import build_target
 from mlscreen.scoring.scorer import ScoringRequest, analyse_batch
@@ -30,7 +32,7 @@ def dataset_features(dataset: Dataset, *, progress: Callable[[int, int], None] |
     rows: list[tuple[float, ...]] = []
     try:
         for start in range(0, len(requests), _CHUNK):
-            rows.extend(a.features for _, a, _ in analyse_batch(requests[start : start + _CHUNK], embedder=embedder))
+            rows.extend(a.analysis.features for a in analyse_batch(requests[start : start + _CHUNK], embedder=embedder))
             if progress:
                 progress(min(start + _CHUNK, len(requests)), len(requests))
     finally:
@@ -50,6 +52,43 @@ def answer_vectors(dataset: Dataset) -> Array:
                 out[i] = mean / (np.linalg.norm(mean) or 1.0)
     finally:
         embedder.save()
+    return out
+
+
+def example_estimates(
+    dataset: Dataset, vectors: Array, fallback: Array, *, limit: int | None = None, seed: int = 0
+) -> Array:
+    """Return, per answer, the graded-examples estimate from the other answers to the same question (at most
+    `limit`, drawn at random), or `fallback` where there are none."""
+    config = load_config()
+    rng = np.random.default_rng(seed)
+    questions = np.array([f"{r.question}\n{r.reference}" for r in dataset.rows])
+    grades = np.array([r.target for r in dataset.rows])
+    out = fallback.copy()
+    for i in range(len(dataset.rows)):
+        others = np.flatnonzero(questions == questions[i])
+        others = others[others != i]
+        if limit is not None and len(others) > limit:
+            others = rng.choice(others, size=limit, replace=False)
+        if len(others) and vectors[i].any():
+            out[i] = estimate(
+                vectors[i],
+                vectors[others],
+                grades[others],
+                k=config.examples_k,
+                temperature=config.examples_temperature,
+            )
+    return out
+
+
+def blend_cv(base: Array, estimates: Array, y: Array, groups: list[str]) -> Array:
+    """Return out-of-group blends of base scores and example estimates (the weight fitted on the other groups)."""
+    out = np.zeros(len(y))
+    labels = np.array(groups)
+    for group in sorted(set(groups)):
+        test = labels == group
+        weight = fit_weight(base[~test], estimates[~test], y[~test])
+        out[test] = (1 - weight) * base[test] + weight * estimates[test]
     return out
 
 
@@ -148,9 +187,14 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
         report.regression["mean best-clause similarity (linear map)"] = regression_metrics(
             linear_map_cv(sim, y, groups), y, dataset.scale
         )
-        report.regression["calibrated model (ridge)"] = regression_metrics(
-            leave_one_group_out(x, y, groups, kind="ridge"), y, dataset.scale
-        )
+        base = leave_one_group_out(x, y, groups, kind="ridge")
+        report.regression["calibrated model (ridge)"] = regression_metrics(base, y, dataset.scale)
+        vectors = answer_vectors(dataset)
+        for limit, name in ((5, "5 graded answers"), (None, "all other graded answers")):
+            estimates = example_estimates(dataset, vectors, base, limit=limit)
+            report.regression[f"+ {name} of the same question as examples"] = regression_metrics(
+                blend_cv(base, estimates, y, groups), y, dataset.scale
+            )
         return report
     labels = np.array([r.label or 0 for r in dataset.rows])
     report.classification["calibrated model (logistic), leave-one-module-out"] = classification_metrics(
@@ -171,8 +215,19 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
 
 
 def calibrate(datasets: list[tuple[Dataset, Array]]) -> Calibration:
-    """Return the shipped ridge calibration fitted on all rows of the given graded datasets (0-1 targets)."""
+    """Return the shipped ridge calibration fitted on all rows of the given graded datasets (0-1 targets).
+
+    The graded-examples weight is fitted on out-of-group scores, as they would be for a new question.
+    """
     x = np.concatenate([features for _, features in datasets])
     y = np.concatenate([np.array([r.target for r in d.rows]) for d, _ in datasets])
+    groups = [f"{d.name}/{r.group}" for d, _ in datasets for r in d.rows]
     names = " + ".join(f"{d.name} ({len(d.rows)} answers)" for d, _ in datasets)
-    return fit(x, y, kind="ridge", alpha=RIDGE_ALPHA, fitted_on=names)
+    base = leave_one_group_out(x, y, groups, kind="ridge")
+    estimates, start = [], 0
+    for dataset, _ in datasets:
+        end = start + len(dataset.rows)
+        estimates.append(example_estimates(dataset, answer_vectors(dataset), base[start:end]))
+        start = end
+    weight = fit_weight(base, np.concatenate(estimates), y)
+    return replace(fit(x, y, kind="ridge", alpha=RIDGE_ALPHA, fitted_on=names), examples_weight=weight)

@@ -63,19 +63,27 @@ def parse_line(
     flags = obj.get("red_flags", [])
     if not isinstance(flags, list) or not all(isinstance(f, str) for f in flags):
         return LineError(number, '"red_flags" must be a list of strings')
+    examples = obj.get("examples", [])
+    if not isinstance(examples, list) or not all(isinstance(e, dict) for e in examples):
+        return LineError(number, '"examples" must be a list of {"answer": "...", "grade": 0..1}')
     try:
         if points is None and not obj.get("reference_answer") and obj.get("question_id"):
             if bank_target is None:
                 return LineError(number, '"question_id" needs the question bank')
-            target = bank_target(obj["question_id"])
-            if flags:
-                target = Target(target.points, target.reference, target.question, (*target.red_flags, *flags))
+            bank = bank_target(obj["question_id"])
+            target = build_target(
+                expected_points=bank.points,
+                question=bank.question,
+                red_flags=(*bank.red_flags, *flags),
+                examples=examples,
+            )
         else:
             target = build_target(
                 expected_points=points,
                 reference_answer=obj.get("reference_answer"),
                 question=obj.get("question"),
                 red_flags=flags,
+                examples=examples,
             )
     except MlscreenError as exc:
         return LineError(number, exc.message)

@@ -26,6 +26,14 @@ class PointSpec:
 
 
 @dataclass(frozen=True)
+class GradedExample:
+    """An answer to the same question that a person has already graded (0-1), used as an extra reference."""
+
+    answer: str
+    grade: float
+
+
+@dataclass(frozen=True)
 class Target:
     """Everything one answer is compared with."""
 
@@ -33,6 +41,23 @@ class Target:
     reference: str
     question: str | None = None
     red_flags: tuple[str, ...] = field(default=())
+    examples: tuple[GradedExample, ...] = field(default=())
+
+
+def _example(raw: Any) -> GradedExample:
+    if isinstance(raw, GradedExample):
+        return raw
+    if isinstance(raw, Mapping):
+        answer, grade = raw.get("answer"), raw.get("grade")
+    elif isinstance(raw, tuple | list) and len(raw) == 2:
+        answer, grade = raw
+    else:
+        raise UsageError('a graded example must be {"answer": "...", "grade": 0..1}')
+    if not isinstance(answer, str) or not answer.strip():
+        raise UsageError("a graded example needs a non-empty answer text")
+    if isinstance(grade, bool) or not isinstance(grade, int | float) or not 0 <= grade <= 1:
+        raise UsageError(f"the grade of example {answer[:40]!r} must be a number from 0 to 1")
+    return GradedExample(answer.strip(), float(grade))
 
 
 PointLike = Any  # an ExpectedPoint, a PointSpec, a str or a mapping with "point"/"text"
@@ -73,10 +98,12 @@ def build_target(
     question: str | None = None,
     red_flags: Sequence[str] = (),
     variants: Mapping[str, Sequence[str]] | None = None,
+    examples: Sequence[Any] = (),
 ) -> Target:
     """Return the target for one answer; with only a reference answer, each of its clauses is a point.
 
-    Raises `UsageError` when neither (or an empty one) is given.
+    `examples` are already graded answers to the same question ({"answer", "grade"} with grade 0-1).
+    Raises `UsageError` when neither points nor a reference (or an empty one) is given, or an example is malformed.
     """
     if expected_points:
         points = tuple(_point(p, variants or {}) for p in expected_points)
@@ -90,7 +117,8 @@ def build_target(
             hint='add "expected_points": [{"point": "..."}] or "reference_answer": "..."',
         )
     flags = tuple(f.strip() for f in red_flags if isinstance(f, str) and f.strip())
-    return Target(points=points, reference=reference, question=question or None, red_flags=flags)
+    graded = tuple(_example(e) for e in examples)
+    return Target(points=points, reference=reference, question=question or None, red_flags=flags, examples=graded)
 
 
 def target_from_bank(question_id: str, *, bank: Any = None) -> Target:

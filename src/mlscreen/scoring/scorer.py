@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -11,6 +12,7 @@ from mlscreen.scoring import calibration as calibration_module
 from mlscreen.scoring.calibration import Calibration
 from mlscreen.scoring.config import ScoringConfig, load_config
 from mlscreen.scoring.embedder import Embedder, Matrix, default_embedder
+from mlscreen.scoring.examples import centroid, estimate
 from mlscreen.scoring.features import FEATURE_NAMES, Analysis, analyse
 from mlscreen.scoring.points import PointLike, Target, build_target
 from mlscreen.scoring.result import AnswerScore, Evidence, PointResult, RedFlagHit
@@ -60,9 +62,19 @@ def _prepare(request: ScoringRequest, config: ScoringConfig) -> PreparedAnswer:
     return PreparedAnswer(request, text, clauses, notices)
 
 
+@dataclass(frozen=True)
+class Analysed:
+    """One answer's analysis: matches and features, red-flag hits, and the graded examples' estimate if any."""
+
+    prepared: PreparedAnswer
+    analysis: Analysis
+    flags: list[RedFlagHit]
+    example_estimate: float | None
+
+
 def analyse_batch(
     requests: Sequence[ScoringRequest], *, embedder: Embedder | None = None, config: ScoringConfig | None = None
-) -> list[tuple[PreparedAnswer, Analysis, list[RedFlagHit]]]:
+) -> list[Analysed]:
     """Return the analysis of each request, embedding all clauses, points and flags in one call."""
     config = config or load_config()
     embedder = embedder or default_embedder()
@@ -72,6 +84,7 @@ def analyse_batch(
         texts.update(dict.fromkeys(c.text for c in p.clauses))
         for point in p.request.target.points:
             texts.update(dict.fromkeys(point.forms))
+        texts.update(dict.fromkeys(e.answer for e in p.request.target.examples))
         if p.clauses:
             texts.update(
                 dict.fromkeys(_flag_text(f, config) for f in p.request.target.red_flags if _matchable(f, config))
@@ -105,7 +118,17 @@ def analyse_batch(
                     c = p.clauses[j]
                     flags.append(RedFlagHit(flag, float(sims[j]), Evidence(c.text, c.start, c.end)))
                     break
-        out.append((p, analysis, flags))
+        graded = p.request.target.examples
+        example_estimate = None
+        if graded and p.clauses:
+            example_estimate = estimate(
+                centroid(clause_vectors),
+                rows([e.answer for e in graded]).astype(np.float64),
+                np.array([e.grade for e in graded]),
+                k=config.examples_k,
+                temperature=config.examples_temperature,
+            )
+        out.append(Analysed(p, analysis, flags, example_estimate))
     return out
 
 
@@ -122,12 +145,26 @@ def score_requests(
     analysed = analyse_batch(requests, embedder=embedder, config=config)
     if not analysed:
         return []
-    scores = calibration.predict(np.array([a.features for _, a, _ in analysed], dtype=np.float64))
-    return [_result(p, a, flags, float(s), config) for (p, a, flags), s in zip(analysed, scores, strict=True)]
+    scores = calibration.predict(np.array([a.analysis.features for a in analysed], dtype=np.float64))
+    out = []
+    for a, base in zip(analysed, scores, strict=True):
+        score, notices = float(base), []
+        if a.example_estimate is not None:
+            weight = calibration.examples_weight
+            score = (1 - weight) * score + weight * a.example_estimate
+            n = len(a.prepared.request.target.examples)
+            notices.append(f"score uses {n} graded example(s): {a.example_estimate:.2f} from the most similar")
+        out.append(_result(a.prepared, a.analysis, a.flags, score, config, notices))
+    return out
 
 
 def _result(
-    p: PreparedAnswer, analysis: Analysis, flags: list[RedFlagHit], score: float, config: ScoringConfig
+    p: PreparedAnswer,
+    analysis: Analysis,
+    flags: list[RedFlagHit],
+    score: float,
+    config: ScoringConfig,
+    extra_notices: list[str],
 ) -> AnswerScore:
     points = []
     for spec, match in zip(p.request.target.points, analysis.matches, strict=True):
@@ -147,7 +184,7 @@ def _result(
             )
         )
     features = dict(zip(FEATURE_NAMES, analysis.features, strict=True))
-    notices = list(p.notices)
+    notices = [*p.notices, *extra_notices]
     if not p.clauses:
         reason = "the answer is not text" if not isinstance(p.request.answer, str) else "the answer is empty"
         return AnswerScore(0.0, 1, points, [], notices, reason, features)
@@ -173,6 +210,7 @@ def score_answers(
     question: str | None = None,
     red_flags: Sequence[str] = (),
     variants: Mapping[str, Sequence[str]] | None = None,
+    examples: Sequence[Any] = (),
 ) -> list[AnswerScore]:
     """Return the scores of many answers to the same question (one embedding call for all of them).
 
@@ -184,6 +222,7 @@ def score_answers(
         question=question,
         red_flags=red_flags,
         variants=variants,
+        examples=examples,
     )
     return score_requests([ScoringRequest(a, target) for a in answers])
 
@@ -196,11 +235,14 @@ def score_answer(
     question: str | None = None,
     red_flags: Sequence[str] = (),
     variants: Mapping[str, Sequence[str]] | None = None,
+    examples: Sequence[Any] = (),
 ) -> AnswerScore:
     """Return the score of one answer against expected points (or a reference answer's clauses).
 
     `expected_points` may be bank `ExpectedPoint`s, strings or {"point", "weight"} mappings; `variants` maps a
-    point's text to other ways of saying it. Raises `UsageError` when there is nothing to score against.
+    point's text to other ways of saying it; `examples` are answers to the same question a person already graded
+    ({"answer", "grade" 0-1}), which pull the score toward the grades of the most similar ones. Raises
+    `UsageError` when there is nothing to score against.
     """
     return score_answers(
         [answer],
@@ -209,4 +251,5 @@ def score_answer(
         question=question,
         red_flags=red_flags,
         variants=variants,
+        examples=examples,
     )[0]
