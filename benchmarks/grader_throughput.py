@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -52,6 +53,36 @@ print(passed)
 """
 
 
+def supervisor_cpu() -> float:
+    """Return the CPU seconds of this process and its reaped children (one-shot linters, if any)."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def sandbox_cpu(pool: GraderPool) -> float:
+    """Return the CPU seconds used so far by the pool's sandboxes: every live process under each bubblewrap,
+    with the time of the children they reaped (finished jobs)."""
+    parents: dict[int, list[int]] = {}
+    times: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()
+        parents.setdefault(int(fields[1]), []).append(int(entry.name))
+        times[int(entry.name)] = sum(int(f) for f in fields[11:15])  # utime stime cutime cstime
+    roots = [s._process.pid for s in pool._all if s._process is not None]
+    ticks, stack = 0, list(roots)
+    while stack:
+        pid = stack.pop()
+        ticks += times.get(pid, 0) if pid not in roots else 0
+        stack.extend(parents.get(pid, []))
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 def percentile(values: list[float], q: float) -> float:
     """Return the `q` quantile (0-1) of `values`, interpolated."""
     return statistics.quantiles(values, n=100, method="inclusive")[round(q * 100) - 1]
@@ -69,7 +100,7 @@ def main() -> None:
     print(f"load average before the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
 
     with GraderPool(workers=1) as pool:
-        pool.warm()
+        pool.warm("data-cleaning")
         pool.grade("# warm-up\n" + sources[0], "data-cleaning")
         latencies = []
         for source in sources:
@@ -78,12 +109,17 @@ def main() -> None:
             latencies.append((time.perf_counter() - started) * 1000)
 
     with GraderPool(workers=2) as pool:
-        pool.warm()
+        pool.warm("data-cleaning")
         pool.grade("# warm-up\n" + sources[0], "data-cleaning")
+        time.sleep(0.5)  # let the spare children finish warming up before the CPU is counted
+        cpu_before = supervisor_cpu(), sandbox_cpu(pool)
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=2) as executor:
             results = list(executor.map(lambda s: pool.grade("# 2 workers\n" + s, "data-cleaning"), sources))
         rate = len(sources) / (time.perf_counter() - started)
+        time.sleep(0.5)
+        supervisor_ms = (supervisor_cpu() - cpu_before[0]) * 1000 / len(sources)
+        sandbox_ms = (sandbox_cpu(pool) - cpu_before[1]) * 1000 / len(sources)
     expected = {"reference.py": "passed"}
     wrong = [r.status for i, r in enumerate(results) if r.status != expected.get(FILES[i % len(FILES)], "failed")]
     if wrong:
@@ -105,6 +141,12 @@ def main() -> None:
     print(f"warm pool, 2 workers: {rate:.1f} submissions/s (target >= 30)")
     print(f"fresh interpreter per submission (unsandboxed): {baseline_rate:.2f} submissions/s")
     print(f"ratio warm pool (2 workers) / fresh interpreter: {rate / baseline_rate:.0f}x (target >= 20x)")
+    total_ms = supervisor_ms + sandbox_ms
+    cores = os.cpu_count() or 1
+    print(
+        f"CPU per submission: supervisor {supervisor_ms:.1f} ms + sandbox {sandbox_ms:.1f} ms = {total_ms:.1f} ms, "
+        f"so at most {cores * 1000 / total_ms:.0f} submissions/s on {cores} otherwise idle cores"
+    )
 
 
 if __name__ == "__main__":

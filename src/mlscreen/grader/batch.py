@@ -45,7 +45,7 @@ def grade_directory(
     lines: dict[Path, dict[str, Any]] = {}
     with GraderPool(workers=workers, isolated=isolated) as pool:
         pool.spec(exercise_id)  # an unknown exercise fails before any work
-        pool.warm()
+        pool.warm(exercise_id)
         started = time.perf_counter()
 
         def one(path: Path) -> dict[str, Any]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import queue
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -13,6 +12,7 @@ from mlscreen.bank import Bank
 from mlscreen.errors import UsageError
 from mlscreen.grader import rubric, signals
 from mlscreen.grader.exercise import GradingSpec, SpecCache
+from mlscreen.grader.inside.server import PREIMPORTS
 from mlscreen.grader.result import GradeResult
 from mlscreen.grader.runner import run_checks
 from mlscreen.grader.sandbox import Sandbox, bwrap_path
@@ -35,7 +35,9 @@ def validate_source(source: str) -> None:
 class GraderPool:
     """Warm sandboxes that grade submissions; `grade` may be called from several threads at once.
 
-    Each sandbox runs one job at a time, so `workers` is how many submissions are graded in parallel.
+    Each sandbox runs one job at a time, and at most `workers` submissions are graded in parallel.
+    Sandboxes are kept per import set (`GradingSpec.preimports`): an exercise that needs only numpy and pandas
+    runs in a light fork-server, whose forks are cheaper, and up to `workers` sandboxes exist per import set.
     `max_wall_seconds` caps every exercise's wall-clock (and CPU) limit.
     `isolated=False` runs without bubblewrap: only for authors checking their own reference solutions.
     """
@@ -56,11 +58,11 @@ class GraderPool:
         self.isolated = isolated
         self.with_signals = with_signals
         self.max_wall_seconds = max_wall_seconds
+        self.workers = workers
         self._specs = SpecCache(bank)
-        self._idle: queue.Queue[Sandbox] = queue.Queue()
-        self._all = [Sandbox(isolated=isolated) for _ in range(workers)]
-        for sandbox in self._all:
-            self._idle.put(sandbox)
+        self._slots = threading.BoundedSemaphore(workers)
+        self._idle: dict[tuple[str, ...], list[Sandbox]] = {}
+        self._all: list[Sandbox] = []
         self._signals = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mlscreen-signals")
         self._closed = False
         self._lock = threading.Lock()
@@ -69,13 +71,40 @@ class GraderPool:
         """Return the grading material of `exercise_id`; raises `NotFoundError` for an unknown exercise."""
         return self._specs.get(exercise_id)
 
-    def warm(self) -> None:
-        """Start every sandbox now (in parallel) rather than on first use."""
-        threads = [threading.Thread(target=s.ensure_started) for s in self._all]
+    def warm(self, exercise_id: str | None = None) -> None:
+        """Start `workers` sandboxes now (in parallel) rather than on first use: those `exercise_id` runs in, or
+        by default those with every library pre-imported. Raises `NotFoundError` for an unknown exercise."""
+        preimports = self._specs.get(exercise_id).preimports if exercise_id is not None else PREIMPORTS
+        with self._lock:
+            idle = self._idle.setdefault(preimports, [])
+            while sum(s.preimports == preimports for s in self._all) < self.workers:
+                sandbox = Sandbox(isolated=self.isolated, preimports=preimports)
+                self._all.append(sandbox)
+                idle.append(sandbox)
+            boxes = [s for s in self._all if s.preimports == preimports]
+        threads = [threading.Thread(target=s.ensure_started) for s in boxes]
         for thread in threads:
             thread.start()
         for thread in threads:
             thread.join()
+
+    def _take(self, preimports: tuple[str, ...]) -> Sandbox:
+        with self._lock:
+            if self._closed:
+                raise UsageError("the grader pool is closed", hint="create a new GraderPool")
+            idle = self._idle.setdefault(preimports, [])
+            if idle:
+                return idle.pop()
+            sandbox = Sandbox(isolated=self.isolated, preimports=preimports)
+            self._all.append(sandbox)
+            return sandbox
+
+    def _give_back(self, sandbox: Sandbox) -> None:
+        with self._lock:
+            if self._closed:
+                sandbox.close()
+            else:
+                self._idle.setdefault(sandbox.preimports, []).append(sandbox)
 
     def grade(self, source: str, exercise_id: str) -> GradeResult:
         """Grade `source` against the hidden tests of `exercise_id`; returns the result whatever the verdict.
@@ -93,11 +122,12 @@ class GraderPool:
             raise UsageError("the grader pool is closed", hint="create a new GraderPool")
         # The advisory signals (ruff runs as a subprocess) are computed while the sandbox runs the checks.
         pending = self._signals.submit(signals.cached, source) if self.with_signals else None
-        sandbox = self._idle.get()
-        try:
-            run = run_checks(sandbox, spec, source)
-        finally:
-            self._idle.put(sandbox)
+        with self._slots:
+            sandbox = self._take(spec.preimports)
+            try:
+                run = run_checks(sandbox, spec, source)
+            finally:
+                self._give_back(sandbox)
         levels = rubric.propose(run.tests, spec.exercise.rubric_mapping, loaded=run.loaded)
         found = dict(pending.result()) if pending is not None else {}
         found["sandboxed"] = self.isolated

@@ -10,16 +10,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 from mlscreen.errors import SandboxUnavailableError
 from mlscreen.grader.inside import frames
+from mlscreen.grader.inside.server import PREIMPORTS
 
 INSIDE = Path(__file__).parent / "inside"
 RUNNER_MOUNT = "/runner"
-BOOT = "import sys; sys.path.insert(0, {root!r}); from inside.server import main; main()"
+BOOT = "import sys; sys.path.insert(0, {root!r}); from inside.server import main; main({preimports!r})"
 CONTROL_MAX_BYTES = 1 << 16
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`), then grade again"
 JOB_ENV = {
@@ -34,6 +36,9 @@ JOB_ENV = {
     "JOBLIB_MULTIPROCESSING": "0",
     "PYTHONHASHSEED": "0",
 }
+
+
+_SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlscreen-sandbox-spawner")
 
 
 @dataclass(frozen=True)
@@ -96,7 +101,7 @@ def _python_binds() -> list[str]:
     return args
 
 
-def bwrap_command(limits: Limits) -> list[str]:
+def bwrap_command(limits: Limits, preimports: tuple[str, ...] = PREIMPORTS) -> list[str]:
     """Return the bubblewrap command line that starts the fork-server, closed to the network and the host."""
     args = [
         bwrap_path(),
@@ -128,19 +133,31 @@ def bwrap_command(limits: Limits) -> list[str]:
     ]
     for name, value in JOB_ENV.items():
         args += ["--setenv", name, value]
-    return [*args, "--", sys.executable, "-I", "-B", "-c", BOOT.format(root=RUNNER_MOUNT)]
+    boot = BOOT.format(root=RUNNER_MOUNT, preimports=tuple(preimports))
+    return [*args, "--", sys.executable, "-I", "-B", "-c", boot]
 
 
-def direct_command() -> list[str]:
+def direct_command(preimports: tuple[str, ...] = PREIMPORTS) -> list[str]:
     """Return the command that starts the fork-server WITHOUT a container (authors checking references only)."""
-    return [sys.executable, "-I", "-B", "-c", BOOT.format(root=str(INSIDE.parent))]
+    return [sys.executable, "-I", "-B", "-c", BOOT.format(root=str(INSIDE.parent), preimports=tuple(preimports))]
 
 
 class Sandbox:
-    """One fork-server, in bubblewrap unless `isolated` is False; runs one job at a time (not thread-safe)."""
+    """One fork-server, in bubblewrap unless `isolated` is False; runs one job at a time (not thread-safe).
 
-    def __init__(self, *, isolated: bool = True, limits: Limits | None = None, start_timeout: float = 90.0) -> None:
+    `preimports` are the modules the fork-server imports once for all jobs (numpy and pandas always).
+    """
+
+    def __init__(
+        self,
+        *,
+        isolated: bool = True,
+        limits: Limits | None = None,
+        start_timeout: float = 90.0,
+        preimports: tuple[str, ...] = PREIMPORTS,
+    ) -> None:
         self.isolated = isolated
+        self.preimports = tuple(preimports)
         self.limits = limits or Limits()
         self.start_timeout = start_timeout
         self._process: subprocess.Popen[bytes] | None = None
@@ -163,11 +180,19 @@ class Sandbox:
 
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed below, after the start is known)
-        command = bwrap_command(self.limits) if self.isolated else direct_command()
+        command = bwrap_command(self.limits, self.preimports) if self.isolated else direct_command(self.preimports)
         env = JOB_ENV if self.isolated else {**JOB_ENV, "PATH": os.environ.get("PATH", JOB_ENV["PATH"])}
-        self._process = subprocess.Popen(
-            command, stdin=theirs.fileno(), stdout=subprocess.DEVNULL, stderr=errors, start_new_session=True, env=env
-        )
+        # bwrap --die-with-parent kills the sandbox when the *thread* that started it ends (PR_SET_PDEATHSIG), so
+        # sandboxes are started from one long-lived thread, never from a short-lived worker or warm-up thread.
+        self._process = _SPAWNER.submit(
+            subprocess.Popen,
+            command,
+            stdin=theirs.fileno(),
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            start_new_session=True,
+            env=env,
+        ).result()
         theirs.close()
         ours.settimeout(self.start_timeout)
         try:

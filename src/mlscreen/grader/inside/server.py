@@ -50,17 +50,21 @@ PREIMPORTS = (
     "sklearn.neighbors",
     "sklearn.decomposition",
     "sklearn.dummy",
-    "pyseccomp",
 )
+# What the server itself needs, whatever the exercise: the codec and warm-up use both libraries.
+ALWAYS = ("numpy", "pandas", "pyseccomp")
 CONTROL_MAX_BYTES = 4 << 20
 
 
-def _preimport() -> None:
+def _preimport(names: tuple[str, ...]) -> None:
     import gc
     import importlib
 
-    for name in PREIMPORTS:
+    for name in ALWAYS:
         importlib.import_module(name)
+    for name in names:
+        with contextlib.suppress(ImportError):  # a job that needs it imports it (slower), the server still runs
+            importlib.import_module(name)
     from . import codec, confine, job, warmup  # noqa: F401  (warm the job code too)
 
     warmup.exercise()
@@ -188,13 +192,13 @@ def _kill(pid: int) -> None:
         os.kill(pid, signal.SIGKILL)
 
 
-def main() -> None:
-    """Serve jobs until the supervisor closes the control socket."""
+def main(preimports: tuple[str, ...] = PREIMPORTS) -> None:
+    """Import `preimports`, then serve jobs until the supervisor closes the control socket."""
     from . import confine
 
     confine.set_undumpable()
     control = socket.socket(fileno=0)
-    _preimport()
+    _preimport(tuple(preimports))
     harnesses: dict[str, types.ModuleType] = {}
     spare = _fork_spare(control, harnesses)
     frames.send(control, {"op": "ready", "pid": os.getpid()})
