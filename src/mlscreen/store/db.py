@@ -45,6 +45,10 @@ def _sqlite_begin(conn: Any) -> None:
     conn.exec_driver_sql("BEGIN IMMEDIATE" if getattr(_mode, "write", True) else "BEGIN")
 
 
+POOL_SIZE = 10
+POOL_OVERFLOW = 20
+
+
 class Database:
     """An engine and its session factory. `session()` is the only way code reaches the database."""
 
@@ -59,13 +63,14 @@ class Database:
             ) from None
         self.dialect = parsed.get_backend_name()
         self.schema = schema
-        kwargs: dict[str, Any] = {"pool_pre_ping": True}
+        # hide_parameters: values (names, e-mails, answers) never appear in error messages or logs.
+        kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
                 Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         elif self.dialect == "postgresql":
-            kwargs.update(pool_size=10, max_overflow=20)
+            kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)
             if schema:
                 kwargs["connect_args"] = {"options": f"-csearch_path={schema}"}
         self.url = parsed
@@ -91,6 +96,12 @@ class Database:
                 finally:
                     _mode.write = True
             yield session
+
+    def request_slots(self, workers: int) -> int:
+        """Return how many requests may hold a session at once, leaving connections for `workers` job threads."""
+        if self.dialect == "sqlite":
+            return 64  # connections are cheap; writers are serialised separately
+        return max(4, POOL_SIZE + POOL_OVERFLOW - 2 * workers - 2)
 
     def ping(self) -> bool:
         """Return True when the database answers a trivial query."""

@@ -82,7 +82,7 @@ def create_app(
     app.state.bank = bank
     app.state.queue = queue
     app.state.workers = count
-    app.state.write_gates = weakref.WeakKeyDictionary()
+    app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.get("MLSCREEN_SECURE_COOKIES") if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
     for module in (auth, pages, openings, candidates, reviews, assessment, api):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
@@ -60,8 +61,13 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 
 async def _unexpected(request: Request, exc: Exception) -> Response:
     # The type only: messages and tracebacks may hold personal data and never reach a user or the log here.
-    log.error("internal error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    log.error("internal error on %s %s: %s", request.method, loggable_path(request.url.path), type(exc).__name__)
     return respond(request, 500, "something went wrong on our side", "try again; if it persists, tell the admin")
+
+
+def loggable_path(path: str) -> str:
+    """Return the path with a candidate's link token replaced, so logs never hold a working credential."""
+    return re.sub(r"^/assess/[^/]+", "/assess/<token>", path)
 
 
 def install(app: FastAPI) -> None:

@@ -199,38 +199,42 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
     state = request.app.state
     # Public writes (signing in) use their own transaction; this one must then not hold the write lock.
     writes = (request.method not in SAFE_METHODS and action != policy.PUBLIC) or action == policy.CANDIDATE_LINK
-    gate = _write_gate(state) if writes and state.db.dialect == "sqlite" else None
-    if gate is not None:
-        await gate.acquire()
-    try:
-        manager = state.db.session(write=writes)
-        db: Session = await run_in_threadpool(manager.__enter__)
-        ctx = Ctx(request=request, db=db, bank=state.bank, queue=state.queue, cookies=state.cookies)
-        try:
-            try:
-                await run_in_threadpool(_authorize, ctx, action, submitted)
-            finally:
-                _remember(request, ctx)
-            yield ctx
-        except BaseException as exc:
-            await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__)
-            raise
-        else:
-            await run_in_threadpool(manager.__exit__, None, None, None)
-    finally:
+    sessions, write = _gates(state)
+    gate = write if writes and state.db.dialect == "sqlite" else None
+    async with sessions:
         if gate is not None:
-            gate.release()
+            await gate.acquire()
+        try:
+            manager = state.db.session(write=writes)
+            db: Session = await run_in_threadpool(manager.__enter__)
+            ctx = Ctx(request=request, db=db, bank=state.bank, queue=state.queue, cookies=state.cookies)
+            try:
+                try:
+                    await run_in_threadpool(_authorize, ctx, action, submitted)
+                finally:
+                    _remember(request, ctx)
+                yield ctx
+            except BaseException as exc:
+                await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__)
+                raise
+            else:
+                await run_in_threadpool(manager.__exit__, None, None, None)
+        finally:
+            if gate is not None:
+                gate.release()
 
 
-def _write_gate(state: Any) -> asyncio.Lock:
-    # SQLite has one writer at a time. Requests queue for it here, in the event loop, rather than in worker
-    # threads: a thread blocked on the database lock would keep the holder from getting a thread to commit.
+def _gates(state: Any) -> tuple[asyncio.Semaphore, asyncio.Lock]:
+    # Requests wait for a database connection (and, on SQLite, for the single writer's turn) here, in the
+    # event loop, never in a worker thread: a thread blocked on the pool or the database lock would keep the
+    # request holding it from getting a thread to finish, and a burst would stall until timeouts.
     loop = asyncio.get_running_loop()
-    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = state.write_gates
-    gate = gates.get(loop)
-    if gate is None:
-        gate = gates[loop] = asyncio.Lock()
-    return gate
+    gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, asyncio.Lock]]
+    gates = state.gates
+    found = gates.get(loop)
+    if found is None:
+        found = gates[loop] = (asyncio.Semaphore(state.db.request_slots(state.workers)), asyncio.Lock())
+    return found
 
 
 def current(request: Request) -> Ctx:
