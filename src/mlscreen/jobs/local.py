@@ -106,8 +106,11 @@ class LocalQueue:
                 self._wake.wait(self.poll)
                 self._wake.clear()
 
-    def claim(self, worker: str, *, now: datetime | None = None) -> Job | None:
-        """Claim the oldest runnable job (queued and due, or running with an expired lease) and return it."""
+    def claim(self, worker: str, *, job_id: int | None = None, now: datetime | None = None) -> Job | None:
+        """Claim the oldest runnable job (queued and due, or running with an expired lease) and return it.
+
+        With `job_id`, claim only that job (None when it is not runnable: done, or running under a live lease).
+        """
         now = now or utcnow()
         runnable = or_(
             and_(Job.status == "queued", Job.run_after <= now),
@@ -115,6 +118,8 @@ class LocalQueue:
         )
         with self.db.session() as s:
             query = select(Job).where(runnable).order_by(Job.id).limit(1)
+            if job_id is not None:
+                query = query.where(Job.id == job_id)
             if self.db.dialect == "postgresql":
                 query = query.with_for_update(skip_locked=True)
             job = s.scalar(query)
@@ -135,9 +140,9 @@ class LocalQueue:
             s.refresh(job)
             return job
 
-    def run_one(self, worker: str) -> bool:
-        """Claim and run one job; return False when there was nothing to run."""
-        job = self.claim(worker)
+    def run_one(self, worker: str, *, job_id: int | None = None) -> bool:
+        """Claim and run one job (or the job `job_id`); return False when there was nothing to run."""
+        job = self.claim(worker, job_id=job_id)
         if job is None:
             return False
         beat_stop = threading.Event()
@@ -191,6 +196,23 @@ class LocalQueue:
                     finished_at=utcnow() if final else None,
                 )
             )
+
+    def runnable_ids(self, *, grace_seconds: float = 0.0, limit: int = 500) -> list[int]:
+        """Return ids of jobs due to run: queued for longer than `grace_seconds`, or with an expired lease."""
+        now = utcnow()
+        query = (
+            select(Job.id)
+            .where(
+                or_(
+                    and_(Job.status == "queued", Job.run_after <= now - timedelta(seconds=grace_seconds)),
+                    and_(Job.status == "running", Job.lease_expires_at < now),
+                )
+            )
+            .order_by(Job.id)
+            .limit(limit)
+        )
+        with self.db.session(write=False) as s:
+            return list(s.scalars(query))
 
     def wait_idle(self, timeout: float) -> bool:
         """Wait until no job is queued or running; return False if `timeout` seconds pass first."""

@@ -34,9 +34,13 @@ def make_queue(db: Database, workers: int) -> JobQueue:
     backend = settings.get("MLSCREEN_JOB_BACKEND")
     if backend == "local":
         return LocalQueue(db, default_handlers(), workers=workers)
+    if backend == "celery":
+        from mlscreen.jobs.celery_backend import CeleryQueue
+
+        return CeleryQueue(db, default_handlers(), broker_url=str(settings.get("MLSCREEN_REDIS_URL")))
     from mlscreen.errors import UsageError
 
-    raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND=local")
+    raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND to local or celery")
 
 
 def create_app(
