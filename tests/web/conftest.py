@@ -49,15 +49,15 @@ class World:
     answer: int
     token: str
 
-    def client(self, who: str | None) -> Client:
-        return Client(self, who)
+    def client(self, who: str | None, *, raise_server_exceptions: bool = True) -> Client:
+        return Client(self, who, raise_server_exceptions=raise_server_exceptions)
 
 
 class Client:
     """A test client with a session cookie for one of the world's people (or none), carrying its CSRF token."""
 
-    def __init__(self, world: World, who: str | None) -> None:
-        self.http = TestClient(world.app, follow_redirects=False)
+    def __init__(self, world: World, who: str | None, *, raise_server_exceptions: bool = True) -> None:
+        self.http = TestClient(world.app, follow_redirects=False, raise_server_exceptions=raise_server_exceptions)
         self.csrf = ""
         if who is not None:
             with world.db.session() as s:

@@ -101,3 +101,17 @@ def test_healthz(make_world: Callable[..., World]) -> None:
     # Once the workers have stopped, the check says so.
     stopped = TestClient(world.app).get("/healthz")
     assert stopped.status_code == 503 and stopped.json()["workers"] is False
+
+
+def test_an_unexpected_failure_is_a_plain_500_and_logs_no_token(world: World, caplog: pytest.LogCaptureFixture) -> None:
+    with world.db.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE written_answers")
+        conn.exec_driver_sql("DROP TABLE submissions")
+    page = world.client("hm", raise_server_exceptions=False).get(f"/candidates/{world.candidate}")
+    assert page.status_code == 500
+    assert "something went wrong on our side" in page.text and "Traceback" not in page.text
+    assert "written_answers" not in page.text
+    response = TestClient(world.app, raise_server_exceptions=False).get(f"/assess/{world.token}")
+    assert response.status_code == 500
+    logged = " ".join(r.getMessage() for r in caplog.records)
+    assert "/assess/<token>" in logged and world.token not in logged

@@ -95,8 +95,11 @@ def test_code_is_saved_then_graded_in_the_background(graded_world: World) -> Non
         sub = s.scalar(select(Submission))
         assert sub is not None and sub.result is not None
         assert sub.result["status"] == "passed" and sub.result["passed"] == sub.result["total"] > 0
-    packet = world.client("hm").api("GET", f"/api/v1/candidates/{world.candidate}/packet").json()
+    hm = world.client("hm")
+    packet = hm.api("GET", f"/api/v1/candidates/{world.candidate}/packet").json()
     assert packet["submissions"][0]["result"]["status"] == "passed"
+    kit = hm.get(f"/candidates/{world.candidate}/stages/1/scorecard")
+    assert "Autograder" in kit.text and "hidden tests passed" in kit.text
 
 
 @pytest.mark.slow
