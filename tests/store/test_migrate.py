@@ -55,3 +55,23 @@ def test_cli_db_upgrade(run_cli, tmp_path: Path, monkeypatch) -> None:  # type: 
     assert result.exit_code == 0, result.stderr
     assert head_revision() in result.stdout
     assert (tmp_path / "mlscreen.db").exists()
+
+
+def test_cli_user_add(run_cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from mlscreen.store.accounts import authenticate
+
+    monkeypatch.setenv("MLSCREEN_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("MLSCREEN_DATABASE_URL", raising=False)
+    monkeypatch.setenv("NEW_PASSWORD", "a very good password")
+    assert run_cli("db", "upgrade").exit_code == 0
+    added = run_cli("user", "add", "Lee@Example.org", "--role", "recruiter", "--password-env", "NEW_PASSWORD")
+    assert added.exit_code == 0, added.stderr
+    assert "a very good password" not in added.stdout
+    again = run_cli("user", "add", "lee@example.org", "--role", "recruiter", "--password-env", "NEW_PASSWORD")
+    assert again.exit_code == 2 and "exists already" in again.stderr
+    bad = run_cli("user", "add", "x@example.org", "--role", "owner", "--password-env", "NEW_PASSWORD")
+    assert bad.exit_code == 2 and "unknown role" in bad.stderr
+    db = Database(f"sqlite:///{tmp_path / 'mlscreen.db'}")
+    with db.session() as s:
+        assert authenticate(s, email="lee@example.org", password="a very good password", client="x").role == "recruiter"
+    db.dispose()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
+import pytest
 from sqlalchemy import select
 
 from mlscreen.store.models import AuditEvent, Candidate, OpeningStage
+from tests.store.dbutil import BACKENDS
 from tests.web.conftest import World
 
 
@@ -80,7 +83,9 @@ def test_moves_and_assignments_are_audited(world: World) -> None:
         assert event.actor_id == world.users["recruiter"]
 
 
-def test_scorecards_stay_hidden_until_you_submit_yours(world: World) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_scorecards_stay_hidden_until_you_submit_yours(make_world: Callable[..., World], backend: str) -> None:
+    world = make_world(backend)
     one, two, hm = world.client("interviewer"), world.client("interviewer2"), world.client("hm")
     ratings = ratings_for(world, 2)
     url = f"/api/v1/candidates/{world.candidate}/scorecards"

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 from fastapi.routing import APIRoute
 
 from mlscreen.store.accounts import token_hash
 from mlscreen.web.app import all_routes
+from tests.store.dbutil import BACKENDS
 from tests.web.conftest import PEOPLE, Client, World
 
 EVERYONE = frozenset({None, *PEOPLE})
@@ -112,7 +115,9 @@ def test_every_route_is_in_the_matrix(world: World) -> None:
     assert names == set(EXPECTED), f"routes without an expectation: {names - set(EXPECTED)}"
 
 
-def test_role_matrix(world: World) -> None:
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_role_matrix(make_world: Callable[..., World], backend: str) -> None:
+    world = make_world(backend)
     clients = {who: world.client(who) for who in EVERYONE}
     wrong = []
     for route in routes(world):
