@@ -30,9 +30,11 @@ system-deps:
 	  fi; \
 	fi
 
+# The web app with a seeded demo organisation; HOST/PORT override where it listens.
+HOST ?= 127.0.0.1
+PORT ?= 8000
 demo: $(STAMP) system-deps
-	$(VENV)/bin/mlscreen loops
-	$(VENV)/bin/mlscreen kit --profile ml-engineer --stage ml-knowledge
+	$(VENV)/bin/mlscreen serve --demo --host $(HOST) --port $(PORT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks
