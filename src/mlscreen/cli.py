@@ -29,6 +29,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.scoring.cli", "answers_app", "answers"),
     ("mlscreen.store.cli", "register", None),
     ("mlscreen.web.cli", "register", None),
+    ("mlscreen.jobs.cli", "register", None),
     ("mlscreen.planning.cli", "register", None),
 )
 

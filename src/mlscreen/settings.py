@@ -82,10 +82,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("MLSCREEN_WORKERS", int, 2, "Background workers (grading, scoring) in the server process."),
     Setting("MLSCREEN_JOB_BACKEND", str, "local", "Job queue backend: 'local' (database + threads) or 'celery'."),
     Setting("MLSCREEN_REDIS_URL", str, "redis://127.0.0.1:6379/0", "Broker URL for the celery backend."),
+    Setting("MLSCREEN_REDIS_PREFIX", str, "", "Prefix of every Redis key the celery backend uses (empty: none)."),
     Setting("MLSCREEN_SANDBOX", _to_bool, True, "Run candidate code in the bubblewrap sandbox (keep on)."),
     Setting("MLSCREEN_SECURE_COOKIES", _to_bool, False, "Mark session cookies Secure (set it when served over HTTPS)."),
     Setting("MLSCREEN_MAX_UPLOAD_KB", int, 1024, "Largest request body the web app accepts, in KiB."),
     Setting("MLSCREEN_INVITE_DAYS", int, 7, "Days a candidate's assessment link stays valid."),
+    Setting(
+        "MLSCREEN_DEADLINE_GRACE_SECONDS",
+        int,
+        60,
+        "Seconds after an assessment's time is up during which the server still accepts saves and the submission.",
+    ),
     Setting("MLSCREEN_REQUIRE_SERVICES", _to_bool, False, "Fail, rather than skip, tests whose service is down."),
 )
 _BY_NAME = {s.name: s for s in SETTINGS}

@@ -33,6 +33,7 @@ class CeleryQueue:
         handlers: dict[str, Handler],
         *,
         broker_url: str,
+        key_prefix: str = "",
         lease_seconds: float = 60.0,
         sweep_seconds: float = 15.0,
     ) -> None:
@@ -47,6 +48,8 @@ class CeleryQueue:
             broker_connection_retry_on_startup=True,
             task_ignore_result=True,
         )
+        if key_prefix:  # several deployments (or tests) can then share one Redis database
+            self.app.conf.broker_transport_options = {"global_keyprefix": key_prefix}
         local = self.local
 
         def run_job(job_id: int) -> None:
@@ -119,7 +122,12 @@ def from_settings() -> CeleryQueue:
     from mlscreen import settings
     from mlscreen.jobs.handlers import default_handlers
 
-    return CeleryQueue(Database(), default_handlers(), broker_url=str(settings.get("MLSCREEN_REDIS_URL")))
+    return CeleryQueue(
+        Database(),
+        default_handlers(),
+        broker_url=str(settings.get("MLSCREEN_REDIS_URL")),
+        key_prefix=str(settings.get("MLSCREEN_REDIS_PREFIX")),
+    )
 
 
 def __getattr__(name: str) -> Any:

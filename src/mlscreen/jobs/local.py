@@ -25,6 +25,8 @@ class LocalQueue:
 
     A worker claims a job by setting a lease; a heartbeat extends it while the handler runs. A job whose
     lease expired (its process crashed or was killed) is claimed again, up to the job's `max_attempts`.
+    Idle workers look for work every `poll_seconds`, backing off to `idle_poll_seconds` while nothing comes,
+    so an idle server does not keep querying the database; a job enqueued in this process wakes them at once.
     """
 
     def __init__(
@@ -35,6 +37,7 @@ class LocalQueue:
         workers: int = 2,
         lease_seconds: float = 60.0,
         poll_seconds: float = 0.25,
+        idle_poll_seconds: float = 2.0,
         retry_base_seconds: float = 2.0,
     ) -> None:
         self.db = db
@@ -42,6 +45,7 @@ class LocalQueue:
         self.workers = workers
         self.lease = timedelta(seconds=lease_seconds)
         self.poll = poll_seconds
+        self.idle_poll = max(poll_seconds, idle_poll_seconds)
         self.retry_base = retry_base_seconds
         self._stop = threading.Event()
         self._wake = threading.Event()
@@ -96,15 +100,20 @@ class LocalQueue:
 
     def _loop(self, n: int) -> None:
         worker = f"{self._name}:{n}"
+        wait = self.poll
         while not self._stop.is_set():
             try:
                 ran = self.run_one(worker)
             except Exception:  # a database hiccup must not kill the worker; the lease protects the job
                 log.exception("worker %s failed to claim or finish a job", worker)
                 ran = False
-            if not ran:
-                self._wake.wait(self.poll)
-                self._wake.clear()
+            if ran:
+                wait = self.poll
+                continue
+            woken = self._wake.wait(wait)
+            self._wake.clear()
+            # Back off while idle; new work in this process (enqueue) sets the event and resets the pace.
+            wait = self.poll if woken else min(self.idle_poll, wait * 2)
 
     def claim(self, worker: str, *, job_id: int | None = None, now: datetime | None = None) -> Job | None:
         """Claim the oldest runnable job (queued and due, or running with an expired lease) and return it.
@@ -116,6 +125,12 @@ class LocalQueue:
             and_(Job.status == "queued", Job.run_after <= now),
             and_(Job.status == "running", Job.lease_expires_at < now),
         )
+        if job_id is None:
+            # Look first in a read-only transaction: on SQLite a claiming one takes the write lock, which
+            # requests saving work would then wait for, although there is usually nothing to claim.
+            with self.db.session(write=False) as s:
+                if s.scalar(select(Job.id).where(runnable).limit(1)) is None:
+                    return None
         with self.db.session() as s:
             query = select(Job).where(runnable).order_by(Job.id).limit(1)
             if job_id is not None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Exercise, KnowledgeQuestion
@@ -19,6 +19,7 @@ from mlscreen.store.openings import stage_at
 
 MAX_SOURCE = 200_000
 MAX_ANSWER = 20_000
+DEFAULT_GRACE = timedelta(seconds=60)
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,24 @@ def deadline(invite: Invite) -> datetime | None:
     return None if invite.started_at is None else invite.started_at + timedelta(minutes=invite.minutes)
 
 
-def _writable(invite: Invite) -> None:
+def time_up(invite: Invite, *, now: datetime, grace: timedelta = DEFAULT_GRACE) -> bool:
+    """Return True once the deadline plus `grace` has passed (the server accepts no more work after that)."""
+    ends = deadline(invite)
+    return ends is not None and now >= ends + grace
+
+
+def _time_up_error() -> ConflictError:
+    return ConflictError(
+        "time is up: the assessment's deadline has passed, so no more changes can be saved",
+        hint="your work saved before the deadline was submitted for you; the team will be in touch",
+    )
+
+
+def _writable(invite: Invite, now: datetime, grace: timedelta) -> None:
     if invite.submitted_at is not None:
         raise ConflictError("this assessment was submitted already", hint="each link allows one attempt")
+    if time_up(invite, now=now, grace=grace):
+        raise _time_up_error()
 
 
 def _check_source(source: str) -> str:
@@ -95,9 +111,19 @@ def _check_source(source: str) -> str:
     return source
 
 
-def save_draft(invite: Invite, *, code: str | None, answers: dict[str, str]) -> None:
-    """Autosave the candidate's work in progress; raises `ConflictError` once submitted."""
-    _writable(invite)
+def save_draft(
+    invite: Invite,
+    *,
+    code: str | None,
+    answers: dict[str, str],
+    now: datetime | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+) -> None:
+    """Autosave the candidate's work in progress.
+
+    Raises `ConflictError` once submitted or once the time (plus `grace`) is up.
+    """
+    _writable(invite, now or utcnow(), grace)
     if code is not None:
         invite.draft_code = _check_source(code)
     known = {q: a[:MAX_ANSWER] for q, a in answers.items() if q in invite.question_ids}
@@ -105,21 +131,22 @@ def save_draft(invite: Invite, *, code: str | None, answers: dict[str, str]) -> 
         invite.draft_answers = {**invite.draft_answers, **known}
 
 
-def submit(
-    db: Session, queue: JobQueue, invite: Invite, *, code: str | None, answers: dict[str, str]
-) -> Submission | None:
-    """Save the candidate's final code and answers, then queue grading and scoring in the same transaction.
+def _claim(db: Session, invite: Invite, at: datetime) -> bool:
+    # A conditional update, so two requests (or processes) can never both finish the same attempt.
+    done = db.execute(
+        update(Invite).where(Invite.id == invite.id, Invite.submitted_at.is_(None)).values(submitted_at=at)
+    )
+    if done.rowcount != 1:  # type: ignore[attr-defined]
+        db.refresh(invite)
+        return False
+    return True
 
-    Returns the code submission (None when the stage had no exercise). Raises `ConflictError` when the link
-    was used already, `TooLargeError`/`UsageError` for unacceptable code; nothing is saved in that case.
-    """
-    _writable(invite)
-    now = utcnow()
+
+def _store_work(
+    db: Session, queue: JobQueue, invite: Invite, source: str | None, answers: dict[str, str]
+) -> Submission | None:
     submission = None
-    if invite.exercise_id is not None:
-        source = _check_source(code if code is not None else invite.draft_code or "")
-        if not source.strip():
-            raise UsageError("the code is empty", hint="write your solution in the editor, then submit")
+    if invite.exercise_id is not None and source is not None:
         submission = Submission(
             invite_id=invite.id, candidate_id=invite.candidate_id, exercise_id=invite.exercise_id, source=source
         )
@@ -141,9 +168,67 @@ def submit(
     if written:
         db.flush()
         queue.enqueue("score_answers", {"candidate_id": invite.candidate_id}, session=db)
-    invite.submitted_at = now
     invite.draft_answers = {}
     return submission
+
+
+def submit(
+    db: Session,
+    queue: JobQueue,
+    invite: Invite,
+    *,
+    code: str | None,
+    answers: dict[str, str],
+    now: datetime | None = None,
+    grace: timedelta = DEFAULT_GRACE,
+) -> Submission | None:
+    """Save the candidate's final code and answers, then queue grading and scoring in the same transaction.
+
+    Returns the code submission (None when the stage had no exercise). Raises `ConflictError` when the link
+    was used already or the time (plus `grace`) is up, `TooLargeError`/`UsageError` for unacceptable code;
+    nothing is saved in that case.
+    """
+    now = now or utcnow()
+    _writable(invite, now, grace)
+    source = None
+    if invite.exercise_id is not None:
+        source = _check_source(code if code is not None else invite.draft_code or "")
+        if not source.strip():
+            raise UsageError("the code is empty", hint="write your solution in the editor, then submit")
+    if not _claim(db, invite, now):
+        raise ConflictError("this assessment was submitted already", hint="each link allows one attempt")
+    return _store_work(db, queue, invite, source, answers)
+
+
+def close_if_time_up(
+    db: Session, queue: JobQueue, invite: Invite, *, now: datetime | None = None, grace: timedelta = DEFAULT_GRACE
+) -> bool:
+    """Submit what the candidate saved before the deadline once their time (plus `grace`) is up.
+
+    The autosaved code (if any was saved) is graded and the saved answers are scored, exactly as if the candidate
+    had pressed submit at the deadline. Returns True when this call closed the assessment.
+    """
+    now = now or utcnow()
+    ends = deadline(invite)
+    if invite.submitted_at is not None or ends is None or not time_up(invite, now=now, grace=grace):
+        return False
+    if not _claim(db, invite, ends):
+        return False
+    code = invite.draft_code if invite.draft_code and invite.draft_code.strip() else None
+    _store_work(db, queue, invite, code, {})
+    return True
+
+
+def close_overdue(
+    db: Session, queue: JobQueue, *, now: datetime | None = None, grace: timedelta = DEFAULT_GRACE
+) -> int:
+    """Close every started, unsubmitted assessment whose time is up (see `close_if_time_up`); return how many."""
+    now = now or utcnow()
+    # Only assessments started at least `grace` ago can be over; the exact deadline depends on each one's minutes.
+    query = select(Invite).where(
+        Invite.submitted_at.is_(None), Invite.started_at.is_not(None), Invite.started_at <= now - grace
+    )
+    return sum(close_if_time_up(db, queue, invite, now=now, grace=grace) for invite in db.scalars(query).all())
 
 
 def submission_of(db: Session, invite: Invite) -> Submission | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Profile, Stage
@@ -80,8 +80,26 @@ def add_member(db: Session, opening: Opening, user_id: int) -> None:
 
 
 def member_ids(db: Session, opening_id: int) -> set[int]:
-    """Return the ids of users who have access to the opening."""
-    return set(db.scalars(select(OpeningMember.user_id).where(OpeningMember.opening_id == opening_id)))
+    """Return the ids of users who have access to the opening.
+
+    Remembered for the rest of the session (one request), since every access check asks; adding a member
+    through the session forgets it again.
+    """
+    cache: dict[int, frozenset[int]] = db.info.setdefault(_MEMBERS, {})
+    found = cache.get(opening_id)
+    if found is None:
+        query = select(OpeningMember.user_id).where(OpeningMember.opening_id == opening_id)
+        found = cache[opening_id] = frozenset(db.scalars(query))
+    return set(found)
+
+
+_MEMBERS = "mlscreen.member_ids"
+
+
+@event.listens_for(Session, "before_flush")
+def _forget_members(session: Session, _context: object, _instances: object) -> None:
+    if any(isinstance(obj, OpeningMember) for obj in (*session.new, *session.deleted, *session.dirty)):
+        session.info.pop(_MEMBERS, None)
 
 
 def visible_openings(db: Session, user: User) -> list[Opening]:

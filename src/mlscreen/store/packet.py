@@ -90,10 +90,10 @@ def _disagreements(cards: list[Scorecard]) -> list[dict[str, Any]]:
     return out
 
 
-def build_packet(db: Session, bank: Bank, candidate: Candidate) -> Packet:
-    """Return the candidate's decision packet."""
+def build_packet(db: Session, bank: Bank, candidate: Candidate, *, cards: list[Scorecard] | None = None) -> Packet:
+    """Return the candidate's decision packet (from `cards`, the candidate's scorecards, when already loaded)."""
     profile = bank.get(candidate.opening.profile_id, Profile)
-    cards = scorecards_of(db, candidate.id)
+    cards = scorecards_of(db, candidate.id) if cards is None else cards
     packet = Packet(candidate_id=candidate.id)
     per_comp: dict[str, list[int]] = {c: [] for c in COMPETENCIES}
     for stage in candidate.opening.stages:

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
@@ -19,11 +20,14 @@ from mlscreen.jobs.local import LocalQueue
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.db import Database
 from mlscreen.store.migrate import upgrade
+from mlscreen.store.models import utcnow
 from mlscreen.web import errors, policy
+from mlscreen.web.deadlines import DeadlineSweeper
 from mlscreen.web.guard import guard
 from mlscreen.web.limits import BodyLimit
 from mlscreen.web.routes import api, assessment, auth, candidates, openings, pages, reviews
 from mlscreen.web.security import CookieJar, secret_key
+from mlscreen.web.templating import compile_templates
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -37,7 +41,12 @@ def make_queue(db: Database, workers: int) -> JobQueue:
     if backend == "celery":
         from mlscreen.jobs.celery_backend import CeleryQueue
 
-        return CeleryQueue(db, default_handlers(), broker_url=str(settings.get("MLSCREEN_REDIS_URL")))
+        return CeleryQueue(
+            db,
+            default_handlers(),
+            broker_url=str(settings.get("MLSCREEN_REDIS_URL")),
+            key_prefix=str(settings.get("MLSCREEN_REDIS_PREFIX")),
+        )
     from mlscreen.errors import UsageError
 
     raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND to local or celery")
@@ -52,10 +61,12 @@ def create_app(
     migrate: bool = True,
     secure_cookies: bool | None = None,
     key: str | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """Return the web application over `db` (default: the configured database, migrated to the newest schema).
 
-    Workers start with the application and stop with it. Raises `UsageError` for bad settings.
+    Workers start with the application and stop with it. `clock` (default: the current UTC time) is what
+    assessment deadlines are checked against. Raises `UsageError` for bad settings.
     """
     db = db or Database()
     if migrate:
@@ -63,14 +74,19 @@ def create_app(
     bank = bank or load_bank()
     count = workers if workers is not None else int(settings.get("MLSCREEN_WORKERS"))
     queue = queue or make_queue(db, count)
+    now = clock or utcnow
+    grace = timedelta(seconds=int(settings.get("MLSCREEN_DEADLINE_GRACE_SECONDS")))
+    deadlines = DeadlineSweeper(db, queue, clock=now, grace=grace)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         if count > 0:
             queue.start()
+            deadlines.start()
         try:
             yield
         finally:
+            deadlines.stop()
             queue.stop()
 
     app = FastAPI(
@@ -86,6 +102,8 @@ def create_app(
     app.state.bank = bank
     app.state.queue = queue
     app.state.workers = count
+    app.state.clock = now
+    app.state.grace = grace
     app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.get("MLSCREEN_SECURE_COOKIES") if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
@@ -93,6 +111,7 @@ def create_app(
         app.include_router(module.router)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
+    compile_templates()
     app.add_middleware(BodyLimit, max_bytes=int(settings.get("MLSCREEN_MAX_UPLOAD_KB")) * 1024)
     missing = unguarded_routes(app)
     if missing:

@@ -6,6 +6,7 @@ import asyncio
 import weakref
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
@@ -18,7 +19,7 @@ from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError, 
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import resolve_session, token_hash
 from mlscreen.store.assessments import open_invite
-from mlscreen.store.models import Candidate, Invite, Opening, User, WebSession, WrittenAnswer
+from mlscreen.store.models import Candidate, Invite, Opening, User, WebSession, WrittenAnswer, utcnow
 from mlscreen.web import policy
 from mlscreen.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, CookieJar, same
 
@@ -43,6 +44,8 @@ class Ctx:
     bank: Bank
     queue: JobQueue
     cookies: CookieJar
+    now: datetime = field(default_factory=utcnow)
+    grace: timedelta = timedelta(0)
     user: User | None = None
     web_session: WebSession | None = None
     bearer: bool = False
@@ -147,7 +150,7 @@ def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
     params = dict(request.path_params)
     if action == policy.CANDIDATE_LINK:
         ctx.portal_token = str(params.get("token", ""))
-        ctx.invite = open_invite(ctx.db, ctx.portal_token)
+        ctx.invite = open_invite(ctx.db, ctx.portal_token, now=ctx.now)
         if request.method not in SAFE_METHODS and not same(
             submitted_csrf, ctx.cookies.portal_csrf(token_hash(ctx.portal_token))
         ):
@@ -207,7 +210,15 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
         try:
             manager = state.db.session(write=writes)
             db: Session = await run_in_threadpool(manager.__enter__)
-            ctx = Ctx(request=request, db=db, bank=state.bank, queue=state.queue, cookies=state.cookies)
+            ctx = Ctx(
+                request=request,
+                db=db,
+                bank=state.bank,
+                queue=state.queue,
+                cookies=state.cookies,
+                now=state.clock(),
+                grace=state.grace,
+            )
             try:
                 try:
                     await run_in_threadpool(_authorize, ctx, action, submitted)

@@ -10,6 +10,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
+# Templates ship with the package and do not change while the server runs: never stat them again per render.
+TEMPLATES.env.auto_reload = False
 TEMPLATES.env.globals["LEVELS"] = {1: "Poor", 2: "Okay", 3: "Strong", 4: "Excellent"}
 TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
     "strong_no": "Strong no",
@@ -18,6 +20,14 @@ TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
     "strong_yes": "Strong yes",
     "insufficient_evidence": "Insufficient evidence",
 }
+
+
+def compile_templates() -> int:
+    """Compile every template now (at start-up) rather than on a first request; return how many."""
+    names = TEMPLATES.env.list_templates(extensions=["html"])
+    for name in names:
+        TEMPLATES.env.get_template(name)
+    return len(names)
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:

@@ -9,9 +9,10 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse, Response
 
 from mlscreen.bank import Exercise, KnowledgeQuestion
-from mlscreen.errors import MlscreenError
-from mlscreen.store.assessments import deadline, save_draft, submission_of, submit
+from mlscreen.errors import ConflictError, MlscreenError
+from mlscreen.store.assessments import close_if_time_up, deadline, save_draft, submission_of, submit, time_up
 from mlscreen.store.models import Invite
+from mlscreen.web.errors import respond, wants_json
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
 
@@ -41,6 +42,7 @@ def _page(ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None) ->
         code = ctx.bank.exercise_source(exercise.id, "starter")
     questions = [ctx.bank.get(q, KnowledgeQuestion) for q in invite.question_ids]
     ends = deadline(invite)
+    over = time_up(invite, now=ctx.now, grace=ctx.grace)
     return render(
         ctx.request,
         "portal.html",
@@ -51,24 +53,53 @@ def _page(ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None) ->
         code=code or "",
         questions=questions,
         deadline=ends.isoformat() if ends else "",
+        time_up=over,
         submission=submission_of(ctx.db, invite),
         error=error,
     )
 
 
+def _closed_for_time(ctx: Ctx) -> Response | None:
+    """Close the assessment when its time is up, keeping the saved work; return the refusal to send, if any.
+
+    A refusal is returned, not raised, so the closing (and its grading job) commits with the request.
+    """
+    invite = _invite(ctx)
+    if invite.submitted_at is not None or not time_up(invite, now=ctx.now, grace=ctx.grace):
+        return None  # still open, or already submitted (writes then answer "submitted already")
+    close_if_time_up(ctx.db, ctx.queue, invite, now=ctx.now, grace=ctx.grace)
+    if ctx.request.method == "GET":
+        return None
+    error = ConflictError(
+        "time is up: the assessment's deadline has passed, so this could not be saved",
+        hint="your work saved before the deadline was submitted for you; the team will be in touch",
+    )
+    if wants_json(ctx.request) or ctx.request.headers.get("hx-request"):
+        return respond(ctx.request, error.status, error.message, error.hint)
+    return _page(ctx, status=error.status, error=error)
+
+
 @router.get("/assess/{token}", name="portal_page")
 def portal_page(ctx: CtxDep, token: str) -> Response:
-    """The assessment (starts the timer on first opening)."""
+    """The assessment (starts the timer on first opening; once time is up, shows that and keeps the saved work)."""
+    _closed_for_time(ctx)
     return _page(ctx)
 
 
 @router.post("/assess/{token}/draft", name="portal_draft")
 async def portal_draft(ctx: CtxDep, token: str) -> Response:
-    """Autosave the code and answers (called by the page every few seconds)."""
+    """Autosave the code and answers (called by the page every few seconds); refused once time is up."""
     form = await ctx.request.form()
     code, answers = _code(form), _answers(form)
-    await run_in_threadpool(save_draft, _invite(ctx), code=code, answers=answers)
-    return HTMLResponse('<span class="saved">saved</span>')
+
+    def work() -> Response:
+        refused = _closed_for_time(ctx)
+        if refused is not None:
+            return refused
+        save_draft(_invite(ctx), code=code, answers=answers, now=ctx.now, grace=ctx.grace)
+        return HTMLResponse('<span class="saved">saved</span>')
+
+    return await run_in_threadpool(work)
 
 
 @router.post("/assess/{token}/submit", name="portal_submit")
@@ -78,9 +109,12 @@ async def portal_submit(ctx: CtxDep, token: str) -> Response:
     code, answers = _code(form), _answers(form)
 
     def work() -> Response:
+        refused = _closed_for_time(ctx)
+        if refused is not None:
+            return refused
         try:
             with ctx.db.begin_nested():
-                submit(ctx.db, ctx.queue, _invite(ctx), code=code, answers=answers)
+                submit(ctx.db, ctx.queue, _invite(ctx), code=code, answers=answers, now=ctx.now, grace=ctx.grace)
         except MlscreenError as exc:
             return _page(ctx, status=exc.status, error=exc)
         return _page(ctx)

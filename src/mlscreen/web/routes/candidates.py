@@ -38,7 +38,7 @@ def candidate_view(
         | {s.position for s in opening.stages if not sees_all_scorecards(ctx.db, ctx.me, candidate, s.position)}
     )
     members = member_ids(ctx.db, opening.id)
-    users = [u for u in ctx.db.scalars(select(User).order_by(User.name)) if u.id in members]
+    users = list(ctx.db.scalars(select(User).where(User.id.in_(members)).order_by(User.name)))
     return render(
         ctx.request,
         "candidate.html",

@@ -163,14 +163,15 @@ def answer_review(
 
 def _packet_page(ctx: Ctx, *, status: int = 200, error: Any = None) -> Response:
     candidate = ctx.candidate
-    cards = visible_scorecards(ctx.db, ctx.me, candidate, scorecards_of(ctx.db, candidate.id))
+    every = scorecards_of(ctx.db, candidate.id)
+    cards = visible_scorecards(ctx.db, ctx.me, candidate, every)
     interviewers = {c.interviewer_id: ctx.db.get(User, c.interviewer_id) for c in cards}
     return render(
         ctx.request,
         "packet.html",
         status=status,
         candidate=candidate,
-        packet=build_packet(ctx.db, ctx.bank, candidate),
+        packet=build_packet(ctx.db, ctx.bank, candidate, cards=every),
         scorecards=cards,
         interviewers=interviewers,
         decision=decision_of(ctx.db, candidate.id),

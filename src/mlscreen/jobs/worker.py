@@ -1,0 +1,63 @@
+"""Running background workers on their own, for whichever backend `MLSCREEN_JOB_BACKEND` names."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from types import FrameType
+
+from mlscreen import settings
+from mlscreen.errors import UsageError
+
+POOLS = ("solo", "threads", "prefork")
+
+
+def celery_argv(*, concurrency: int, pool: str, loglevel: str = "INFO") -> list[str]:
+    """Return the arguments of the Celery worker `run_worker` starts (what `celery ... worker` would get)."""
+    return ["worker", f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}", "--without-gossip"]
+
+
+def _check(concurrency: int, pool: str) -> None:
+    if concurrency < 1:
+        raise UsageError("the concurrency must be at least 1", hint=f"got {concurrency}")
+    if pool not in POOLS:
+        raise UsageError(f"unknown pool {pool!r}", hint=f"use one of {', '.join(POOLS)}")
+
+
+def run_worker(*, concurrency: int = 1, pool: str = "threads", stop: threading.Event | None = None) -> None:
+    """Run job workers in this process until it is told to stop (SIGTERM, SIGINT, or `stop` being set).
+
+    With the `celery` backend this is a Celery worker consuming from `MLSCREEN_REDIS_URL` (`pool` and
+    `concurrency` as Celery understands them); with `local`, `concurrency` worker threads over the database.
+    Raises `UsageError` for an unknown backend, pool or a concurrency below 1.
+    """
+    _check(concurrency, pool)
+    backend = settings.get("MLSCREEN_JOB_BACKEND")
+    if backend == "celery":
+        from mlscreen.jobs.celery_backend import from_settings
+
+        queue = from_settings()
+        queue.app.worker_main(celery_argv(concurrency=concurrency, pool=pool))
+        return
+    if backend != "local":
+        raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND to local or celery")
+    from mlscreen.jobs.handlers import default_handlers
+    from mlscreen.jobs.local import LocalQueue
+    from mlscreen.store.db import Database
+
+    done = stop or threading.Event()
+
+    def ask_to_stop(_signum: int, _frame: FrameType | None) -> None:
+        done.set()
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, ask_to_stop)
+        signal.signal(signal.SIGINT, ask_to_stop)
+    db = Database()
+    local = LocalQueue(db, default_handlers(), workers=concurrency)
+    local.start()
+    try:
+        done.wait()
+    finally:
+        local.stop()
+        db.dispose()

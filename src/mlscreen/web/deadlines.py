@@ -1,0 +1,67 @@
+"""Closing assessments whose time ran out while nobody had the page open, so saved work is still graded."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from mlscreen.jobs.queue import JobQueue
+from mlscreen.store.assessments import close_overdue
+from mlscreen.store.db import Database
+from mlscreen.store.models import Invite
+
+log = logging.getLogger(__name__)
+
+
+def close_overdue_assessments(db: Database, queue: JobQueue, *, now: datetime, grace: timedelta) -> int:
+    """Close every assessment whose time is up, grading what was saved; returns how many were closed."""
+    started_before = now - grace
+    # A read first: most of the time nothing is overdue, and on SQLite a write transaction takes the lock.
+    with db.session(write=False) as s:
+        candidates = s.scalar(
+            select(Invite.id)
+            .where(Invite.submitted_at.is_(None), Invite.started_at.is_not(None), Invite.started_at <= started_before)
+            .limit(1)
+        )
+    if candidates is None:
+        return 0
+    with db.session() as s:
+        return close_overdue(s, queue, now=now, grace=grace)
+
+
+class DeadlineSweeper:
+    """A thread that closes overdue assessments every `every` seconds."""
+
+    def __init__(
+        self, db: Database, queue: JobQueue, *, clock: Callable[[], datetime], grace: timedelta, every: float = 30.0
+    ) -> None:
+        self.db, self.queue, self.clock, self.grace, self.every = db, queue, clock, grace, every
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def _loop(self) -> None:
+        while not self._stop.wait(self.every):
+            try:
+                closed = close_overdue_assessments(self.db, self.queue, now=self.clock(), grace=self.grace)
+                if closed:
+                    log.info("closed %d assessment(s) whose time was up", closed)
+            except Exception:  # a database hiccup: the next round tries again
+                log.warning("closing overdue assessments failed", exc_info=True)
+
+    def start(self) -> None:
+        """Start the thread (idempotent)."""
+        if self._thread is None:
+            self._stop.clear()
+            self._thread = threading.Thread(target=self._loop, name="mlscreen-deadlines", daemon=True)
+            self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Stop the thread."""
+        self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
