@@ -50,3 +50,24 @@ def test_sandboxes_outlive_the_thread_that_started_them() -> None:
         pid = box._process.pid
         assert pool.grade(REFERENCE, "data-cleaning").status == "passed"
         assert box._process.pid == pid  # graded without a restart
+
+
+def test_a_forked_process_can_start_sandboxes() -> None:
+    # A pre-forking server forks after the parent started a sandbox; the child starts its own.
+    needs_bwrap()
+    import os
+    import signal
+
+    with GraderPool(workers=1, with_signals=False) as pool:
+        pool.warm("data-cleaning")
+        pid = os.fork()
+        if pid == 0:
+            signal.alarm(60)  # a regression hangs the child: end it rather than the test run
+            code = 1
+            try:
+                with GraderPool(workers=1, with_signals=False) as child_pool:
+                    code = 0 if child_pool.grade(REFERENCE, "data-cleaning").status == "passed" else 2
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        assert os.waitstatus_to_exitcode(status) == 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import shutil
 import signal
 import socket
@@ -39,6 +40,15 @@ JOB_ENV = {
 
 
 _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlscreen-sandbox-spawner")
+
+
+def _new_spawner() -> None:
+    # A forked process (a pre-forking web or job server) inherits the executor but not its thread.
+    global _SPAWNER
+    _SPAWNER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mlscreen-sandbox-spawner")
+
+
+os.register_at_fork(after_in_child=_new_spawner)
 
 
 @dataclass(frozen=True)
@@ -176,7 +186,6 @@ class Sandbox:
 
         Raises `SandboxUnavailableError` when it does not come up.
         """
-        import os
 
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed below, after the start is known)
@@ -276,7 +285,6 @@ class Sandbox:
             return (-1, signal.SIGKILL)
 
     def _stop_process(self) -> None:
-        import os
 
         process = self._process
         self._process = None
