@@ -64,3 +64,24 @@ def test_grade_batch_writes_jsonl(run_cli, tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [(x["file"], x["status"]) for x in lines] == [("a.py", "passed"), ("b.py", "failed"), ("c.py", "invalid")]
     assert "passed" in result.stdout and "failed" in result.stdout
+
+
+@pytest.mark.sandbox
+def test_run_examples_json(run_cli) -> None:
+    from tests.grader.conftest import needs_bwrap
+
+    needs_bwrap()
+    result = run_cli("exercise", "run-examples", str(WRONG), "--exercise", "data-cleaning", "--json")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert set(data) == {"exercise", "status", "examples", "stdout"} and data["status"] == "ran"
+    assert [e["matches"] for e in data["examples"]] == [True, False]
+    shown = run_cli("exercise", "run-examples", str(REFERENCE), "--exercise", "data-cleaning")
+    assert shown.exit_code == 0 and "ran (2/2 as expected)" in shown.stdout
+
+
+def test_run_examples_bad_input_exits_2(run_cli, tmp_path: Path) -> None:
+    missing = run_cli("exercise", "run-examples", str(tmp_path / "none.py"), "--exercise", "data-cleaning")
+    assert missing.exit_code == 2 and "not found" in missing.stderr
+    unknown = run_cli("exercise", "run-examples", str(REFERENCE), "--exercise", "no-such-exercise", "--json")
+    assert unknown.exit_code == 2 and "no-such-exercise" in unknown.stderr

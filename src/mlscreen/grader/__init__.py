@@ -1,13 +1,16 @@
 """The autograder: sandboxed, warm fork-server pool, hidden tests in the supervisor, rubric mapping."""
 
 from mlscreen.grader.checks import Call, CandidateError, Check, Outcome, Submission, check, load_sibling
-from mlscreen.grader.pool import GraderPool, grade
+from mlscreen.grader.examples import ExampleResult, ExamplesResult
+from mlscreen.grader.pool import GraderPool, grade, run_examples
 from mlscreen.grader.result import GradeResult, TestResult
 
 __all__ = [
     "Call",
     "CandidateError",
     "Check",
+    "ExampleResult",
+    "ExamplesResult",
     "GradeResult",
     "GraderPool",
     "Outcome",
@@ -16,4 +19,5 @@ __all__ = [
     "check",
     "grade",
     "load_sibling",
+    "run_examples",
 ]

@@ -1,4 +1,4 @@
-"""`mlscreen grade`, `mlscreen grade-batch` and `mlscreen exercise check`: thin commands over the grader library."""
+"""`mlscreen grade`, `grade-batch`, `exercise check` and `exercise run-examples`: thin commands over the grader."""
 
 from __future__ import annotations
 
@@ -129,6 +129,40 @@ def exercise_check_command(
         bad += not report.ok
     if bad:
         raise typer.Exit(1)
+
+
+@exercise_app.command("run-examples")
+def exercise_run_examples_command(
+    submission: Annotated[Path, typer.Argument(help="The candidate's Python file.")],
+    exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise id.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as one JSON object.")] = False,
+    no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help=NO_SANDBOX_HELP)] = False,
+) -> None:
+    """Run an exercise's visible examples against a submission and show what it returns (advice, not a grade).
+
+    Exit 0 whatever the submission does.
+    """
+    from mlscreen.grader.pool import run_examples
+
+    source = read_submission(submission)
+    if no_sandbox:
+        _warn_unsandboxed()
+    result = run_examples(source, exercise, isolated=not no_sandbox).to_json()
+    if as_json:
+        typer.echo(json.dumps(result))
+        return
+    console = Console(highlight=False)
+    matched = sum(e["matches"] for e in result["examples"])
+    console.print(Text(f"{result['exercise']}: {result['status']} ({matched}/{len(result['examples'])} as expected)"))
+    for example in result["examples"]:
+        mark = Text("as expected", style="green") if example["matches"] else Text("different", style="red")
+        console.print(Text.assemble("\n", (example["name"], "bold"), ": ", mark))
+        got = example["got"] if example["error"] is None else f"error: {example['error']}"
+        for label, value in (("call", example["call"]), ("expected", example["expected"]), ("got", got or "")):
+            console.print(Text(f"  {label + ':':<10}") + Text(value.replace("\n", "\n" + " " * 12)))
+    if result["stdout"]:
+        console.print(Text("\nprinted:", style="bold"))
+        console.print(Text(result["stdout"]))
 
 
 def register(app: typer.Typer) -> None:

@@ -11,6 +11,7 @@ from types import TracebackType
 from mlscreen.bank import Bank
 from mlscreen.errors import UsageError
 from mlscreen.grader import rubric, signals
+from mlscreen.grader.examples import STDOUT_KB, ExamplesResult, run_examples_in
 from mlscreen.grader.exercise import GradingSpec, SpecCache
 from mlscreen.grader.inside.server import PREIMPORTS
 from mlscreen.grader.result import GradeResult
@@ -113,13 +114,7 @@ class GraderPool:
         and `SandboxUnavailableError` when no sandbox can start.
         """
         started = time.perf_counter()
-        validate_source(source)
-        spec = self._specs.get(exercise_id)
-        if self.max_wall_seconds is not None and spec.limits.wall_seconds > self.max_wall_seconds:
-            wall = self.max_wall_seconds
-            spec = replace(spec, limits=replace(spec.limits, wall_seconds=wall, cpu_seconds=max(1, int(wall))))
-        if self._closed:
-            raise UsageError("the grader pool is closed", hint="create a new GraderPool")
+        spec = self._checked_spec(source, exercise_id)
         # The advisory signals (ruff runs as a subprocess) are computed while the sandbox runs the checks.
         pending = self._signals.submit(signals.cached, source) if self.with_signals else None
         with self._slots:
@@ -139,6 +134,31 @@ class GraderPool:
             signals=found,
             duration_ms=(time.perf_counter() - started) * 1000,
         )
+
+    def run_examples(self, source: str, exercise_id: str, *, stdout_kb: int = STDOUT_KB) -> ExamplesResult:
+        """Run the visible examples of `exercise_id` against `source` in the sandbox; returns, per example, what the
+        submission gave and whether it matches the example's expected text, plus its first `stdout_kb` KB of prints.
+
+        Advisory feedback for the candidate: no hidden test runs and nothing of them is returned. Same sandboxes,
+        limits and parallelism bound as `grade`; thread-safe. Raises like `grade`.
+        """
+        spec = self._checked_spec(source, exercise_id)
+        with self._slots:
+            sandbox = self._take(spec.preimports)
+            try:
+                return run_examples_in(sandbox, spec, source, stdout_kb=stdout_kb)
+            finally:
+                self._give_back(sandbox)
+
+    def _checked_spec(self, source: str, exercise_id: str) -> GradingSpec:
+        validate_source(source)
+        spec = self._specs.get(exercise_id)
+        if self.max_wall_seconds is not None and spec.limits.wall_seconds > self.max_wall_seconds:
+            wall = self.max_wall_seconds
+            spec = replace(spec, limits=replace(spec.limits, wall_seconds=wall, cpu_seconds=max(1, int(wall))))
+        if self._closed:
+            raise UsageError("the grader pool is closed", hint="create a new GraderPool")
+        return spec
 
     def close(self) -> None:
         """Stop every sandbox; the pool cannot grade afterwards."""
@@ -171,3 +191,17 @@ def grade(
     """
     with GraderPool(workers=1, bank=bank, isolated=isolated, with_signals=with_signals) as pool:
         return pool.grade(source, exercise_id)
+
+
+def run_examples(
+    source: str,
+    exercise_id: str,
+    *,
+    bank: Bank | None = None,
+    isolated: bool = True,
+    stdout_kb: int = STDOUT_KB,
+) -> ExamplesResult:
+    """Run the visible examples of `exercise_id` against `source` in a sandbox started for it; returns the result
+    whatever the submission does. Services should keep a `GraderPool`. Raises like `GraderPool.grade`."""
+    with GraderPool(workers=1, bank=bank, isolated=isolated, with_signals=False) as pool:
+        return pool.run_examples(source, exercise_id, stdout_kb=stdout_kb)

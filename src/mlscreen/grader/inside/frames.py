@@ -16,7 +16,12 @@ class FrameError(OSError):
 
 def send(sock: socket.socket, message: Any) -> None:
     """Send one JSON frame; raises `FrameError` if the peer is gone."""
-    body = json.dumps(message, separators=(",", ":")).encode("utf-8")
+    send_text(sock, json.dumps(message, separators=(",", ":")))
+
+
+def send_text(sock: socket.socket, text: str) -> None:
+    """Send one frame whose JSON text is already made; raises `FrameError` if the peer is gone."""
+    body = text.encode("utf-8")
     try:
         sock.sendall(HEADER.pack(len(body)) + body)
     except OSError as exc:

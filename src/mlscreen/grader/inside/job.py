@@ -11,6 +11,16 @@ Job protocol on the job socket, one JSON frame per message:
   supervisor -> {"op": "stop"}
 Values are tagged JSON (`codec.py`). A failing call reports no exception text: the supervisor shows candidates
 only the author's messages, and nothing the submission controls.
+
+Visible examples (advisory feedback for the candidate, never a verdict) use an examples job instead:
+  supervisor -> {"op": "load", "source": str, "capture_chars": int}
+  child      -> {"op": "loaded", "ok": bool, "error": str|None, "stdout": str, "truncated": bool}
+  supervisor -> {"op": "eval", "code": str, "repr_chars": int}
+  child      -> {"op": "evaluated", "ok": bool, "repr": str?, "error": str?, "stdout": str, "truncated": bool}
+There the submission's prints (stdout and stderr) are kept up to `capture_chars` characters and each reply
+carries what was printed since the last one; an exception is reported as its type and message only.
+Every reply is serialised once and checked against the output cap before it is sent; in a batch each call's
+result is checked as soon as it is made, so oversized results are never held together in memory.
 """
 
 from __future__ import annotations
@@ -21,10 +31,12 @@ import sys
 import types
 from typing import Any
 
-from . import codec, confine, frames
+from . import codec, confine, examples, frames
 
 REQUEST_MAX_BYTES = 64 << 20
 MAX_BATCH = 1000
+FAILED = '{"op":"result","ok":false}'
+TOO_LARGE = '{"op":"result","ok":false,"too_large":true}'
 
 
 def _confine(limits: dict[str, Any], prepared_filter: Any) -> None:
@@ -79,6 +91,7 @@ def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, *
     if harness is not None:
         modules["harness"] = harness
         sys.modules["exercise_support"] = harness
+    capture: examples.Capture | None = None
     while True:
         try:
             request = frames.recv(sock, REQUEST_MAX_BYTES)
@@ -88,38 +101,86 @@ def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, *
         if op == "stop":
             return
         if op == "load":
-            module = types.ModuleType("submission")
-            module.__file__ = "submission.py"
-            sys.modules["submission"] = module
-            try:
-                exec(compile(str(request["source"]), "submission.py", "exec"), module.__dict__)
-                modules["submission"] = module
-                reply: dict[str, Any] = {"op": "loaded", "ok": True}
-            except BaseException:  # the submission may raise anything, SystemExit included
-                reply = {"op": "loaded", "ok": False}
+            if "capture_chars" in request:
+                capture = examples.Capture(int(request["capture_chars"]))
+                sys.stdout = sys.stderr = capture  # type: ignore[assignment,unused-ignore]
+            reply = _load(modules, str(request["source"]), capture)
+        elif op == "eval" and capture is not None and "submission" in modules:
+            names = examples.namespace(modules["submission"])  # each example starts from the module's own names
+            reply = {"op": "evaluated", **examples.evaluate(str(request["code"]), names, int(request["repr_chars"]))}
+            reply.update(_printed(capture))
         elif op == "call":
             reply = _guarded_call(modules, request, max_bytes)
         elif op == "batch":
             calls = request.get("calls")
             if not isinstance(calls, list) or len(calls) > MAX_BATCH:
                 return
-            results = [_guarded_call(modules, c, max_bytes) if isinstance(c, dict) else None for c in calls]
-            reply = {"op": "results", "ok": True, "results": results}
+            body = _batch_body(modules, calls, max_bytes)
+            try:
+                frames.send_text(sock, body)
+            except frames.FrameError:
+                return
+            continue
         else:
             return
         try:
-            frames.send(sock, _capped(reply, max_bytes))
+            frames.send_text(sock, _body(reply, max_bytes))
         except frames.FrameError:
             return
 
 
-def _capped(reply: dict[str, Any], max_bytes: int) -> dict[str, Any]:
+def _load(modules: dict[str, types.ModuleType], source: str, capture: examples.Capture | None) -> dict[str, Any]:
+    module = types.ModuleType("submission")
+    module.__file__ = "submission.py"
+    sys.modules["submission"] = module
+    try:
+        exec(compile(source, "submission.py", "exec"), module.__dict__)
+        modules["submission"] = module
+        reply: dict[str, Any] = {"op": "loaded", "ok": True}
+    except BaseException as exc:  # the submission may raise anything, SystemExit included
+        reply = {"op": "loaded", "ok": False}
+        if capture is not None:
+            reply["error"] = examples.describe(exc)[:2000]
+    if capture is not None:
+        reply.update(_printed(capture))
+    return reply
+
+
+def _printed(capture: examples.Capture) -> dict[str, Any]:
+    return {"stdout": capture.take(), "truncated": capture.truncated}
+
+
+def _dump(reply: Any) -> str | None:
+    """Return the JSON text of `reply`, or None when it cannot be serialised (memory included)."""
     import json
 
     try:
-        size = len(json.dumps(reply, separators=(",", ":")))
-    except (TypeError, ValueError, RecursionError):
-        return {"op": reply["op"], "ok": False}
-    if size > max_bytes:
-        return {"op": reply["op"], "ok": False, "too_large": True}
-    return reply
+        return json.dumps(reply, separators=(",", ":"))
+    except (TypeError, ValueError, RecursionError, MemoryError):
+        return None
+
+
+def _body(reply: dict[str, Any], max_bytes: int) -> str:
+    text = _dump(reply)
+    if text is None:
+        return _dump({"op": reply["op"], "ok": False}) or FAILED
+    if len(text) > max_bytes:  # ASCII (json.dumps escapes the rest), so characters are bytes
+        return _dump({"op": reply["op"], "ok": False, "too_large": True}) or FAILED
+    return text
+
+
+def _batch_body(modules: dict[str, types.ModuleType], calls: list[Any], max_bytes: int) -> str:
+    """Run `calls` and return the reply's JSON text; each result is sized as soon as it exists, so results past
+    the output cap are dropped one by one instead of piling up in memory."""
+    head, tail = '{"op":"results","ok":true,"results":[', "]}"
+    parts: list[str] = []
+    total = len(head) + len(tail)
+    for c in calls:
+        result = _guarded_call(modules, c, max_bytes) if isinstance(c, dict) else None
+        text = _dump(result) or FAILED
+        del result
+        if total + len(text) + 1 > max_bytes:
+            text = TOO_LARGE
+        parts.append(text)
+        total += len(text) + 1  # and a comma
+    return head + ",".join(parts) + tail
