@@ -200,6 +200,8 @@ def test_unknown_exercise_and_closed_pool_are_refused() -> None:
     pool = GraderPool(workers=1, with_signals=False)
     with pytest.raises(NotFoundError):
         pool.run_examples(REFERENCE, "no-such-exercise")
+    with pytest.raises(UsageError):
+        pool.run_examples(REFERENCE, "data-cleaning", stdout_kb=-1)
     pool.close()
     with pytest.raises(UsageError):
         pool.run_examples(REFERENCE, "data-cleaning")

@@ -18,7 +18,6 @@ from typing import Any, Literal, TypeAlias
 
 from mlscreen.grader.exercise import GradingSpec
 from mlscreen.grader.result import clean_text
-from mlscreen.grader.runner import STATUS_OF_END
 from mlscreen.grader.sandbox import Job, JobEnded, Sandbox
 
 ExamplesStatus: TypeAlias = Literal["ran", "error", "timeout", "killed"]
@@ -34,6 +33,12 @@ NOT_RUN = {
     "killed": "not run: a resource limit was reached (CPU, memory, file size or output size)",
     "too_large": "not run: a resource limit was reached (CPU, memory, file size or output size)",
     "crashed": "not run: the submission's process ended unexpectedly",
+}
+STATUS_OF_END: dict[str, ExamplesStatus] = {
+    "timeout": "timeout",
+    "killed": "killed",
+    "too_large": "killed",
+    "crashed": "error",
 }
 ENDED = {
     "timeout": "the time limit was reached while this example ran",
@@ -178,13 +183,16 @@ def run_examples_in(sandbox: Sandbox, spec: GradingSpec, source: str, *, stdout_
             results.append(_evaluate(job, example.name, example.call, example.expected, printed))
         except JobEnded as exc:
             ended = exc.reason
-            results.append(ExampleResult(example.name, example.call, example.expected, None, False, ENDED[ended]))
+            results.append(
+                ExampleResult(
+                    example.name, example.call, example.expected, None, False, ENDED.get(ended, ENDED["crashed"])
+                )
+            )
     job.finish(kill=ended is not None)
     ended = ended or job.ended
+    status: ExamplesStatus = "ran" if loaded else "error"
     if ended is not None:
-        status: ExamplesStatus = STATUS_OF_END.get(ended, "error")  # type: ignore[assignment]
-    else:
-        status = "ran" if loaded else "error"
+        status = STATUS_OF_END.get(ended, "error")
     return ExamplesResult(spec.id, status, results, printed.text())
 
 

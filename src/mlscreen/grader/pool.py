@@ -140,8 +140,11 @@ class GraderPool:
         submission gave and whether it matches the example's expected text, plus its first `stdout_kb` KB of prints.
 
         Advisory feedback for the candidate: no hidden test runs and nothing of them is returned. Same sandboxes,
-        limits and parallelism bound as `grade`; thread-safe. Raises like `grade`.
+        limits and parallelism bound as `grade`; thread-safe. Raises like `grade` (`UsageError` also for a
+        `stdout_kb` outside 0-1024).
         """
+        if not 0 <= stdout_kb <= 1024:
+            raise UsageError(f"stdout_kb must be between 0 and 1024, not {stdout_kb}", hint="keep the default, 16")
         spec = self._checked_spec(source, exercise_id)
         with self._slots:
             sandbox = self._take(spec.preimports)
