@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import threading
 from typing import Any
 
@@ -24,6 +25,9 @@ def grader_pool(bank: Bank) -> Any:
                 bank=bank,
                 isolated=bool(settings.get("MLSCREEN_SANDBOX")),
             )
+            # The grader's modules now stay loaded for good: keep full garbage collections (which pause the
+            # web requests of this process) from walking them again and again.
+            gc.freeze()
         return _pool
 
 

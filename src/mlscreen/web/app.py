@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import weakref
 from collections.abc import AsyncIterator, Callable
@@ -80,6 +81,7 @@ def create_app(
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        settle_memory()
         if count > 0:
             queue.start()
             deadlines.start()
@@ -117,6 +119,16 @@ def create_app(
     if missing:
         raise RuntimeError(f"routes without an access policy: {', '.join(missing)}")
     return app
+
+
+def settle_memory() -> None:
+    """Move every object alive now (modules, the bank, templates) out of the garbage collector's sight.
+
+    They live as long as the process; without this, each full collection walks them all again, a pause of
+    tens of milliseconds that lands on whichever requests are in flight.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 # Routes FastAPI or Starlette add themselves; they serve no data of ours.
