@@ -13,9 +13,7 @@ from mlscreen.bank.models import (
     DesignPrompt,
     Exercise,
     Item,
-    KnowledgeQuestion,
     LoopStep,
-    PrescreenQuestion,
     Profile,
     Question,
     Rubric,
@@ -193,15 +191,4 @@ def load_bank(*, extra: Iterable[Path] = (), packaged: bool = True) -> Bank:
     return Bank(loaded)
 
 
-__all__ = [
-    "Bank",
-    "DesignPrompt",
-    "Exercise",
-    "KnowledgeQuestion",
-    "LoopEntry",
-    "PrescreenQuestion",
-    "Profile",
-    "Rubric",
-    "Stage",
-    "load_bank",
-]
+__all__ = ["Bank", "LoopEntry", "bank_dirs", "cross_check", "load_bank"]

@@ -1,6 +1,5 @@
-"""Durable background jobs: one interface, a database-backed default and a Celery backend for many machines."""
+"""Durable background jobs: one interface, a database-backed default and a Celery backend for many machines.
 
-from mlscreen.jobs.local import LocalQueue
-from mlscreen.jobs.queue import Handler, JobQueue
-
-__all__ = ["Handler", "JobQueue", "LocalQueue"]
+Import `mlscreen.jobs.queue.JobQueue`, `mlscreen.jobs.local.LocalQueue` or `mlscreen.jobs.celery_backend`
+directly; this package imports nothing so that the command line stays fast.
+"""
