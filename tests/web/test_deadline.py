@@ -11,10 +11,10 @@ from sqlalchemy import select
 
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Invite, Job, Submission, WrittenAnswer, utcnow
-from mlscreen.web.deadlines import close_overdue_assessments
+from mlscreen.web.deadlines import DeadlineSweeper, close_overdue_assessments
 from tests.store.dbutil import BACKENDS
 from tests.web.conftest import World
-from tests.web.test_portal import invite, portal_csrf
+from tests.web.test_portal import invite, portal_csrf, wait_until
 
 
 class Clock:
@@ -161,3 +161,20 @@ def test_overdue_assessments_nobody_reopened_are_closed_with_their_saved_answers
         assert [(a.question_id, a.answer) for a in answers] == [(question, "Drift.")]
         assert s.get_one(Invite, inv.id).submitted_at == ends
     assert len(jobs(world, "score_answers")) == 1
+
+
+def test_the_sweeper_thread_closes_overdue_assessments(clocked: tuple[World, Clock]) -> None:
+    world, clock = clocked
+    anon = TestClient(world.app)
+    anon.get(f"/assess/{world.token}")
+    inv = started(world, world.token)
+    anon.post(f"/assess/{world.token}/draft", data={"csrf_token": portal_csrf(world, world.token), "code": "y = 2\n"})
+    clock.now = inv.started_at + timedelta(minutes=inv.minutes) + world.app.state.grace
+    sweeper = DeadlineSweeper(world.db, world.app.state.queue, clock=clock, grace=world.app.state.grace, every=0.05)
+    sweeper.start()
+    try:
+        wait_until(lambda: bool(jobs(world, "grade")), 10)
+    finally:
+        sweeper.stop()
+    with world.db.session() as s:
+        assert [x.source for x in s.scalars(select(Submission))] == ["y = 2\n"]

@@ -247,6 +247,17 @@ def submissions_of(db: Session, candidate_id: int) -> list[Submission]:
     return list(db.scalars(query))
 
 
+def stage_submissions(db: Session, candidate_id: int, position: int) -> list[Submission]:
+    """Return the candidate's code submissions made through links for the stage at `position`, oldest first."""
+    query = (
+        select(Submission)
+        .join(Invite, Invite.id == Submission.invite_id)
+        .where(Submission.candidate_id == candidate_id, Invite.stage_position == position)
+        .order_by(Submission.id)
+    )
+    return list(db.scalars(query))
+
+
 def summary(submission: Submission) -> dict[str, Any]:
     """Return a submission as JSON for pages and the API."""
     return {

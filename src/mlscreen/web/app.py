@@ -82,9 +82,9 @@ def create_app(
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         settle_memory()
+        deadlines.start()  # even without workers here: the grading jobs it queues may run elsewhere
         if count > 0:
             queue.start()
-            deadlines.start()
         try:
             yield
         finally:

@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Request
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
@@ -110,7 +110,10 @@ def _load_target(db: Session, params: dict[str, Any]) -> policy.Target:
             raise NotFoundError("no such answer")
         candidate_id = answer.candidate_id
     if candidate_id is not None:
-        target.candidate = db.get(Candidate, candidate_id)
+        # The opening and its stages come in the same query: nearly every candidate page needs them.
+        target.candidate = db.get(
+            Candidate, candidate_id, options=[joinedload(Candidate.opening).joinedload(Opening.stages)]
+        )
         if target.candidate is None:
             raise NotFoundError("no such candidate", hint="check the link")
         target.opening = target.candidate.opening

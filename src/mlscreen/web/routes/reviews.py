@@ -10,7 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from mlscreen.bank import Item
 from mlscreen.errors import MlscreenError
-from mlscreen.store.assessments import invites_of, submissions_of
+from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.candidates import set_status
 from mlscreen.store.models import User, WrittenAnswer
 from mlscreen.store.openings import stage_at
@@ -51,8 +51,7 @@ def _stage_page(ctx: Ctx, position: int, template: str, *, status: int = 200, er
     stage = stage_at(candidate.opening, position)
     questions = [ctx.bank.get(q, Item) for q in stage.question_ids if q in ctx.bank]
     answers = [a for a in answers_of(ctx.db, candidate.id) if a.stage_position == position]
-    invites = {i.id for i in invites_of(ctx.db, candidate.id) if i.stage_position == position}
-    submissions = [sub for sub in submissions_of(ctx.db, candidate.id) if sub.invite_id in invites]
+    submissions = stage_submissions(ctx.db, candidate.id, position)
     return render(
         ctx.request,
         template,
