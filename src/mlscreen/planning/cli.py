@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+
+if TYPE_CHECKING:
+    from mlscreen.planning import TeamPlan
 
 _FACTS = "Facts (override the file)"
 _HEADCOUNT = "Headcount (override the file)"
@@ -54,6 +57,15 @@ def plan_team_command(
         Path | None, typer.Option("--rules", help="A rules file to use instead of the packaged one.")
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the plan as one JSON object.")] = False,
+    create_openings: Annotated[
+        bool,
+        typer.Option(
+            "--create-openings", help="Open one role per wave with a bank profile in the configured database."
+        ),
+    ] = False,
+    owner: Annotated[
+        str | None, typer.Option("--as", help="E-mail of the admin or hiring manager who owns the new openings.")
+    ] = None,
 ) -> None:
     """Recommend an ML org model, the first-MLOps-hire urgency, ratios, warnings and ordered hiring waves."""
     from rich.console import Console
@@ -86,10 +98,38 @@ def plan_team_command(
     else:
         facts = facts_from(merge_facts({}, overrides), origin="the facts given as flags")
     plan = plan_team(facts, rules=load_rules(rules_file))
+    if create_openings:
+        _create_openings(plan, owner)
+        return
     if as_json:
         typer.echo(json.dumps(plan.to_json(), indent=2, ensure_ascii=False))
         return
     print_report(plan, Console(width=120, highlight=False))
+
+
+def _create_openings(plan: TeamPlan, owner: str | None) -> None:
+    """Open the plan's roles in the configured database as `owner` and print what was created and skipped."""
+    from mlscreen.bank import load_bank
+    from mlscreen.errors import UsageError
+    from mlscreen.store.db import Database
+    from mlscreen.store.planning import open_plan_roles, planner_by_email
+
+    if not owner:
+        raise UsageError(
+            "--create-openings needs the owner of the new openings",
+            hint="add --as EMAIL naming an admin or hiring manager (see `mlscreen user add`)",
+        )
+    db = Database()
+    try:
+        with db.session() as s:
+            done = open_plan_roles(s, load_bank(), plan, actor=planner_by_email(s, owner))
+            lines = [f"opened {o.id}: {o.title} (profile {o.profile_id})" for o in done.created]
+            lines += [f"skipped: {w.title} (no screening profile in the bank)" for w in done.skipped]
+    finally:
+        db.dispose()
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"{len(done.created)} opening(s) created for {owner}, {len(done.skipped)} wave(s) skipped")
 
 
 def register(app: typer.Typer) -> None:

@@ -18,6 +18,7 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "decision.made",
     "opening.created",
     "opening.stage_changed",
+    "plan.roles_opened",
     "user.created",
 )
 
