@@ -59,6 +59,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "portal_draft": EVERYONE,
     "portal_submit": EVERYONE,
     "portal_result": EVERYONE,
+    "portal_examples": EVERYONE,
     "api_session_create": EVERYONE,
     "api_session_delete": SIGNED_IN,
     "api_me": SIGNED_IN,

@@ -60,3 +60,9 @@ def score(question: KnowledgeQuestion, answer: str) -> dict[str, Any]:
     )
     advice: dict[str, Any] = scored.to_json()
     return advice
+
+
+def run_examples(bank: Bank, source: str, exercise_id: str) -> dict[str, Any]:
+    """Return the grader's JSON result of running `exercise_id`'s visible examples against `source`."""
+    result: dict[str, Any] = grader_pool(bank).run_examples(source, exercise_id).to_json()
+    return result

@@ -113,6 +113,7 @@ ROUTES: dict[str, str] = {
     "portal_draft": CANDIDATE_LINK,
     "portal_submit": CANDIDATE_LINK,
     "portal_result": CANDIDATE_LINK,
+    "portal_examples": CANDIDATE_LINK,
     "api_session_create": PUBLIC,
     "api_session_delete": "signed_in",
     "api_me": "signed_in",

@@ -16,3 +16,7 @@
 document.addEventListener("htmx:responseError", function (event) {
   if (event.detail.xhr && event.detail.xhr.status === 409) window.location.reload();
 });
+// "Run examples" answers 422/429 with a message to show in place of the results.
+document.addEventListener("htmx:beforeSwap", function (event) {
+  if (event.detail.target.id === "examples" && [422, 429].includes(event.detail.xhr.status)) event.detail.shouldSwap = true;
+});
