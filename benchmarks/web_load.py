@@ -73,7 +73,15 @@ def serve(url: str, schema: str, port: int, submissions: int, workers: int, proc
         url = f"{url}?options=-csearch_path%3D{schema}"
     os.environ.update(MLSCREEN_DATABASE_URL=url, MLSCREEN_SECRET_KEY=KEY, MLSCREEN_WORKERS=str(workers))
     factory = "mlscreen.web.app:create_app"
-    uvicorn.run(factory, factory=True, host="127.0.0.1", port=port, log_level="error", workers=processes)
+    uvicorn.run(
+        factory,
+        factory=True,
+        host="127.0.0.1",
+        port=port,
+        log_level="error",
+        workers=processes,
+        http="mlscreen.web.serving:HttpProtocol",
+    )
 
 
 def free_port() -> int:

@@ -19,6 +19,7 @@ def serve(
 
     from mlscreen.web.app import create_app
     from mlscreen.web.demo import seed_demo
+    from mlscreen.web.serving import HttpProtocol
 
     app = create_app()
     if demo:
@@ -27,7 +28,7 @@ def serve(
         for email, role, password in logins:
             typer.echo(f"  {role:15} {email:32} {password}")
     typer.echo(f"serving on http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    uvicorn.run(app, host=host, port=port, log_level="warning", http=HttpProtocol)
 
 
 def register(app: typer.Typer) -> None:
