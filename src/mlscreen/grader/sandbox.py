@@ -124,6 +124,12 @@ def bwrap_command(limits: Limits, preimports: tuple[str, ...] = PREIMPORTS) -> l
         "65534",
         "--cap-drop",
         "ALL",
+        # The scratch tmpfs comes first: binds are applied in order, so a virtualenv or checkout that lives
+        # under /tmp is mounted on top of it instead of being hidden by it.
+        "--size",
+        str(limits.tmp_mb << 20),
+        "--tmpfs",
+        "/tmp",
         *_system_binds(),
         *_python_binds(),
         "--ro-bind",
@@ -133,10 +139,6 @@ def bwrap_command(limits: Limits, preimports: tuple[str, ...] = PREIMPORTS) -> l
         "/proc",
         "--dev",
         "/dev",
-        "--size",
-        str(limits.tmp_mb << 20),
-        "--tmpfs",
-        "/tmp",
         "--chdir",
         "/tmp",
         "--clearenv",
