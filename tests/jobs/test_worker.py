@@ -7,7 +7,7 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,10 +22,9 @@ from mlscreen.store.candidates import add_candidate
 from mlscreen.store.db import Database
 from mlscreen.store.models import Job
 from mlscreen.store.openings import create_opening
-from tests.conftest import require_service
+from tests.conftest import CliResult, require_service
 from tests.jobs.test_celery import redis_problem
 
-pytestmark = pytest.mark.services
 REDIS_URL = "redis://127.0.0.1:6379/14"  # a database of its own; keys carry a per-test prefix besides
 BIN = Path(sys.executable).parent
 
@@ -109,6 +108,7 @@ def run_report_job(db: Database, bank: Bank, queue: JobQueue, worker: Worker) ->
     return wait_done(db, job_id, worker)
 
 
+@pytest.mark.services
 def test_a_celery_worker_process_runs_jobs_enqueued_through_the_queue(
     database: Database, bank: Bank, tmp_path: Path, redis_prefix: str
 ) -> None:
@@ -151,3 +151,10 @@ def test_mlscreen_worker_runs_local_jobs_in_its_own_process(database: Database, 
     finally:
         code = worker.stop()
     assert code == 0, worker.output()
+
+
+def test_bad_worker_options_are_refused_with_a_message(run_cli: Callable[..., CliResult]) -> None:
+    result = run_cli("worker", "--concurrency", "0")
+    assert result.exit_code == 2 and "concurrency must be at least 1" in result.stderr
+    result = run_cli("worker", "--pool", "gevent")
+    assert result.exit_code == 2 and "unknown pool 'gevent'" in result.stderr
