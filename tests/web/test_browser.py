@@ -8,14 +8,22 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from fastapi import FastAPI
+from sqlalchemy import select
 
 from mlscreen.bank import Bank
 from mlscreen.jobs.adapters import close_grader_pool
 from mlscreen.store.accounts import create_user
+from mlscreen.store.assessments import create_invite
+from mlscreen.store.candidates import add_candidate
 from mlscreen.store.db import Database
+from mlscreen.store.models import Invite, Submission, utcnow
+from mlscreen.store.openings import create_opening
 from mlscreen.web.app import create_app
 from tests.conftest import require_service
 
@@ -23,6 +31,10 @@ pytestmark = [pytest.mark.browser, pytest.mark.sandbox, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
 CHROMIUM = "/usr/bin/chromium"
 PASSWORD = "browser test password"
+REPLACE_ALL = (
+    "code => { const v = window.mlscreenEditor;"
+    " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: code}}); }"
+)
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
 
 
@@ -34,8 +46,6 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    import uvicorn
-
     require_service("chromium", Path(CHROMIUM).exists(), "install it with `apt-get install chromium`")
     require_service("bubblewrap", shutil.which("bwrap") is not None, "install it with `apt-get install bubblewrap`")
     monkeypatch.setenv("MLSCREEN_DATA_DIR", str(tmp_path))
@@ -46,6 +56,19 @@ def server(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         create_user(s, email="hm@example.org", name="Hana Manager", role="hiring_manager", password=PASSWORD)
         create_user(s, email="one@example.org", name="Ines One", role="interviewer", password=PASSWORD)
         create_user(s, email="two@example.org", name="Ivan Two", role="interviewer", password=PASSWORD)
+    try:
+        with running(app) as base:
+            yield base
+    finally:
+        close_grader_pool()
+        db.dispose()
+
+
+@contextmanager
+def running(app: FastAPI) -> Iterator[str]:
+    """Serve `app` on a free local port in a thread; yield its base URL."""
+    import uvicorn
+
     port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)
@@ -60,8 +83,6 @@ def server(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     finally:
         srv.should_exit = True
         thread.join(15)
-        close_grader_pool()
-        db.dispose()
 
 
 def shot(page: object, name: str) -> None:
@@ -136,11 +157,7 @@ def run_loop(browser: object, base: str, bank: Bank) -> None:
         e.id for e in bank.items() if getattr(e, "type", "") == "exercise" and e.title == exercise.group(1)
     )
     source = bank.exercise_source(exercise_id, "reference")
-    replace_all = (
-        "code => { const v = window.mlscreenEditor;"
-        " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: code}}); }"
-    )
-    candidate.evaluate(replace_all, source)
+    candidate.evaluate(REPLACE_ALL, source)
     candidate.wait_for_selector("#saved:has-text('saved')", timeout=15000)
     shot(candidate, "03-portal-editor")
     candidate.click("#submit-assessment")
@@ -191,3 +208,49 @@ def run_loop(browser: object, base: str, bank: Bank) -> None:
     shot(hm, "09-decision")
     hm.goto(opening_url)  # type: ignore[attr-defined]
     assert "hired" in hm.inner_text("#candidates")  # type: ignore[attr-defined]
+
+
+class Clock:
+    """A server clock the test moves by hand."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+def test_time_up_in_the_portal(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from playwright.sync_api import sync_playwright
+
+    require_service("chromium", Path(CHROMIUM).exists(), "install it with `apt-get install chromium`")
+    monkeypatch.setenv("MLSCREEN_DATA_DIR", str(tmp_path))
+    db = Database(f"sqlite:///{tmp_path / 'deadline.db'}")
+    clock = Clock(utcnow())
+    app = create_app(db=db, bank=bank, workers=0, key="browser-test-key", clock=clock)
+    with db.session() as s:
+        hm = create_user(s, email="hm@example.org", name="Hana Manager", role="hiring_manager", password=PASSWORD)
+        opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=hm)
+        token = create_invite(s, bank, add_candidate(s, opening, name="C", email="c@example.net"), position=1).token
+    try:
+        with running(app) as base, sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            page = browser.new_page()
+            page.goto(f"{base}/assess/{token}")
+            page.wait_for_selector(".cm-editor")
+            page.evaluate(REPLACE_ALL, "kept = True\n")
+            page.wait_for_selector("#saved:has-text('saved')", timeout=15000)
+            with db.session() as s:
+                invite = s.scalar(select(Invite))
+                assert invite is not None and invite.started_at is not None
+                clock.now = invite.started_at + timedelta(minutes=invite.minutes) + app.state.grace
+            page.evaluate(REPLACE_ALL, "too_late = True\n")  # the autosave is refused; the page reloads
+            page.wait_for_selector("#time-up", timeout=15000)
+            assert "Time is up" in page.inner_text("#time-up")
+            assert page.query_selector("#assessment") is None
+            shot(page, "05-portal-time-up")
+            browser.close()
+        with db.session() as s:
+            assert [sub.source for sub in s.scalars(select(Submission))] == ["kept = True\n"]
+    finally:
+        db.dispose()
