@@ -201,8 +201,7 @@ def test_evaluate_semeval_reports_f1_for_both_protocols(run_cli: Run, tmp_path: 
 
 def test_question_id_takes_points_from_the_bank(run_cli: Run, tmp_path: Path, bank: Bank) -> None:
     questions = bank.items(KnowledgeQuestion)
-    if not questions:
-        pytest.skip("the packaged bank has no knowledge questions yet")
+    assert questions, "the packaged bank has no knowledge questions"
     question = questions[0]
     lines = [
         {"id": "q", "answer": question.expected_points[0].text, "question_id": question.id},

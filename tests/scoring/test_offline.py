@@ -10,6 +10,8 @@ import sys
 
 import pytest
 
+from tests.conftest import require_service
+
 SCRIPT = """
 import json
 from mlscreen.scoring import score_answer
@@ -22,8 +24,8 @@ print(json.dumps({"covered": r.points[0].covered, "score": r.score}))
 @pytest.mark.sandbox
 def test_scoring_runs_with_the_network_unshared() -> None:
     bwrap = shutil.which("bwrap")
-    if bwrap is None:
-        pytest.skip("bubblewrap is not installed")
+    require_service("bubblewrap", bwrap is not None, "`bwrap` is not on PATH (apt-get install bubblewrap)")
+    assert bwrap is not None
     env = {k: v for k, v in os.environ.items() if not k.startswith(("HF_", "TRANSFORMERS_"))}
     command = [bwrap, "--unshare-net", "--bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--die-with-parent"]
     done = subprocess.run(

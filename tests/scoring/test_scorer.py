@@ -212,8 +212,7 @@ def test_a_good_answer_on_the_red_flags_subject_is_not_flagged() -> None:
 
 def test_each_bank_question_answered_with_its_own_points_gets_level_4_and_no_red_flag(bank: Bank) -> None:
     questions = bank.items(KnowledgeQuestion)
-    if not questions:
-        pytest.skip("the packaged bank has no knowledge questions yet")
+    assert questions, "the packaged bank has no knowledge questions"
     targets = [target_from_bank(q.id, bank=bank) for q in questions]
     answers = [" ".join(p.text for p in q.expected_points) for q in questions]
     results = score_requests([ScoringRequest(a, t) for a, t in zip(answers, targets, strict=True)])

@@ -12,7 +12,6 @@ from starlette.responses import HTMLResponse
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Templates ship with the package and do not change while the server runs: never stat them again per render.
 TEMPLATES.env.auto_reload = False
-TEMPLATES.env.globals["LEVELS"] = {1: "Poor", 2: "Okay", 3: "Strong", 4: "Excellent"}
 TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
     "strong_no": "Strong no",
     "no": "No",
