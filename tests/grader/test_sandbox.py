@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from mlscreen.grader import sandbox
+from mlscreen.grader import GraderPool, sandbox
 from mlscreen.grader.sandbox import Limits, bwrap_command
 
 
@@ -37,3 +37,13 @@ def test_every_bind_follows_the_tmpfs(monkeypatch: pytest.MonkeyPatch) -> None:
     args = bwrap_command(Limits())
     tmpfs_at = args.index("--tmpfs")
     assert all(i > tmpfs_at for i, _ in _binds(args))
+
+
+@pytest.mark.sandbox
+@pytest.mark.parametrize("signame", ["SIGXCPU", "SIGKILL"])
+def test_a_job_ended_by_a_resource_limit_signal_is_killed_not_an_error(pool: GraderPool, signame: str) -> None:
+    # The job's socket closes before its exit status is known; the status must come from how it died.
+    source = f"import os, signal\ndef missing_report(df):\n    os.kill(os.getpid(), signal.{signame})\n"
+    result = pool.grade(source, "data-cleaning")
+    assert result.status == "killed"
+    assert result.passed < result.total

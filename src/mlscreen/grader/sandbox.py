@@ -257,8 +257,9 @@ class Sandbox:
             theirs.close()
         return Job(self, ours, self._jobs, limits)
 
-    def end_job(self, job_id: int, *, kill: bool) -> tuple[int, int]:
-        """Wait for job `job_id` to end (killing it first if asked); return its exit code and signal.
+    def end_job(self, job_id: int, *, kill: bool, wait: float = 5.0) -> tuple[int, int]:
+        """Wait for job `job_id` to end (killing it first if asked, or after `wait` seconds); return its exit
+        code and signal.
 
         A fork-server that does not answer in time is treated as compromised: the whole sandbox is stopped.
         """
@@ -268,7 +269,7 @@ class Sandbox:
         try:
             if kill:
                 frames.send(control, {"op": "kill", "job": job_id})
-            deadline = time.monotonic() + (2.0 if kill else 5.0)
+            deadline = time.monotonic() + (2.0 if kill else wait)
             while True:
                 control.settimeout(max(0.01, deadline - time.monotonic()))
                 try:
@@ -315,6 +316,10 @@ class Sandbox:
         self.close()
 
 
+# How long a job that closed its socket gets to finish dying before it is killed.
+CRASH_REAP_SECONDS = 1.0
+
+
 class Job:
     """The channel to one running job: request/response frames under the job's wall-clock deadline."""
 
@@ -344,9 +349,21 @@ class Job:
             self._end("too_large" if "larger than" in str(exc) else "crashed")
 
     def _end(self, reason: str) -> None:
+        if reason == "crashed":
+            # The job closed its end, so it died or is dying: reap it before any kill of ours, so that its own
+            # signal tells a resource limit (SIGXCPU, SIGKILL, SIGXFSZ: "killed") from a crash.
+            self.sock.close()
+            self.exit = self.sandbox.end_job(self.job_id, kill=False, wait=CRASH_REAP_SECONDS)
+            self._classify_exit()
+            reason = self.ended or reason
         self.ended = reason
         self.finish(kill=True)
         raise JobEnded(reason)
+
+    def _classify_exit(self) -> None:
+        assert self.exit is not None
+        if self.ended is None and self.exit[1] in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ):
+            self.ended = "killed"
 
     def finish(self, *, kill: bool = False) -> tuple[int, int]:
         """Stop the job, reap it and return its exit code and signal."""
@@ -357,6 +374,5 @@ class Job:
                 frames.send(self.sock, {"op": "stop"})
         self.sock.close()
         self.exit = self.sandbox.end_job(self.job_id, kill=kill)
-        if self.ended is None and self.exit[1] in (signal.SIGKILL, signal.SIGXCPU, signal.SIGXFSZ):
-            self.ended = "killed"
+        self._classify_exit()
         return self.exit
