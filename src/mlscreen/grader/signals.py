@@ -85,19 +85,28 @@ def _ruff_once(binary: str, source: str) -> list[str] | None:
     return [str(f.get("code")) for f in findings if isinstance(f, dict)]
 
 
-def complexity(source: str) -> dict[str, Any]:
-    """Return radon's cyclomatic complexity (max, mean over functions) and maintainability index of `source`."""
+def complexity(source: str, tree: ast.Module | None = None) -> dict[str, Any]:
+    """Return radon's cyclomatic complexity (max, mean over functions) and maintainability index of `source`.
+
+    `tree` is `source` already parsed, if the caller has it (radon would otherwise parse it three times).
+    """
     try:
-        from radon.complexity import cc_visit
-        from radon.metrics import mi_visit
+        from radon.metrics import h_visit_ast, mi_compute
+        from radon.raw import analyze
+        from radon.visitors import ComplexityVisitor
     except ImportError:
         return {"available": False}
     try:
-        blocks = cc_visit(source)
-        maintainability = float(mi_visit(source, multi=True))
+        tree = tree if tree is not None else ast.parse(source)
+        visitor = ComplexityVisitor.from_ast(tree)
+        raw = analyze(source)
+        # As radon's `mi_visit(source, multi=True)`: multi-line strings count as comment lines.
+        comments = (raw.comments + raw.multi) / raw.sloc * 100 if raw.sloc else 0.0
+        volume = h_visit_ast(tree).total.volume
+        maintainability = float(mi_compute(volume, visitor.total_complexity, raw.lloc, comments))
     except (SyntaxError, ValueError, RecursionError):
         return {"available": False}
-    scores = [int(b.complexity) for b in blocks]
+    scores = [int(b.complexity) for b in visitor.blocks]
     return {
         "available": True,
         "max": max(scores, default=0),
@@ -106,12 +115,14 @@ def complexity(source: str) -> dict[str, Any]:
     }
 
 
-def idioms(source: str) -> dict[str, Any]:
-    """Return counts of idioms (comprehensions, context managers, ...) and pandas anti-patterns in `source`."""
-    try:
-        tree = ast.parse(source)
-    except (SyntaxError, ValueError, RecursionError):
-        return {"parsed": False}
+def idioms(source: str, tree: ast.Module | None = None) -> dict[str, Any]:
+    """Return counts of idioms (comprehensions, context managers, ...) and pandas anti-patterns in `source`
+    (`tree` is `source` already parsed, if the caller has it)."""
+    if tree is None:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError, RecursionError):
+            return {"parsed": False}
     counts = dict.fromkeys(_IDIOMS, 0)
     smells = dict.fromkeys(_PANDAS_SMELLS, 0)
     functions = documented = annotated = 0
@@ -140,7 +151,13 @@ def idioms(source: str) -> dict[str, Any]:
 
 def compute(source: str) -> dict[str, Any]:
     """Return every advisory signal for `source`."""
-    return {"ruff": ruff_findings(source), "complexity": complexity(source), "idioms": idioms(source)}
+    try:
+        tree: ast.Module | None = ast.parse(source)
+    except (SyntaxError, ValueError, RecursionError):
+        tree = None
+    if tree is None:
+        return {"ruff": ruff_findings(source), "complexity": {"available": False}, "idioms": {"parsed": False}}
+    return {"ruff": ruff_findings(source), "complexity": complexity(source, tree), "idioms": idioms(source, tree)}
 
 
 _cache: OrderedDict[str, dict[str, Any]] = OrderedDict()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import math
 import os
 import resource
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 CLONE_THREAD = 0x00010000
+CPU_GRACE_SECONDS = 1
 # Syscalls a job never needs: process creation other than threads is handled separately below.
 _DENIED = (
     "fork",
@@ -57,11 +59,17 @@ def set_undumpable() -> None:
 
 
 def set_limits(*, memory_bytes: int, cpu_seconds: int, file_bytes: int, open_files: int, processes: int) -> None:
-    """Set hard and soft resource limits so the job cannot raise them again."""
+    """Set hard and soft resource limits so the job cannot raise them again.
+
+    RLIMIT_CPU counts the process's whole life, so the job's `cpu_seconds` start from the CPU time the process has
+    already used (the warm-up before its job arrived); and the limit falls one second past that budget, so that a
+    single-threaded busy loop meets the supervisor's wall clock first and ends as a timeout, not as a kill.
+    """
     vsize = _current_vsize()
+    used = resource.getrusage(resource.RUSAGE_SELF)
     limits = {
         resource.RLIMIT_AS: vsize + memory_bytes,
-        resource.RLIMIT_CPU: cpu_seconds,
+        resource.RLIMIT_CPU: math.ceil(used.ru_utime + used.ru_stime) + cpu_seconds + CPU_GRACE_SECONDS,
         resource.RLIMIT_FSIZE: file_bytes,
         resource.RLIMIT_NOFILE: open_files,
         resource.RLIMIT_CORE: 0,

@@ -1,0 +1,30 @@
+"""Confinement a job applies to itself: the CPU budget counts from the job's start, not the process's."""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+
+from mlscreen.grader.inside import confine
+
+
+def test_cpu_budget_starts_after_the_cpu_already_used() -> None:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the limits are for good: set them in a child
+        try:
+            os.close(read)
+            started = time.process_time()
+            while time.process_time() - started < 1.2:  # a warm-up that used more than a second
+                pass
+            confine.set_limits(memory_bytes=1 << 30, cpu_seconds=2, file_bytes=1 << 20, open_files=64, processes=64)
+            os.write(write, str(resource.getrlimit(resource.RLIMIT_CPU)).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    reported = os.read(read, 100).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    # ceil(>= 1.2 s used) + 2 s of budget + the grace second; the old limit (2) would have left 0.8 s.
+    assert reported in {"(5, 5)", "(6, 6)"}
