@@ -110,3 +110,13 @@ def test_deep_nesting_and_foreign_types_are_refused() -> None:
         codec.encode(object())
     with pytest.raises(codec.CodecError):
         codec.encode(np.array([1 + 2j]))
+
+
+def test_labels_and_object_columns_keep_what_they_hold() -> None:
+    # Tuple labels stay single labels; an object column mixing plain and tagged values (NaN) keeps both.
+    frame = pd.DataFrame({("a", 1): [1.0, 2.0], "b": ["x", np.nan]}, index=pd.RangeIndex(2))
+    back = round_trip(frame)
+    assert list(back.columns) == [("a", 1), "b"] and back.columns.dtype == object
+    assert back["b"].iloc[0] == "x" and np.isnan(back["b"].iloc[1])
+    words = round_trip(pd.Series([1, 2], index=pd.Index(["p", "q"], dtype="str")))
+    assert list(words.index) == ["p", "q"] and words.index.dtype == pd.Index(["p"], dtype="str").dtype
