@@ -91,7 +91,7 @@ HOSTILE_VERDICTS = {
         "def missing_report(df):\n    x = [b'x' * (1 << 20) for _ in range(100000)]\n",
         {"failed", "killed", "timeout", "error"},
     ),
-    "cpu-loop": ("def missing_report(df):\n    while True:\n        pass\n", {"timeout", "killed"}),
+    "cpu-loop": ("def missing_report(df):\n    while True:\n        pass\n", {"timeout"}),
     "sleep-past-wall": ("import time\ntime.sleep(3600)\n", {"timeout"}),
     "double-fork-setsid": (
         "import os\ntry:\n    if os.fork() == 0:\n        os.setsid()\n        os.fork()\nexcept OSError:\n    pass\n"

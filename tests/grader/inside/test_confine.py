@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import resource
+import socket
 import time
 
 from mlscreen.grader.inside import confine
@@ -28,3 +29,30 @@ def test_cpu_budget_starts_after_the_cpu_already_used() -> None:
     os.waitpid(pid, 0)
     # ceil(>= 1.2 s used) + 2 s of budget + the grace second; the old limit (2) would have left 0.8 s.
     assert reported in {"(5, 5)", "(6, 6)"}
+
+
+def test_compiled_filter_refuses_processes_sockets_and_signals_to_others() -> None:
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(read)
+            compiled = confine.build_seccomp(own_pid=os.getpid())  # compiled ahead, as a spare child does
+            confine.load_seccomp(own_pid=os.getpid(), prepared=compiled)
+            outcomes = []
+            for attempt in (os.fork, lambda: socket.socket(), lambda: os.kill(os.getppid(), 0)):
+                try:
+                    attempt()
+                    outcomes.append("allowed")
+                except PermissionError:
+                    outcomes.append("refused")
+            os.kill(os.getpid(), 0)  # signals to itself still work
+            outcomes.append("self")
+            os.write(write, ",".join(outcomes).encode())
+        finally:
+            os._exit(0)
+    os.close(write)
+    reported = os.read(read, 100).decode()
+    os.close(read)
+    os.waitpid(pid, 0)
+    assert reported == "refused,refused,refused,self"

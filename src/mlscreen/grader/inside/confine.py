@@ -4,14 +4,18 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import functools
 import math
 import os
 import resource
+from dataclasses import dataclass
 from typing import Any
 
 PR_SET_DUMPABLE = 4
 PR_SET_NO_NEW_PRIVS = 38
 CLONE_THREAD = 0x00010000
+PR_SET_SECCOMP = 22
+SECCOMP_MODE_FILTER = 2
 CPU_GRACE_SECONDS = 1
 # Syscalls a job never needs: process creation other than threads is handled separately below.
 _DENIED = (
@@ -47,9 +51,30 @@ _DENIED = (
 _SIGNAL_SENDERS = ("kill", "tgkill", "rt_sigqueueinfo", "rt_tgsigqueueinfo")
 
 
-def _prctl(option: int, value: int) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(option, value, 0, 0, 0) != 0:
+class _SockFprog(ctypes.Structure):
+    """`struct sock_fprog`: a classic BPF program as the kernel takes it."""
+
+    _fields_ = (("len", ctypes.c_ushort), ("filter", ctypes.c_void_p))
+
+
+@dataclass(frozen=True)
+class CompiledFilter:
+    """A seccomp filter compiled to BPF ahead of time, so that loading it is two system calls."""
+
+    program: Any  # the ctypes buffer holding the instructions; kept alive as long as `fprog` points into it
+    fprog: _SockFprog
+
+
+@functools.cache
+def _libc_prctl() -> Any:
+    prctl = ctypes.CDLL(None, use_errno=True).prctl
+    prctl.argtypes = (ctypes.c_int, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong, ctypes.c_ulong)
+    prctl.restype = ctypes.c_int
+    return prctl
+
+
+def _prctl(option: int, value: int, pointer: int = 0) -> None:
+    if _libc_prctl()(option, value, pointer, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), f"prctl({option}) failed")
 
 
@@ -86,12 +111,7 @@ def _current_vsize() -> int:
     return pages * os.sysconf("SC_PAGE_SIZE")
 
 
-def build_seccomp(*, own_pid: int) -> Any:
-    """Return the job's seccomp filter, ready to load: threads yes, new processes no, no sockets, signals only to
-    the job itself (`own_pid`), so it cannot stop or kill the fork-server, a spare child or anything else.
-
-    Building takes longer than loading, so a spare child builds it while it waits for its job.
-    """
+def _filter(own_pid: int) -> Any:
     import pyseccomp as sc
 
     eperm = sc.ERRNO(errno.EPERM)
@@ -108,10 +128,46 @@ def build_seccomp(*, own_pid: int) -> Any:
     return filt
 
 
-def load_seccomp(*, own_pid: int, prepared: Any = None) -> None:
-    """Install the job's seccomp filter (`prepared` if given, else built now for `own_pid`).
+def build_seccomp(*, own_pid: int) -> CompiledFilter:
+    """Return the job's seccomp filter compiled to BPF: threads yes, new processes no, no sockets, signals only to
+    the job itself (`own_pid`), so it cannot stop or kill the fork-server, a spare child or anything else.
+
+    Building and compiling take longer than loading, so a spare child does both while it waits for its job.
+    """
+
+    class _Sink:  # libseccomp writes the program to a file descriptor
+        def __init__(self, fd: int) -> None:
+            self._fd = fd
+
+        def fileno(self) -> int:
+            return self._fd
+
+    read, write = os.pipe()  # the program (~50 instructions of 8 bytes) fits in the pipe's buffer
+    try:
+        _filter(own_pid).export_bpf(_Sink(write))
+        os.close(write)
+        write = -1
+        chunks = []
+        while chunk := os.read(read, 1 << 16):
+            chunks.append(chunk)
+    finally:
+        os.close(read)
+        if write >= 0:
+            os.close(write)
+    code = b"".join(chunks)
+    if not code or len(code) % 8:
+        raise OSError(errno.EINVAL, "the seccomp filter did not compile")
+    program = ctypes.create_string_buffer(code, len(code))
+    _libc_prctl()  # resolved now, not once confined
+    return CompiledFilter(program, _SockFprog(len(code) // 8, ctypes.addressof(program)))
+
+
+def load_seccomp(*, own_pid: int, prepared: CompiledFilter | None = None) -> None:
+    """Install the job's seccomp filter (`prepared` if given, else built now for `own_pid`), after setting
+    no_new_privs as the kernel requires of an unprivileged process.
 
     Raises `OSError` when the filter cannot be loaded; the job must then not run.
     """
-    filt = prepared if prepared is not None else build_seccomp(own_pid=own_pid)
-    filt.load()
+    compiled = prepared if prepared is not None else build_seccomp(own_pid=own_pid)
+    _prctl(PR_SET_NO_NEW_PRIVS, 1)
+    _prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, ctypes.addressof(compiled.fprog))
