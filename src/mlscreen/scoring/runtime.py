@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Protocol
@@ -141,39 +142,61 @@ def export_onnx(target: Path | None = None) -> Path:
 
 
 class OnnxRuntime:
-    """ONNX Runtime with the model's own tokenizer; mean pooling and normalisation done in numpy."""
+    """ONNX Runtime with the model's own tokenizer; mean pooling and normalisation done in numpy.
+
+    Batches run in parallel, one single-threaded inference per core: on small batches of short texts that uses the
+    cores better than one inference split across threads (measured ~20% more texts/s on two cores).
+    """
 
     name = "onnx"
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, threads: int | None = None) -> None:
         import onnxruntime
         from tokenizers import Tokenizer
 
+        self.threads = threads or len(os.sched_getaffinity(0))
         self.tokenizer = Tokenizer.from_file(str(_model_path() / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
         options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = os.cpu_count() or 1
+        options.intra_op_num_threads = 1
+        options.inter_op_num_threads = 1
         options.log_severity_level = 3
-        # Spinning worker threads burn CPU the other processes on a shared machine need; measured faster without.
-        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._pool: ThreadPoolExecutor | None = None
+        self._pool_lock = threading.Lock()
+        os.register_at_fork(after_in_child=self._forget_pool)  # a forked child has none of the pool's threads
+
+    def _forget_pool(self) -> None:
+        self._pool = None
+        self._pool_lock = threading.Lock()
+
+    def _batch(self, texts: Sequence[str]) -> Matrix:
+        encoded = self.tokenizer.encode_batch(list(texts))
+        feed = {
+            "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
+            "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
+            "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
+        }
+        hidden = self.session.run(None, feed)[0]  # concurrent runs of one session are safe
+        mask = feed["attention_mask"][:, :, None].astype(np.float32)
+        pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
+        return np.asarray(pooled / np.linalg.norm(pooled, axis=1, keepdims=True), dtype=np.float32)
 
     def encode(self, texts: Sequence[str]) -> Matrix:
         out = np.zeros((len(texts), 384), dtype=np.float32)
         order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths share a batch: less padding
-        for start in range(0, len(texts), BATCH_SIZE):
-            index = order[start : start + BATCH_SIZE]
-            encoded = self.tokenizer.encode_batch([texts[i] for i in index])
-            feed = {
-                "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
-                "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
-                "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
-            }
-            hidden = self.session.run(None, feed)[0]
-            mask = feed["attention_mask"][:, :, None].astype(np.float32)
-            pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-            out[index] = pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+        size = max(1, min(BATCH_SIZE, -(-len(texts) // self.threads)))  # at least one batch per core
+        batches = [order[start : start + size] for start in range(0, len(texts), size)]
+        if len(batches) <= 1 or self.threads == 1:
+            results = [self._batch([texts[i] for i in index]) for index in batches]
+        else:
+            with self._pool_lock:
+                if self._pool is None:
+                    self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="mlscreen-embed")
+            results = list(self._pool.map(lambda index: self._batch([texts[i] for i in index]), batches))
+        for index, vectors in zip(batches, results, strict=True):
+            out[index] = vectors
         return out
 
 
