@@ -6,7 +6,6 @@ They inform the clarity and Python-proficiency ratings an interviewer gives; the
 from __future__ import annotations
 
 import ast
-import copy
 import hashlib
 import json
 import shutil
@@ -160,7 +159,8 @@ def compute(source: str) -> dict[str, Any]:
     return {"ruff": ruff_findings(source), "complexity": complexity(source, tree), "idioms": idioms(source, tree)}
 
 
-_cache: OrderedDict[str, dict[str, Any]] = OrderedDict()
+# Sources seen recently, by digest, with their signals as JSON text: each caller gets its own copy to change.
+_cache: OrderedDict[str, str] = OrderedDict()
 _cache_lock = threading.Lock()
 
 
@@ -168,13 +168,16 @@ def cached(source: str) -> dict[str, Any]:
     """Return `compute(source)`, reusing the answer for a source seen recently (re-grades, duplicate uploads)."""
     digest = hashlib.sha256(source.encode("utf-8", "surrogatepass")).hexdigest()
     with _cache_lock:
-        found = _cache.get(digest)
-        if found is not None:
+        text = _cache.get(digest)
+        if text is not None:
             _cache.move_to_end(digest)
-            return copy.deepcopy(found)
-    found = compute(source)
-    with _cache_lock:
-        _cache[digest] = found
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return copy.deepcopy(found)
+    if text is None:
+        found = compute(source)
+        text = json.dumps(found)
+        with _cache_lock:
+            _cache[digest] = text
+            while len(_cache) > CACHE_SIZE:
+                _cache.popitem(last=False)
+        return found
+    copy: dict[str, Any] = json.loads(text)
+    return copy
