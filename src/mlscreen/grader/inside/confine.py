@@ -142,7 +142,8 @@ def build_seccomp(*, own_pid: int) -> CompiledFilter:
         def fileno(self) -> int:
             return self._fd
 
-    read, write = os.pipe()  # the program (~50 instructions of 8 bytes) fits in the pipe's buffer
+    # The program (~50 instructions of 8 bytes; the kernel takes at most 4,096) fits in the pipe's 64 KiB buffer.
+    read, write = os.pipe()
     try:
         _filter(own_pid).export_bpf(_Sink(write))
         os.close(write)
