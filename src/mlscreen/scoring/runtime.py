@@ -23,6 +23,7 @@ from mlscreen.errors import MlscreenError, UsageError
 
 MAX_TOKENS = 256  # the model's max_seq_length
 BATCH_SIZE = 64
+MAX_THREADS = 8
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 Matrix = npt.NDArray[np.float32]
 
@@ -154,7 +155,8 @@ class OnnxRuntime:
         import onnxruntime
         from tokenizers import Tokenizer
 
-        self.threads = threads or len(os.sched_getaffinity(0))
+        # One inference per core, up to a few: more would cut the batches of an answer or two too thin.
+        self.threads = threads or min(len(os.sched_getaffinity(0)), MAX_THREADS)
         self.tokenizer = Tokenizer.from_file(str(_model_path() / "tokenizer.json"))
         self.tokenizer.enable_truncation(MAX_TOKENS)
         self.tokenizer.enable_padding(pad_id=0, pad_token="[PAD]")
