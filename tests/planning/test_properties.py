@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from mlscreen.planning import Rules, TeamFacts, TeamPlan
+from mlscreen.planning.facts import HEADCOUNT_ROLES
 from mlscreen.planning.rules import URGENCY_ORDER
 from tests.planning.conftest import Planner
 
@@ -15,17 +16,7 @@ SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[Heal
 counts = st.integers(min_value=0, max_value=30)
 headcounts = st.fixed_dictionaries(
     {},
-    optional={
-        role: st.integers(min_value=0, max_value=12)
-        for role in (
-            "head_of_ml",
-            "ml_product_managers",
-            "ml_engineers",
-            "data_scientists",
-            "data_engineers",
-            "mlops_engineers",
-        )
-    },
+    optional={role: st.integers(min_value=0, max_value=12) for role in HEADCOUNT_ROLES},
 )
 team_facts = st.builds(
     lambda data: TeamFacts.model_validate(data),

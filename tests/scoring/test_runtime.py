@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from mlscreen.scoring.embedder import Embedder
-from mlscreen.scoring.runtime import OnnxRuntime, onnx_path
+from mlscreen.scoring.runtime import OnnxRuntime, export_onnx, onnx_path
 
 TEXTS = [f"Sentence {i}: monitor {'drift ' * (i % 7)}in feature {i} before retraining." for i in range(150)]
 
@@ -18,9 +18,7 @@ TEXTS = [f"Sentence {i}: monitor {'drift ' * (i % 7)}in feature {i} before retra
 @pytest.fixture(scope="module")
 def model_file(embedder: Embedder) -> Path:
     path = onnx_path()
-    if not path.is_file():  # the process runs torch: no export was made here
-        pytest.skip("the ONNX runtime is not in use")
-    return path
+    return path if path.is_file() else export_onnx(path)  # not made yet when this process runs torch
 
 
 def test_parallel_batches_equal_one_thread_in_input_order(model_file: Path) -> None:

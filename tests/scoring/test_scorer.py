@@ -163,8 +163,6 @@ def test_non_text_answer_scores_zero() -> None:
 
 @pytest.mark.slow
 def test_onnx_export_gives_the_same_embeddings_as_torch(tmp_path: Path) -> None:
-    pytest.importorskip("onnxruntime")
-    pytest.importorskip("onnx")
     from mlscreen.scoring.runtime import OnnxRuntime, TorchRuntime, export_onnx
 
     path = export_onnx(tmp_path / "minilm.onnx")

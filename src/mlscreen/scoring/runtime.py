@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import threading
+import weakref
 from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
@@ -167,7 +168,7 @@ class OnnxRuntime:
         self.session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._pool: ThreadPoolExecutor | None = None
         self._pool_lock = threading.Lock()
-        os.register_at_fork(after_in_child=self._forget_pool)  # a forked child has none of the pool's threads
+        _ONNX_RUNTIMES.add(self)
 
     def _forget_pool(self) -> None:
         self._pool = None
@@ -201,6 +202,17 @@ class OnnxRuntime:
             out[index] = vectors
         return out
 
+
+# A forked child has none of a pool's threads (and maybe a lock another thread held): it starts its own pools.
+_ONNX_RUNTIMES: weakref.WeakSet[OnnxRuntime] = weakref.WeakSet()
+
+
+def _forget_pools() -> None:
+    for runtime in list(_ONNX_RUNTIMES):
+        runtime._forget_pool()
+
+
+os.register_at_fork(after_in_child=_forget_pools)
 
 _lock = threading.Lock()
 _runtime: Runtime | None = None
