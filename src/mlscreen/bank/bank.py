@@ -174,7 +174,7 @@ def cross_check(loaded: dict[str, Loaded]) -> list[ContentError]:
 
 def bank_dirs(extra: Iterable[Path] = ()) -> list[Path]:
     """Return the directories a bank loads from: packaged, then `MLSCREEN_BANK_PATH`, then `extra`."""
-    configured: list[Path] = settings.get("MLSCREEN_BANK_PATH")
+    configured: list[Path] = settings.BANK_PATH.get()
     return [PACKAGED_BANK, *configured, *extra]
 
 

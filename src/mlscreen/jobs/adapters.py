@@ -21,9 +21,9 @@ def grader_pool(bank: Bank) -> Any:
             from mlscreen.grader import GraderPool
 
             _pool = GraderPool(
-                workers=max(1, int(settings.get("MLSCREEN_WORKERS"))),
+                workers=max(1, settings.WORKERS.get()),
                 bank=bank,
-                isolated=bool(settings.get("MLSCREEN_SANDBOX")),
+                isolated=settings.SANDBOX.get(),
             )
             # The grader's modules now stay loaded for good: keep full garbage collections (which pause the
             # web requests of this process) from walking them again and again.

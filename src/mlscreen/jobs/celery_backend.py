@@ -125,8 +125,8 @@ def from_settings() -> CeleryQueue:
     return CeleryQueue(
         Database(),
         default_handlers(),
-        broker_url=str(settings.get("MLSCREEN_REDIS_URL")),
-        key_prefix=str(settings.get("MLSCREEN_REDIS_PREFIX")),
+        broker_url=settings.REDIS_URL.get(),
+        key_prefix=settings.REDIS_PREFIX.get(),
     )
 
 

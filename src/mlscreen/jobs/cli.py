@@ -17,7 +17,7 @@ def worker(
     from mlscreen import settings
     from mlscreen.jobs.worker import run_worker
 
-    typer.echo(f"starting {settings.get('MLSCREEN_JOB_BACKEND')} worker (concurrency {concurrency})", err=True)
+    typer.echo(f"starting {settings.JOB_BACKEND.get()} worker (concurrency {concurrency})", err=True)
     run_worker(concurrency=concurrency, pool=pool)
 
 

@@ -32,7 +32,7 @@ def run_worker(*, concurrency: int = 1, pool: str = "threads", stop: threading.E
     Raises `UsageError` for an unknown backend, pool or a concurrency below 1.
     """
     _check(concurrency, pool)
-    backend = settings.get("MLSCREEN_JOB_BACKEND")
+    backend = settings.JOB_BACKEND.get()
     if backend == "celery":
         from mlscreen.jobs.celery_backend import from_settings
 

@@ -237,7 +237,7 @@ def load_runtime() -> Runtime:
     with _lock:
         if _runtime is None:
             _offline()
-            choice = settings.get("MLSCREEN_EMBEDDING_RUNTIME")
+            choice = settings.EMBEDDING_RUNTIME.get()
             if choice not in ("auto", "onnx", "torch"):
                 raise UsageError(
                     f"MLSCREEN_EMBEDDING_RUNTIME={choice!r} is not a runtime", hint="use auto, onnx or torch"

@@ -19,10 +19,10 @@ from mlscreen.errors import UsageError
 
 def default_url() -> str:
     """Return `MLSCREEN_DATABASE_URL`, or a SQLite file in `MLSCREEN_DATA_DIR` when it is empty."""
-    configured = settings.get("MLSCREEN_DATABASE_URL").reveal()
+    configured = settings.DATABASE_URL.get().reveal()
     if configured:
         return str(configured)
-    data_dir: Path = settings.get("MLSCREEN_DATA_DIR")
+    data_dir: Path = settings.DATA_DIR.get()
     return f"sqlite:///{data_dir / 'mlscreen.db'}"
 
 

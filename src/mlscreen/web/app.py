@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 
 def make_queue(db: Database, workers: int) -> JobQueue:
     """Return the job queue `MLSCREEN_JOB_BACKEND` names, running the application's handlers."""
-    backend = settings.get("MLSCREEN_JOB_BACKEND")
+    backend = settings.JOB_BACKEND.get()
     if backend == "local":
         return LocalQueue(db, default_handlers(), workers=workers)
     if backend == "celery":
@@ -45,8 +45,8 @@ def make_queue(db: Database, workers: int) -> JobQueue:
         return CeleryQueue(
             db,
             default_handlers(),
-            broker_url=str(settings.get("MLSCREEN_REDIS_URL")),
-            key_prefix=str(settings.get("MLSCREEN_REDIS_PREFIX")),
+            broker_url=settings.REDIS_URL.get(),
+            key_prefix=settings.REDIS_PREFIX.get(),
         )
     from mlscreen.errors import UsageError
 
@@ -73,10 +73,10 @@ def create_app(
     if migrate:
         upgrade(db)
     bank = bank or load_bank()
-    count = workers if workers is not None else int(settings.get("MLSCREEN_WORKERS"))
+    count = workers if workers is not None else settings.WORKERS.get()
     queue = queue or make_queue(db, count)
     now = clock or utcnow
-    grace = timedelta(seconds=int(settings.get("MLSCREEN_DEADLINE_GRACE_SECONDS")))
+    grace = timedelta(seconds=settings.DEADLINE_GRACE_SECONDS.get())
     deadlines = DeadlineSweeper(db, queue, clock=now, grace=grace)
 
     @asynccontextmanager
@@ -107,14 +107,14 @@ def create_app(
     app.state.clock = now
     app.state.grace = grace
     app.state.gates = weakref.WeakKeyDictionary()
-    secure = settings.get("MLSCREEN_SECURE_COOKIES") if secure_cookies is None else secure_cookies
+    secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
     for module in (auth, pages, openings, candidates, reviews, assessment, examples, planning, api):
         app.include_router(module.router)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
     compile_templates()
-    app.add_middleware(BodyLimit, max_bytes=int(settings.get("MLSCREEN_MAX_UPLOAD_KB")) * 1024)
+    app.add_middleware(BodyLimit, max_bytes=settings.MAX_UPLOAD_KB.get() * 1024)
     missing = unguarded_routes(app)
     if missing:
         raise RuntimeError(f"routes without an access policy: {', '.join(missing)}")

@@ -21,10 +21,10 @@ CSRF_FIELD = "csrf_token"
 
 def secret_key() -> str:
     """Return `MLSCREEN_SECRET_KEY`, or a key generated once and kept (mode 0600) in the data directory."""
-    configured = settings.get("MLSCREEN_SECRET_KEY").reveal()
+    configured = settings.SECRET_KEY.get().reveal()
     if configured:
         return str(configured)
-    data_dir: Path = settings.get("MLSCREEN_DATA_DIR")
+    data_dir: Path = settings.DATA_DIR.get()
     path = data_dir / "secret_key"
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()

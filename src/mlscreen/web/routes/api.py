@@ -275,7 +275,7 @@ def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict
 def api_candidate_invite(ctx: CtxDep, candidate_id: int, body: InviteIn) -> dict[str, Any]:
     """Create an assessment link; the link is returned once and only its hash is kept."""
     new = create_invite(
-        ctx.db, ctx.bank, ctx.candidate, position=body.position, days=int(settings.get("MLSCREEN_INVITE_DAYS"))
+        ctx.db, ctx.bank, ctx.candidate, position=body.position, days=settings.INVITE_DAYS.get()
     )
     link = str(ctx.request.url_for("portal_page", token=new.token))
     return {"id": new.invite.id, "link": link, "expires_at": new.invite.expires_at.isoformat()}

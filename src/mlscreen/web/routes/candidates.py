@@ -126,7 +126,7 @@ def candidate_invite(ctx: CtxDep, candidate_id: int, position: Annotated[int, Fo
     """Create an assessment link and show it once (only its hash is stored)."""
     try:
         with ctx.db.begin_nested():
-            days = int(settings.get("MLSCREEN_INVITE_DAYS"))
+            days = settings.INVITE_DAYS.get()
             new = create_invite(ctx.db, ctx.bank, ctx.candidate, position=position, days=days)
     except MlscreenError as exc:
         return candidate_view(ctx, status=exc.status, error=exc)
