@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import gc
+import logging
 import threading
 from typing import Any
 
 from mlscreen import settings
 from mlscreen.bank import Bank, KnowledgeQuestion
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _pool: Any = None
 
@@ -40,9 +42,16 @@ def close_grader_pool() -> None:
             _pool = None
 
 
+def _unconfined_warning(pool: Any) -> None:
+    if not pool.isolated:
+        log.warning("MLSCREEN_SANDBOX is false: candidate code runs outside the sandbox, unconfined on this host")
+
+
 def grade(bank: Bank, source: str, exercise_id: str) -> dict[str, Any]:
     """Return the grader's JSON result for `source` against `exercise_id`'s hidden tests."""
-    result: dict[str, Any] = grader_pool(bank).grade(source, exercise_id).to_json()
+    pool = grader_pool(bank)
+    _unconfined_warning(pool)
+    result: dict[str, Any] = pool.grade(source, exercise_id).to_json()
     return result
 
 
@@ -64,5 +73,7 @@ def score(question: KnowledgeQuestion, answer: str) -> dict[str, Any]:
 
 def run_examples(bank: Bank, source: str, exercise_id: str) -> dict[str, Any]:
     """Return the grader's JSON result of running `exercise_id`'s visible examples against `source`."""
-    result: dict[str, Any] = grader_pool(bank).run_examples(source, exercise_id).to_json()
+    pool = grader_pool(bank)
+    _unconfined_warning(pool)
+    result: dict[str, Any] = pool.run_examples(source, exercise_id).to_json()
     return result
