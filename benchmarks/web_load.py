@@ -47,6 +47,7 @@ def serve(url: str, schema: str, port: int, submissions: int, workers: int, proc
     from mlscreen.web.demo import seed_demo
 
     db = Database(url, schema=schema or None)
+    os.environ["MLSCREEN_BASE_URL"] = f"http://127.0.0.1:{port}"
     app = create_app(db=db, workers=0, key=KEY)
     bank = app.state.bank
     seed_demo(db, bank, app.state.queue, password=PASSWORD)

@@ -49,6 +49,8 @@ def _isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     # Tests never read a developer's own settings file or extra banks.
     monkeypatch.setenv("MLSCREEN_SETTINGS_FILE", str(tmp_path / "no-settings.json"))
     monkeypatch.delenv("MLSCREEN_BANK_PATH", raising=False)
+    # The address links are built from: the in-process test client's own.
+    monkeypatch.setenv("MLSCREEN_BASE_URL", "http://testserver")
 
 
 def require_service(name: str, available: bool, why: str) -> None:

@@ -66,7 +66,9 @@ def test_only_an_explicit_false_in_the_file_turns_the_sandbox_off(
 
 
 @pytest.mark.parametrize("value", [False, "false", "off", "0"])
-def test_an_explicit_false_turns_the_sandbox_off(value: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_explicit_false_turns_the_sandbox_off(
+    value: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     _file(tmp_path, monkeypatch, {"MLSCREEN_SANDBOX": value})
     assert settings.SANDBOX.get() is False
 
@@ -103,12 +105,14 @@ def test_an_empty_environment_variable_does_not_turn_the_sandbox_off(monkeypatch
 def test_every_value_from_the_file_is_checked_against_its_kind(
     name: str, value: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.delenv(name, raising=False)
     _file(tmp_path, monkeypatch, {name: value})
     with pytest.raises(UsageError, match=name):
         settings.check_all()
 
 
 def test_values_of_the_right_kind_from_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("MLSCREEN_BASE_URL")
     _file(
         tmp_path,
         monkeypatch,

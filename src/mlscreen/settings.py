@@ -155,9 +155,7 @@ def _paths_json(value: object) -> list[Path]:
 PATHS: Kind[list[Path]] = Kind(
     "paths separated by ':' (a list in the file)", _paths_text, _paths_json, lambda v: ":".join(map(str, v))
 )
-SECRET: Kind[Secret] = Kind(
-    "text, secret", Secret, _json_via_text(Secret, "a string"), lambda v: "(set)" if v else ""
-)
+SECRET: Kind[Secret] = Kind("text, secret", Secret, _json_via_text(Secret, "a string"), lambda v: "(set)" if v else "")
 
 
 def _url_text(raw: str) -> str:

@@ -51,13 +51,14 @@ def server(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
     monkeypatch.setenv("MLSCREEN_DATA_DIR", str(tmp_path))
     monkeypatch.setenv("MLSCREEN_WORKERS", "1")
     db = Database(f"sqlite:///{tmp_path / 'browser.db'}")
-    app = create_app(db=db, bank=bank, workers=1, key="browser-test-key")
+    port = free_port()
+    app = create_app(db=db, bank=bank, workers=1, key="browser-test-key", base_url=f"http://127.0.0.1:{port}")
     with db.session() as s:
         create_user(s, email="hm@example.org", name="Hana Manager", role="hiring_manager", password=PASSWORD)
         create_user(s, email="one@example.org", name="Ines One", role="interviewer", password=PASSWORD)
         create_user(s, email="two@example.org", name="Ivan Two", role="interviewer", password=PASSWORD)
     try:
-        with running(app) as base:
+        with running(app, port) as base:
             yield base
     finally:
         close_grader_pool()
@@ -65,11 +66,10 @@ def server(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
 
 
 @contextmanager
-def running(app: FastAPI) -> Iterator[str]:
-    """Serve `app` on a free local port in a thread; yield its base URL."""
+def running(app: FastAPI, port: int) -> Iterator[str]:
+    """Serve `app` on local `port` in a thread; yield its base URL."""
     import uvicorn
 
-    port = free_port()
     config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -233,7 +233,7 @@ def test_time_up_in_the_portal(bank: Bank, tmp_path: Path, monkeypatch: pytest.M
         opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=hm)
         token = create_invite(s, bank, add_candidate(s, opening, name="C", email="c@example.net"), position=1).token
     try:
-        with running(app) as base, sync_playwright() as pw:
+        with running(app, free_port()) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             page = browser.new_page()
             page.goto(f"{base}/assess/{token}")

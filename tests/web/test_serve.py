@@ -24,6 +24,7 @@ def test_serve_demo(tmp_path: Path) -> None:
     port = free_port()
     env = {**os.environ, "MLSCREEN_DATA_DIR": str(tmp_path), "MLSCREEN_WORKERS": "1", "MLSCREEN_SANDBOX": "1"}
     env.pop("MLSCREEN_DATABASE_URL", None)
+    env.pop("MLSCREEN_BASE_URL", None)  # the demo's links use the address it listens on
     code = "from mlscreen.cli import main; main()"
     args = [sys.executable, "-c", code, "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
@@ -57,6 +58,14 @@ def test_serve_demo(tmp_path: Path) -> None:
         stages = [sum(s["candidates"] for s in o["stages"]) for o in openings]
         assert all(n == 4 for n in stages)
         assert len({s["position"] for o in openings for s in o["stages"] if s["candidates"]}) >= 3
+        candidates = httpx.get(f"{base}/api/v1/openings/{openings[0]['id']}/candidates", headers=headers).json()
+        made = httpx.post(
+            f"{base}/api/v1/candidates/{candidates[0]['id']}/invites",
+            json={"position": 1},
+            headers={**headers, "Host": "attacker.example"},
+        )
+        assert made.status_code == 201, made.text
+        assert made.json()["link"].startswith(f"{base}/assess/")
     finally:
         proc.terminate()
         proc.wait(20)

@@ -26,6 +26,7 @@ from mlscreen.web import errors, policy
 from mlscreen.web.deadlines import DeadlineSweeper
 from mlscreen.web.guard import guard
 from mlscreen.web.limits import BodyLimit
+from mlscreen.web.links import resolve_base_url
 from mlscreen.web.routes import api, assessment, auth, candidates, examples, openings, pages, planning, reviews
 from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
@@ -63,12 +64,15 @@ def create_app(
     secure_cookies: bool | None = None,
     key: str | None = None,
     clock: Callable[[], datetime] | None = None,
+    base_url: str | None = None,
 ) -> FastAPI:
     """Return the web application over `db` (default: the configured database, migrated to the newest schema).
 
     Workers start with the application and stop with it. `clock` (default: the current UTC time) is what
-    assessment deadlines are checked against. Raises `UsageError` for bad settings.
+    assessment deadlines are checked against. Links handed out start with `base_url` (default:
+    `MLSCREEN_BASE_URL`, required). Raises `UsageError` for bad or missing settings.
     """
+    base = resolve_base_url(base_url)
     db = db or Database()
     if migrate:
         upgrade(db)
@@ -101,6 +105,7 @@ def create_app(
         redoc_url=None,
     )
     app.state.db = db
+    app.state.base_url = base
     app.state.bank = bank
     app.state.queue = queue
     app.state.workers = count

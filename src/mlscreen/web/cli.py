@@ -14,14 +14,17 @@ def serve(
         bool, typer.Option("--demo", help="Seed a demo organisation (users per role, openings, candidates).")
     ] = False,
 ) -> None:
-    """Run the web application (migrating the database first)."""
+    """Run the web application (migrating the database first); MLSCREEN_BASE_URL is required except with --demo."""
     import uvicorn
 
+    from mlscreen import settings
     from mlscreen.web.app import create_app
     from mlscreen.web.demo import seed_demo
     from mlscreen.web.serving import HttpProtocol
 
-    app = create_app()
+    # A demo is opened on this machine, at the address it listens on; a real server must be told its public one.
+    base_url = f"http://{host}:{port}" if demo and not settings.BASE_URL.get() else None
+    app = create_app(base_url=base_url)
     if demo:
         logins = seed_demo(app.state.db, app.state.bank, app.state.queue)
         typer.echo("demo logins (e-mail / password):")

@@ -22,6 +22,7 @@ from mlscreen.store.openings import create_opening, stage_counts, update_stage, 
 from mlscreen.store.packet import build_packet, decide, decision_of
 from mlscreen.store.scorecards import scorecards_of, submit_scorecard
 from mlscreen.web.guard import Ctx, current
+from mlscreen.web.links import portal_link
 from mlscreen.web.policy import visible_scorecards
 from mlscreen.web.security import SESSION_COOKIE
 
@@ -274,10 +275,8 @@ def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict
 @router.post("/candidates/{candidate_id}/invites", name="api_candidate_invite", status_code=201)
 def api_candidate_invite(ctx: CtxDep, candidate_id: int, body: InviteIn) -> dict[str, Any]:
     """Create an assessment link; the link is returned once and only its hash is kept."""
-    new = create_invite(
-        ctx.db, ctx.bank, ctx.candidate, position=body.position, days=settings.INVITE_DAYS.get()
-    )
-    link = str(ctx.request.url_for("portal_page", token=new.token))
+    new = create_invite(ctx.db, ctx.bank, ctx.candidate, position=body.position, days=settings.INVITE_DAYS.get())
+    link = portal_link(ctx.request, new.token)
     return {"id": new.invite.id, "link": link, "expires_at": new.invite.expires_at.isoformat()}
 
 

@@ -18,6 +18,7 @@ from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
 from mlscreen.web.guard import Ctx, current
+from mlscreen.web.links import portal_link
 from mlscreen.web.policy import sees_all_scorecards, visible_scorecards
 from mlscreen.web.templating import render
 
@@ -130,5 +131,5 @@ def candidate_invite(ctx: CtxDep, candidate_id: int, position: Annotated[int, Fo
             new = create_invite(ctx.db, ctx.bank, ctx.candidate, position=position, days=days)
     except MlscreenError as exc:
         return candidate_view(ctx, status=exc.status, error=exc)
-    link = str(ctx.request.url_for("portal_page", token=new.token))
+    link = portal_link(ctx.request, new.token)
     return candidate_view(ctx, link=link)
