@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from mlscreen import settings
 from mlscreen.errors import UsageError
+from mlscreen.private import sqlite_files
 
 
 def default_url() -> str:
@@ -67,7 +68,7 @@ class Database:
         kwargs: dict[str, Any] = {"pool_pre_ping": True, "hide_parameters": True}
         if self.dialect == "sqlite":
             if parsed.database and parsed.database != ":memory:":
-                Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+                sqlite_files(Path(parsed.database).expanduser())
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 30}
         elif self.dialect == "postgresql":
             kwargs.update(pool_size=POOL_SIZE, max_overflow=POOL_OVERFLOW)

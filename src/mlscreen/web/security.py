@@ -12,6 +12,7 @@ from itsdangerous import BadSignature, Signer
 from starlette.responses import Response
 
 from mlscreen import settings
+from mlscreen.private import private_directory
 
 SESSION_COOKIE = "mlscreen_session"
 LOGIN_CSRF_COOKIE = "mlscreen_login_csrf"
@@ -28,7 +29,7 @@ def secret_key() -> str:
     path = data_dir / "secret_key"
     if path.is_file():
         return path.read_text(encoding="utf-8").strip()
-    data_dir.mkdir(parents=True, exist_ok=True)
+    private_directory(data_dir)
     key = secrets.token_urlsafe(48)
     try:
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
