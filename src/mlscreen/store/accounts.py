@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
 from mlscreen.errors import AuthenticationError, ConflictError, RateLimitError, UsageError
 from mlscreen.store.models import ROLES, LoginAttempt, User, WebSession, utcnow
@@ -19,6 +20,10 @@ SESSION_MAX = timedelta(hours=12)
 LOGIN_WINDOW = timedelta(minutes=15)
 LOGIN_MAX_FAILURES = 5
 MIN_PASSWORD = 10
+# zxcvbn's scale: 3 is "safely unguessable: moderate protection from an offline slow-hash attack" (~10^10 guesses).
+MIN_PASSWORD_SCORE = 3
+# zxcvbn refuses longer input (its matching is quadratic); the first 72 characters are what it rates.
+STRENGTH_CHARS = 72
 _HASHER = PasswordHasher()
 # Verifying against a fixed hash when the user is unknown keeps timing the same for known and unknown e-mails.
 _DUMMY_HASH = _HASHER.hash("not-a-real-password-at-all")
@@ -29,10 +34,38 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def hash_password(password: str) -> str:
-    """Return the argon2 hash of `password`; raises `UsageError` when it is too short."""
+def check_password(password: str, *, personal: tuple[str, ...] = ()) -> None:
+    """Refuse a weak password with `UsageError` saying why (zxcvbn's feedback) and what would be better.
+
+    `personal` are words of the account (e-mail, name) that make a password easier to guess.
+    """
     if len(password) < MIN_PASSWORD:
         raise UsageError(f"the password is too short ({len(password)} characters)", hint=f"use {MIN_PASSWORD} or more")
+    words = [w for text in personal for w in (text, *text.replace("@", " ").replace(".", " ").split()) if w]
+    rating = zxcvbn(password[:STRENGTH_CHARS], user_inputs=words)
+    if rating["score"] >= MIN_PASSWORD_SCORE:
+        return
+    feedback = rating["feedback"]
+    why = str(feedback.get("warning") or "it would be guessed quickly").rstrip(".")
+    tips = [str(t) for t in feedback.get("suggestions") or []]
+    hint = " ".join([*tips, "A phrase of four or more uncommon words, or a password manager's, is strong."])
+    raise UsageError(f"the password is too easy to guess: {why[0].lower()}{why[1:]}", hint=hint)
+
+
+def strong_password() -> str:
+    """Return a random password that passes `check_password` (for generated accounts such as the demo's)."""
+    while True:
+        candidate = secrets.token_urlsafe(15)
+        try:
+            check_password(candidate)
+        except UsageError:
+            continue
+        return candidate
+
+
+def hash_password(password: str, *, personal: tuple[str, ...] = ()) -> str:
+    """Return the argon2 hash of `password`; raises `UsageError` when it is too short or weak (`check_password`)."""
+    check_password(password, personal=personal)
     return _HASHER.hash(password)
 
 
@@ -45,7 +78,12 @@ def create_user(db: Session, *, email: str, name: str, role: str, password: str)
         raise UsageError("the e-mail address is not valid", hint="give an address like name@example.org")
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise ConflictError("a user with this e-mail address exists already", hint="pick another address")
-    user = User(email=email, name=name.strip() or email, role=role, password_hash=hash_password(password))
+    user = User(
+        email=email,
+        name=name.strip() or email,
+        role=role,
+        password_hash=hash_password(password, personal=(email, name)),
+    )
     db.add(user)
     db.flush()
     return user

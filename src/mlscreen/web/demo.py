@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Exercise
 from mlscreen.jobs.queue import JobQueue
-from mlscreen.store.accounts import create_user
+from mlscreen.store.accounts import create_user, strong_password
 from mlscreen.store.assessments import create_invite, submit
 from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
 from mlscreen.store.db import Database
@@ -39,7 +37,7 @@ def seed_demo(db: Database, bank: Bank, queue: JobQueue, *, password: str | None
         logins = []
         users: dict[str, User] = {}
         for email, name, role in DEMO_USERS:
-            secret = password or secrets.token_urlsafe(9)
+            secret = password or strong_password()
             users[email] = create_user(s, email=email, name=name, role=role, password=secret)
             logins.append((email, role, secret))
         manager = users["manager@example.org"]
