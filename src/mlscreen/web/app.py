@@ -27,6 +27,7 @@ from mlscreen.web.deadlines import DeadlineSweeper
 from mlscreen.web.guard import guard
 from mlscreen.web.limits import BodyLimit
 from mlscreen.web.links import resolve_base_url
+from mlscreen.web.proxies import ClientAddress
 from mlscreen.web.routes import api, assessment, auth, candidates, examples, openings, pages, planning, reviews
 from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
@@ -120,6 +121,7 @@ def create_app(
     errors.install(app)
     compile_templates()
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_UPLOAD_KB.get() * 1024)
+    app.add_middleware(ClientAddress, trusted=settings.TRUSTED_PROXIES.get())
     missing = unguarded_routes(app)
     if missing:
         raise RuntimeError(f"routes without an access policy: {', '.join(missing)}")

@@ -20,7 +20,7 @@ def serve(
     from mlscreen import settings
     from mlscreen.web.app import create_app
     from mlscreen.web.demo import seed_demo
-    from mlscreen.web.serving import HttpProtocol
+    from mlscreen.web.serving import uvicorn_options
 
     # A demo is opened on this machine, at the address it listens on; a real server must be told its public one.
     base_url = f"http://{host}:{port}" if demo and not settings.BASE_URL.get() else None
@@ -31,7 +31,7 @@ def serve(
         for email, role, password in logins:
             typer.echo(f"  {role:15} {email:32} {password}")
     typer.echo(f"serving on http://{host}:{port}")
-    uvicorn.run(app, host=host, port=port, log_level="warning", http=HttpProtocol)
+    uvicorn.run(app, host=host, port=port, **uvicorn_options())  # type: ignore[arg-type]
 
 
 def register(app: typer.Typer) -> None:

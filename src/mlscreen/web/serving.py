@@ -30,3 +30,14 @@ class HttpProtocol(_Base):
     def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
         set_nodelay(transport)
         super().connection_made(transport)
+
+
+def uvicorn_options() -> dict[str, object]:
+    """Return how `mlscreen serve` runs uvicorn (tests start their servers the same way).
+
+    uvicorn's own X-Forwarded-For handling is off: by default it believes the header from 127.0.0.1, so any
+    local process (or a proxy passing the header through) could choose the client address the sign-in limiter
+    keys on. `mlscreen.web.proxies` believes it only from MLSCREEN_TRUSTED_PROXIES. uvicorn's access log is off
+    too: it writes raw paths, which hold candidates' link tokens; the application writes its own.
+    """
+    return {"http": HttpProtocol, "proxy_headers": False, "access_log": False, "log_level": "warning"}
