@@ -3,19 +3,14 @@
 from __future__ import annotations
 
 import ipaddress
-import socket
-import threading
-import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
 from mlscreen.web.proxies import client_address
-from mlscreen.web.serving import uvicorn_options
 from tests.web.conftest import World
+from tests.web.served import served
 
 NETS = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("127.0.0.1/32")]
 
@@ -35,32 +30,6 @@ NETS = [ipaddress.ip_network("10.0.0.0/8"), ipaddress.ip_network("127.0.0.1/32")
 )
 def test_client_address(peer: str, forwarded: list[str], trusted: list[ipaddress.IPv4Network], expected: str) -> None:
     assert client_address(peer, forwarded, trusted) == expected
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def served(app: FastAPI) -> Iterator[str]:
-    """Serve `app` the way `mlscreen serve` does, on a free local port in a thread."""
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, **uvicorn_options()))  # type: ignore[arg-type]
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(15)
 
 
 def failed_sign_ins(base: str, forwarded: Callable[[int], str], count: int) -> list[int]:

@@ -19,6 +19,7 @@ from mlscreen.bank import Bank, load_bank
 from mlscreen.jobs.handlers import default_handlers
 from mlscreen.jobs.local import LocalQueue
 from mlscreen.jobs.queue import JobQueue
+from mlscreen.logs import configure_logging
 from mlscreen.store.db import Database
 from mlscreen.store.migrate import upgrade
 from mlscreen.store.models import utcnow
@@ -28,6 +29,7 @@ from mlscreen.web.guard import guard
 from mlscreen.web.limits import BodyLimit
 from mlscreen.web.links import resolve_base_url
 from mlscreen.web.proxies import ClientAddress
+from mlscreen.web.requestlog import RequestLog
 from mlscreen.web.routes import api, assessment, auth, candidates, examples, openings, pages, planning, reviews
 from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
@@ -74,6 +76,8 @@ def create_app(
     `MLSCREEN_BASE_URL`, required). Raises `UsageError` for bad or missing settings.
     """
     base = resolve_base_url(base_url)
+    if not logging.getLogger().handlers:  # served by a bare `uvicorn --factory`: nobody set logging up
+        configure_logging()
     db = db or Database()
     if migrate:
         upgrade(db)
@@ -120,7 +124,10 @@ def create_app(
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
     compile_templates()
+    # Innermost first: unexpected errors become 500s inside the access log, which sees the proxied client.
+    app.add_middleware(errors.UnexpectedErrors)
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_UPLOAD_KB.get() * 1024)
+    app.add_middleware(RequestLog)
     app.add_middleware(ClientAddress, trusted=settings.TRUSTED_PROXIES.get())
     missing = unguarded_routes(app)
     if missing:

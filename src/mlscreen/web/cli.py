@@ -18,12 +18,14 @@ def serve(
     import uvicorn
 
     from mlscreen import settings
+    from mlscreen.logs import configure_logging
     from mlscreen.web.app import create_app
     from mlscreen.web.demo import seed_demo
     from mlscreen.web.serving import uvicorn_options
 
     # A demo is opened on this machine, at the address it listens on; a real server must be told its public one.
     base_url = f"http://{host}:{port}" if demo and not settings.BASE_URL.get() else None
+    configure_logging()
     app = create_app(base_url=base_url)
     if demo:
         logins = seed_demo(app.state.db, app.state.bank, app.state.queue)

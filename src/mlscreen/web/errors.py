@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-import re
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mlscreen.errors import AuthenticationError, MlscreenError
+from mlscreen.logs import request_id, where
+from mlscreen.web.requestlog import loggable_path
 from mlscreen.web.templating import render_error
 
 log = logging.getLogger(__name__)
@@ -59,15 +61,38 @@ async def _http_error(request: Request, exc: Exception) -> Response:
     return respond(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)), None)
 
 
-async def _unexpected(request: Request, exc: Exception) -> Response:
-    # The type only: messages and tracebacks may hold personal data and never reach a user or the log here.
-    log.error("internal error on %s %s: %s", request.method, loggable_path(request.url.path), type(exc).__name__)
-    return respond(request, 500, "something went wrong on our side", "try again; if it persists, tell the admin")
+class UnexpectedErrors:
+    """ASGI middleware: any other exception becomes a plain 500 and one log record with its traceback.
 
+    The record has the request id, method, path (tokens replaced) and where the error happened, without the
+    exception's message or local variables (`mlscreen.logs.where`). The exception goes no further: a server
+    that logged it again would write its message and the raw path.
+    """
 
-def loggable_path(path: str) -> str:
-    """Return the path with a candidate's link token replaced, so logs never hold a working credential."""
-    return re.sub(r"^/assess/[^/]+", "/assess/<token>", path)
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tracking_send)
+        except Exception as exc:
+            path = loggable_path(str(scope.get("path", "")), scope.get("path_params"))
+            log.error("internal error on %s %s\n%s", scope.get("method"), path, where(exc))
+            if not started:
+                hint = f"try again; if it persists, tell the admin the request id {request_id.get()}"
+                response = respond(Request(scope, receive), 500, "something went wrong on our side", hint)
+                await response(scope, receive, send)
 
 
 def install(app: FastAPI) -> None:
@@ -75,4 +100,3 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(MlscreenError, _mlscreen_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected)

@@ -38,6 +38,7 @@ def uvicorn_options() -> dict[str, object]:
     uvicorn's own X-Forwarded-For handling is off: by default it believes the header from 127.0.0.1, so any
     local process (or a proxy passing the header through) could choose the client address the sign-in limiter
     keys on. `mlscreen.web.proxies` believes it only from MLSCREEN_TRUSTED_PROXIES. uvicorn's access log is off
-    too: it writes raw paths, which hold candidates' link tokens; the application writes its own.
+    too: it writes raw paths, which hold candidates' link tokens; the application writes its own. Its logging
+    set-up is skipped: `mlscreen.logs.configure_logging` formats every logger's records the same way.
     """
-    return {"http": HttpProtocol, "proxy_headers": False, "access_log": False, "log_level": "warning"}
+    return {"http": HttpProtocol, "proxy_headers": False, "access_log": False, "log_config": None}
