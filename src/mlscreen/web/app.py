@@ -26,6 +26,7 @@ from mlscreen.store.models import utcnow
 from mlscreen.web import errors, policy
 from mlscreen.web.deadlines import DeadlineSweeper
 from mlscreen.web.guard import guard
+from mlscreen.web.headers import SecurityHeaders
 from mlscreen.web.limits import BodyLimit
 from mlscreen.web.links import resolve_base_url
 from mlscreen.web.proxies import ClientAddress
@@ -128,6 +129,7 @@ def create_app(
     app.add_middleware(errors.UnexpectedErrors)
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_UPLOAD_KB.get() * 1024)
     app.add_middleware(RequestLog)
+    app.add_middleware(SecurityHeaders)  # outside the body limit and error handling: their answers get them too
     app.add_middleware(ClientAddress, trusted=settings.TRUSTED_PROXIES.get())
     missing = unguarded_routes(app)
     if missing:
