@@ -23,6 +23,12 @@ from mlscreen.grader.inside.server import PREIMPORTS
 INSIDE = Path(__file__).parent / "inside"
 RUNNER_MOUNT = "/runner"
 BOOT = "import sys; sys.path.insert(0, {root!r}); from inside.server import main; main({preimports!r})"
+# Started by root, bubblewrap would map the sandbox's uid to host root (it maps the caller's uid), so an escape
+# from the namespaces would land as root. A root grader therefore starts bubblewrap without a user namespace and
+# the fork-server's first act is to become this unprivileged host user, before any other code runs.
+HOST_UID = 65534
+HOST_GID = 65534
+DROP = "import os; os.setgroups([]); os.setresgid({gid}, {gid}, {gid}); os.setresuid({uid}, {uid}, {uid}); "
 CONTROL_MAX_BYTES = 1 << 16
 INSTALL_HINT = "install bubblewrap (Debian/Ubuntu: `apt-get install bubblewrap`), then grade again"
 JOB_ENV = {
@@ -111,30 +117,50 @@ def _python_binds() -> list[str]:
     return args
 
 
-def bwrap_command(limits: Limits, preimports: tuple[str, ...] = PREIMPORTS) -> list[str]:
-    """Return the bubblewrap command line that starts the fork-server, closed to the network and the host."""
+def _with_parents(binds: list[str]) -> list[str]:
+    # bubblewrap makes missing parents of a mount point 0700, owned by whoever started it: for a root grader,
+    # the job's user could not reach the Python installation. Parents are made 0755 first.
+    dests = [Path(binds[i + 2]) for i, arg in enumerate(binds) if arg in ("--ro-bind", "--ro-bind-try", "--bind")]
+    fixed = {Path("/"), Path("/tmp"), Path("/usr"), *dests}
+    parents = sorted({p for d in dests for p in d.parents if p not in fixed}, key=lambda p: len(p.parts))
+    return [arg for p in parents for arg in ("--perms", "0755", "--dir", str(p))] + binds
+
+
+def _identity(as_root: bool) -> list[str]:
+    if as_root:
+        # Every namespace but the user one; only the capabilities the fork-server needs to drop to HOST_UID,
+        # which it loses (all of them) the moment it does. bubblewrap sets no_new_privs, so none come back.
+        return [
+            *("--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try"),
+            *("--cap-drop", "ALL", "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"),
+        ]
+    # Not root: bubblewrap maps the sandbox's uid to the caller's own, unprivileged, uid.
+    return ["--unshare-all", "--uid", "65534", "--gid", "65534", "--cap-drop", "ALL"]
+
+
+def bwrap_command(
+    limits: Limits, preimports: tuple[str, ...] = PREIMPORTS, *, as_root: bool | None = None
+) -> list[str]:
+    """Return the bubblewrap command line that starts the fork-server, closed to the network and the host.
+
+    `as_root` (default: whether this process is root) selects how the sandbox's user is made unprivileged.
+    """
+    as_root = os.geteuid() == 0 if as_root is None else as_root
     args = [
         bwrap_path(),
-        "--unshare-all",
+        *_identity(as_root),
         "--die-with-parent",
         "--new-session",
-        "--uid",
-        "65534",
-        "--gid",
-        "65534",
-        "--cap-drop",
-        "ALL",
         # The scratch tmpfs comes first: binds are applied in order, so a virtualenv or checkout that lives
-        # under /tmp is mounted on top of it instead of being hidden by it.
+        # under /tmp is mounted on top of it instead of being hidden by it. Mode 1777: writable by the job's
+        # user whoever made the mount.
+        "--perms",
+        "1777",
         "--size",
         str(limits.tmp_mb << 20),
         "--tmpfs",
         "/tmp",
-        *_system_binds(),
-        *_python_binds(),
-        "--ro-bind",
-        str(INSIDE),
-        f"{RUNNER_MOUNT}/inside",
+        *_with_parents([*_system_binds(), *_python_binds(), "--ro-bind", str(INSIDE), f"{RUNNER_MOUNT}/inside"]),
         "--proc",
         "/proc",
         "--dev",
@@ -146,6 +172,8 @@ def bwrap_command(limits: Limits, preimports: tuple[str, ...] = PREIMPORTS) -> l
     for name, value in JOB_ENV.items():
         args += ["--setenv", name, value]
     boot = BOOT.format(root=RUNNER_MOUNT, preimports=tuple(preimports))
+    if as_root:
+        boot = DROP.format(uid=HOST_UID, gid=HOST_GID) + boot
     return [*args, "--", sys.executable, "-I", "-B", "-c", boot]
 
 
@@ -214,9 +242,14 @@ class Sandbox:
             self._stop_process()
             errors.seek(0)
             detail = errors.read()[-2000:].decode("utf-8", "replace").strip()
+            hint = "check that bubblewrap works here: `bwrap --unshare-all --ro-bind /usr /usr true`"
+            if self.isolated and os.geteuid() == 0:
+                hint += (
+                    f"; run as root, the sandbox runs as uid {HOST_UID}, which must be able to read the Python "
+                    "installation and the virtualenv (files world-readable)"
+                )
             raise SandboxUnavailableError(
-                f"the grading sandbox did not start{': ' + detail if detail else ''}",
-                hint="check that bubblewrap works here: `bwrap --unshare-all --ro-bind /usr /usr true`",
+                f"the grading sandbox did not start{': ' + detail if detail else ''}", hint=hint
             ) from None
         finally:
             errors.close()
