@@ -108,13 +108,48 @@ def fill_scorecard(page: object, level: str, recommendation: str) -> None:
     page.check(f"input[name=recommendation][value={recommendation}]")  # type: ignore[attr-defined]
 
 
+def watch_console(browser: object) -> list[str]:
+    """Collect the console messages and page errors of every context the browser opens from now on."""
+    seen: list[str] = []
+    original = browser.new_context  # type: ignore[attr-defined]
+
+    def new_context(*args: object, **kwargs: object) -> object:
+        context = original(*args, **kwargs)
+        context.on("console", lambda m: seen.append(f"{m.text} [{m.page.url if m.page else ''} {m.location}]"))
+        context.on("weberror", lambda error: seen.append(f"page error: {error.error}"))
+        return context
+
+    browser.new_context = new_context  # type: ignore[attr-defined]
+    return seen
+
+
+def csp_violations(messages: list[str]) -> list[str]:
+    return [m for m in messages if "Content Security Policy" in m or m.startswith("page error")]
+
+
 def test_whole_loop(server: str, bank: Bank) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        console = watch_console(browser)
         try:
             run_loop(browser, server, bank)
+            # Every page of the loop (sign-in, dashboard, openings, candidate, portal with its editor, kit,
+            # scorecards, packet) ran under the Content-Security-Policy without a violation or a script error.
+            assert csp_violations(console) == [], csp_violations(console)
+            # The policy is enforced, and the watch would see a breach: an inline script is refused.
+            page = sign_in(browser, server, "hm@example.org")
+            for path in ("/openings", "/plan"):
+                page.goto(f"{server}{path}")  # type: ignore[attr-defined]
+            assert csp_violations(console) == [], csp_violations(console)
+            page.evaluate(  # type: ignore[attr-defined]
+                "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
+                " document.body.appendChild(s); }"
+            )
+            page.wait_for_timeout(200)  # type: ignore[attr-defined]
+            assert page.evaluate("() => window.ran") is None  # type: ignore[attr-defined]
+            assert any("inline script" in m for m in csp_violations(console)), console
         finally:
             browser.close()
 

@@ -125,9 +125,10 @@ def create_app(
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
     compile_templates()
-    # Innermost first: unexpected errors become 500s inside the access log, which sees the proxied client.
-    app.add_middleware(errors.UnexpectedErrors)
+    # Innermost first. The body limit's own signal must reach it before anything takes it for an error;
+    # unexpected errors become 500s inside the access log, which sees the proxied client.
     app.add_middleware(BodyLimit, max_bytes=settings.MAX_UPLOAD_KB.get() * 1024)
+    app.add_middleware(errors.UnexpectedErrors)
     app.add_middleware(RequestLog)
     app.add_middleware(SecurityHeaders)  # outside the body limit and error handling: their answers get them too
     app.add_middleware(ClientAddress, trusted=settings.TRUSTED_PROXIES.get())

@@ -1,7 +1,8 @@
 """Security headers on every response (pages, JSON, static files, errors).
 
-- Content-Security-Policy: scripts, styles and everything else only from this origin, no inline script or
-  style, no plugins, forms post only here, and no framing (`frame-ancestors 'none'`: no clickjacking).
+- Content-Security-Policy: scripts and everything else only from this origin, no inline script (nor inline
+  event handlers, nor eval), no plugins, forms post only here, and no framing (`frame-ancestors 'none'`: no
+  clickjacking). Inline style is allowed: the editor bundle adds its theme as a <style> element.
 - X-Content-Type-Options: nosniff (an uploaded or served file is never run as another type).
 - Referrer-Policy: no-referrer (a candidate's link holds a secret; no page leaks it to another site).
 """
@@ -14,7 +15,8 @@ CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self'",
+        # The editor (CodeMirror's style-mod) adds its theme as a <style> element; inline style cannot run code.
+        "style-src 'self' 'unsafe-inline'",
         "img-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",
