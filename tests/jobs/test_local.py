@@ -35,7 +35,7 @@ def job(db: Database, job_id: int) -> Job:
 
 def test_report_job_runs_in_a_worker(database: Database, bank: Bank) -> None:
     with database.session() as s:
-        hm = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password="x" * 12)
+        hm = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password="a long enough password")
         opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=hm)
         cand = add_candidate(s, opening, name="Cand", email="c@example.org")
         cand_id = cand.id
