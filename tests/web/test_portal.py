@@ -36,6 +36,15 @@ def portal_csrf(world: World, token: str) -> str:
     return str(world.app.state.cookies.portal_csrf(token_hash(token)))
 
 
+def begin(client: TestClient, world: World, token: str) -> None:
+    """Press Start on the assessment's start page (the only way its timer starts)."""
+    started = client.post(
+        f"/assess/{token}/start", data={"csrf_token": portal_csrf(world, token)}, follow_redirects=False
+    )
+    assert started.status_code == 303, started.text
+    assert client.get(f"/assess/{token}").status_code == 200
+
+
 def wait_until(check: Callable[[], bool], seconds: float) -> None:
     deadline = time.monotonic() + seconds
     while not check():
@@ -61,12 +70,16 @@ def test_code_is_saved_then_graded_in_the_background(graded_world: World) -> Non
     bank = world.app.state.bank
     token = invite(world, 1)
     with TestClient(world.app) as anon:  # the context runs the app's lifespan: workers start
-        page = anon.get(f"/assess/{token}")
-        assert page.status_code == 200
+        first = anon.get(f"/assess/{token}")
+        assert first.status_code == 200 and 'id="start-page"' in first.text and 'class="code"' not in first.text
         with world.db.session() as s:
             inv = s.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
-            assert inv is not None and inv.exercise_id is not None and inv.started_at is not None
+            assert inv is not None and inv.exercise_id is not None and inv.started_at is None
             exercise = inv.exercise_id
+        begin(anon, world, token)
+        page = anon.get(f"/assess/{token}")
+        with world.db.session() as s:
+            assert s.scalar(select(Invite.started_at).where(Invite.token_hash == token_hash(token))) is not None
         starter = bank.exercise_source(exercise, "starter")
         assert 'class="code"' in page.text and 'id="timer"' in page.text
         assert starter.splitlines()[0].replace('"', "&#34;") in page.text or starter.splitlines()[0] in page.text
@@ -76,7 +89,13 @@ def test_code_is_saved_then_graded_in_the_background(graded_world: World) -> Non
         refused = anon.post(f"/assess/{token}/submit", data={"code": "x = 1\n"})
         assert refused.status_code == 403
         source = bank.exercise_source(exercise, "reference")
-        done = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": source})
+        unconfirmed = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": source})
+        assert unconfirmed.status_code == 422 and "confirm that you are done" in unconfirmed.text
+        assert 'aria-invalid="true"' in unconfirmed.text and 'id="assessment"' in unconfirmed.text
+        with world.db.session() as s:
+            assert s.scalar(select(Submission)) is None
+            assert s.scalar(select(Invite.draft_code).where(Invite.token_hash == token_hash(token))) == source
+        done = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": source, "confirm": "yes"})
         assert done.status_code == 200 and "submitted" in done.text
         with world.db.session() as s:
             sub = s.scalar(select(Submission))
@@ -89,7 +108,7 @@ def test_code_is_saved_then_graded_in_the_background(graded_world: World) -> Non
         wait_until(graded, 90)
         result = anon.get(f"/assess/{token}/result")
         assert "checks passed" in result.text and "hx-get" not in result.text
-        again = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": source})
+        again = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": source, "confirm": "yes"})
         assert again.status_code == 409
     with world.db.session() as s:
         sub = s.scalar(select(Submission))
@@ -107,7 +126,7 @@ def test_written_answers_get_advice_that_a_person_confirms_or_overrides(make_wor
     world = make_world(workers=1)
     token = invite(world, 2)
     with TestClient(world.app) as anon:
-        anon.get(f"/assess/{token}")
+        begin(anon, world, token)
         with world.db.session() as s:
             inv = s.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
             assert inv is not None and inv.question_ids
@@ -117,7 +136,8 @@ def test_written_answers_get_advice_that_a_person_confirms_or_overrides(make_wor
             "look for upstream pipeline breakage, and evaluate recent performance metrics before retraining."
         )
         done = anon.post(
-            f"/assess/{token}/submit", data={"csrf_token": portal_csrf(world, token), f"answer:{question}": answer}
+            f"/assess/{token}/submit",
+            data={"csrf_token": portal_csrf(world, token), f"answer:{question}": answer, "confirm": "yes"},
         )
         assert done.status_code == 200
 
