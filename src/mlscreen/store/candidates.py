@@ -66,11 +66,12 @@ def import_csv(db: Session, opening: Opening, data: bytes) -> tuple[list[Candida
     try:
         return _import_rows(db, opening, reader)
     except csv.Error as exc:
-        # The reader refuses a field over its limit (or a malformed line) as a whole: say where and why.
+        # The reader refuses a field over its limit (or a malformed line) as a whole: say where and why. It counts
+        # the lines it has finished, so the bad one is the next.
         what = str(exc)
         if "field larger than field limit" in what:
             what = f"a field is longer than {MAX_CSV_FIELD // 1024} KiB (names and e-mail addresses are short)"
-        return [], [RowError(max(reader.line_num, 1), f"{what}; fix that line and import the file again")]
+        return [], [RowError(reader.line_num + 1, f"{what}; fix that line and import the file again")]
 
 
 def _import_rows(db: Session, opening: Opening, reader: csv.DictReader[str]) -> tuple[list[Candidate], list[RowError]]:
