@@ -176,7 +176,7 @@ def test_opening_a_link_shows_a_start_page_and_never_starts_the_clock(world: Wor
         page = anon.get(f"/assess/{token}")
         assert page.status_code == 200 and 'id="start-page"' in page.text
         assert "What is recorded" in page.text and "What is automated" in page.text and "hidden tests" in page.text
-        assert 'action="/assess/%s/start"' % token in page.text and 'id="assessment"' not in page.text
+        assert f'action="/assess/{token}/start"' in page.text and 'id="assessment"' not in page.text
     with world.db.session() as s:
         assert s.scalar(select(Invite.started_at).where(Invite.token_hash == token_hash(token))) is None
     early = anon.post(

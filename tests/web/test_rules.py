@@ -90,7 +90,7 @@ def test_a_decision_freezes_stage_and_status_until_an_admin_reopens_it(world: Wo
     moved = rec.api("POST", f"/api/v1/candidates/{world.candidate}/stage", {"position": 3})
     assert moved.status_code == 409 and "final decision (hire)" in moved.json()["error"]
     page = rec.get(f"/candidates/{world.candidate}")
-    assert 'id="frozen"' in page.text and 'action="/candidates/%d/status"' % world.candidate not in page.text
+    assert 'id="frozen"' in page.text and f'action="/candidates/{world.candidate}/status"' not in page.text
     with world.db.session() as s:
         found = s.get_one(Candidate, world.candidate)
         assert (found.status, found.stage_position) == ("hired", 0)
@@ -181,7 +181,7 @@ def test_a_refused_scorecard_keeps_what_was_typed_and_marks_the_field(world: Wor
     assert page.status_code == 422 and "write the evidence" in page.text
     assert re.search(rf'name="evidence:{blank}"[^>]*aria-invalid="true"', page.text)
     for cat in rest:
-        assert f"Said something specific about" in page.text
+        assert f"{ratings[cat]['evidence']}</textarea>" in page.text
         assert re.search(rf'name="rating:{cat}" value="3" required checked', page.text)
         assert not re.search(rf'name="evidence:{cat}"[^>]*aria-invalid', page.text)
     assert re.search(rf'name="rating:{blank}" value="2" required checked', page.text)
