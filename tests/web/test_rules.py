@@ -89,6 +89,14 @@ def test_a_decision_freezes_stage_and_status_until_an_admin_reopens_it(world: Wo
     assert rec.form(f"/candidates/{world.candidate}/stage", {"position": 3}).status_code == 409
     moved = rec.api("POST", f"/api/v1/candidates/{world.candidate}/stage", {"position": 3})
     assert moved.status_code == 409 and "final decision (hire)" in moved.json()["error"]
+    late = world.client("interviewer").api(
+        "POST",
+        f"/api/v1/candidates/{world.candidate}/scorecards",
+        {"position": 2, "ratings": ratings_for(world, 2), "recommendation": "strong_no"},
+    )
+    assert late.status_code == 409 and "scorecards are frozen" in late.json()["error"]
+    review = world.client("interviewer").form(f"/answers/{world.answer}/review", {"level": 2})
+    assert review.status_code == 409
     page = rec.get(f"/candidates/{world.candidate}")
     assert 'id="frozen"' in page.text and f'action="/candidates/{world.candidate}/status"' not in page.text
     with world.db.session() as s:

@@ -115,11 +115,12 @@ def get_candidate(db: Session, candidate_id: int) -> Candidate:
     return found
 
 
-def _decided(db: Session, candidate: Candidate) -> None:
+def ensure_undecided(db: Session, candidate: Candidate, *, frozen: str = "their stage and status are") -> None:
+    """Raise `ConflictError` when the candidate has a decision: what it was made on stays as it was (`frozen`)."""
     outcome = db.scalar(select(Decision.outcome).where(Decision.candidate_id == candidate.id))
     if outcome is not None:
         raise ConflictError(
-            f"the candidate has a final decision ({outcome.replace('_', ' ')}), so their stage and status are frozen",
+            f"the candidate has a final decision ({outcome.replace('_', ' ')}), so {frozen} frozen",
             hint="an admin can reopen the decision, with a reason, from the decision packet",
         )
 
@@ -131,7 +132,7 @@ def move_candidate(db: Session, candidate: Candidate, *, position: int, actor: U
     active.
     """
     stage_at(candidate.opening, position)
-    _decided(db, candidate)
+    ensure_undecided(db, candidate)
     if candidate.status != "active":
         raise ConflictError(f"the candidate is {candidate.status}", hint="only active candidates move")
     before = candidate.stage_position
@@ -159,7 +160,7 @@ def set_status(db: Session, candidate: Candidate, *, status: str, actor: User, r
         raise UsageError(f"unknown status {status!r}", hint=f"use one of: {', '.join(CANDIDATE_STATUSES)}")
     if status == "hired":
         raise UsageError("hiring is a decision", hint="record it from the decision packet")
-    _decided(db, candidate)
+    ensure_undecided(db, candidate)
     before = candidate.status
     candidate.status = status
     audit.record(

@@ -11,6 +11,7 @@ from mlscreen.bank import Bank, Item, PrescreenQuestion, Rubric
 from mlscreen.bank.models import RubricCategory
 from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, UsageError
 from mlscreen.store import audit
+from mlscreen.store.candidates import ensure_undecided, move_candidate, set_status
 from mlscreen.store.models import RECOMMENDATIONS, Assignment, Candidate, OpeningStage, Scorecard, User, WrittenAnswer
 from mlscreen.store.openings import member_ids, stage_at
 
@@ -148,8 +149,6 @@ def submit_prescreen(
     pre-screen stage, `ForbiddenError` unless `recruiter` may pre-screen (see `may_prescreen`),
     `InvalidFieldsError` for a missing rating, evidence or outcome, and `ConflictError` as `submit_scorecard`.
     """
-    from mlscreen.store.candidates import move_candidate, set_status
-
     stage = prescreen_stage(candidate, position)
     if not may_prescreen(db, candidate, position, recruiter):
         raise _not_a_reviewer(stage)
@@ -181,6 +180,7 @@ def _store(
     notes: str,
     checks: dict[str, Any],
 ) -> Scorecard:
+    ensure_undecided(db, candidate, frozen="their scorecards are")
     position = stage.position
     problems: dict[str, str] = {}
     clean: dict[str, dict[str, Any]] = {}
@@ -274,6 +274,7 @@ def review_answer(db: Session, answer: WrittenAnswer, *, reviewer: User, level: 
             f"you are not assigned to the stage {stage.title!r}",
             hint="written answers are reviewed by the stage's interviewers, the hiring manager and admins",
         )
+    ensure_undecided(db, candidate, frozen="the reviews of their answers are")
     if level not in (1, 2, 3, 4):
         raise InvalidFieldsError(
             "choose a level 1-4", fields={"level": "choose a level 1-4"}, hint="the rubric anchors describe each level"
