@@ -296,23 +296,36 @@ def test_a_second_attempt_is_explicit_and_marked_wherever_results_appear(world: 
     second = again.json()["link"].rsplit("/", 1)[1]
     begin(anon, world, second)
     csrf2 = portal_csrf(world, second)
-    assert (
-        anon.post(
-            f"/assess/{second}/submit", data={"csrf_token": csrf2, "code": "second = 2\n", "confirm": "yes"}
-        ).status_code
-        == 200
-    )
+    sent = anon.post(f"/assess/{second}/submit", data={"csrf_token": csrf2, "code": "second = 2\n", "confirm": "yes"})
+    assert sent.status_code == 200
     marked = "The sandbox failed during the first one."
     api = hm.api("GET", f"/api/v1/candidates/{world.candidate}").json()
     assert [(s["attempt"], s["attempt_reason"]) for s in api["submissions"]] == [(1, None), (2, marked)]
     packet = hm.api("GET", f"/api/v1/candidates/{world.candidate}/packet").json()
     assert [(s["attempt"], s["attempt_reason"]) for s in packet["submissions"]] == [(1, None), (2, marked)]
-    for path in (f"/candidates/{world.candidate}", f"/candidates/{world.candidate}/packet"):
+    kit = f"/candidates/{world.candidate}/stages/1/scorecard"
+    for path in (f"/candidates/{world.candidate}", f"/candidates/{world.candidate}/packet", kit):
         text = hm.get(path).text
         assert f"attempt 2, second attempt: {marked}" in text, path
     with world.db.session() as s:
         event = s.scalars(select(AuditEvent).where(AuditEvent.action == "invite.created")).all()[-1]
         assert event.detail["attempt"] == 2 and event.detail["reason"] == marked
+    # Written answers too.
+    for n, reason in enumerate(["", "A power cut ended the first one."]):
+        body = {"position": 2, "second_attempt_reason": reason}
+        token = hm.api("POST", url, body).json()["link"].rsplit("/", 1)[1]
+        begin(anon, world, token)
+        with world.db.session() as s:
+            question = s.scalar(select(Invite).where(Invite.token_hash == token_hash(token))).question_ids[0]  # type: ignore[union-attr]
+        answer = {"csrf_token": portal_csrf(world, token), f"answer:{question}": f"Answer {n}.", "confirm": "yes"}
+        assert anon.post(f"/assess/{token}/submit", data=answer).status_code == 200
+    packet = hm.api("GET", f"/api/v1/candidates/{world.candidate}/packet").json()
+    written = [(a["attempt"], a["attempt_reason"]) for a in packet["answers"] if a["id"] != world.answer]
+    assert written == [(1, None), (2, "A power cut ended the first one.")]
+    assert (
+        "attempt 2, second attempt: A power cut ended the first one."
+        in hm.get(f"/candidates/{world.candidate}/stages/2/scorecard").text
+    )
 
 
 def test_a_new_link_replaces_one_never_opened(world: World) -> None:

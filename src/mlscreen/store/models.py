@@ -212,6 +212,7 @@ class WrittenAnswer(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invite: Mapped[Invite | None] = relationship(lazy="joined")
 
 
 class Scorecard(Base):

@@ -13,7 +13,7 @@ from mlscreen.bank import COMPETENCIES, Bank, Profile
 from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, UsageError
 from mlscreen.store import audit
 from mlscreen.store.assessments import attempt_of, revoke_unfinished
-from mlscreen.store.models import Candidate, Decision, Invite, Scorecard, Submission, User
+from mlscreen.store.models import Candidate, Decision, Scorecard, Submission, User
 from mlscreen.store.scorecards import answers_of, scorecards_of
 
 # The combination rule (docs/web.md explains it): thresholds on the weighted mean of human ratings.
@@ -130,14 +130,13 @@ def build_packet(db: Session, bank: Bank, candidate: Candidate, *, cards: list[S
         {"id": s.id, "exercise": s.exercise_id, "status": s.status, "result": s.result, **attempt_of(s.invite)}
         for s in subs
     ]
-    invites = {i.id: i for i in db.scalars(select(Invite).where(Invite.candidate_id == candidate.id))}
     packet.answers = [
         {
             "id": a.id,
             "question": a.question_id,
             "advice": a.advice,
             "final_level": a.final_level,
-            **attempt_of(invites.get(a.invite_id) if a.invite_id is not None else None),
+            **attempt_of(a.invite),
         }
         for a in answers_of(db, candidate.id)
     ]

@@ -17,6 +17,7 @@ from mlscreen.store.openings import member_ids, stage_at
 
 MAX_NOTE = 5000
 PRESCREEN_KIND = "recruiter_screen"
+PRESCREEN_OUTCOMES: dict[str, str] = {"advance": "yes", "reject": "no"}  # the outcome's recommendation
 
 
 def manages(user: User, candidate: Candidate) -> bool:
@@ -114,9 +115,6 @@ def submit_scorecard(
     if not may_score(db, candidate, position, interviewer):
         raise _not_a_reviewer(stage)
     return _store(db, bank, candidate, stage, interviewer, ratings, recommendation, notes, {})
-
-
-PRESCREEN_OUTCOMES: dict[str, str] = {"advance": "yes", "reject": "no"}
 
 
 def prescreen_stage(candidate: Candidate, position: int) -> OpeningStage:
