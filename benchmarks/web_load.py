@@ -40,7 +40,7 @@ def serve(url: str, schema: str, port: int, submissions: int, workers: int, proc
 
     from mlscreen.bank import Exercise
     from mlscreen.store.accounts import token_hash
-    from mlscreen.store.assessments import create_invite
+    from mlscreen.store.assessments import create_invite, start
     from mlscreen.store.db import Database
     from mlscreen.store.models import Candidate
     from mlscreen.web.app import create_app
@@ -57,7 +57,9 @@ def serve(url: str, schema: str, port: int, submissions: int, workers: int, proc
         coding = [(c, st.position) for c in candidates for st in c.opening.stages if st.kind == "coding"]
         for n in range(submissions):
             candidate, position = coding[n % len(coding)]
-            new = create_invite(s, bank, candidate, position=position)
+            # Started at once, as a candidate pressing Start would; each further link is an explicit extra attempt.
+            new = create_invite(s, bank, candidate, position=position, second_attempt_reason="load benchmark")
+            start(new.invite)
             exercise = bank.get(str(new.invite.exercise_id), Exercise)
             csrf = app.state.cookies.portal_csrf(token_hash(new.token))
             invites.append({"token": new.token, "csrf": csrf, "code": bank.exercise_source(exercise.id, "reference")})
@@ -186,7 +188,9 @@ async def burst(base: str, invites: list[dict[str, str]]) -> tuple[int, float]:
         start = time.perf_counter()
         responses = await asyncio.gather(
             *(
-                client.post(f"/assess/{i['token']}/submit", data={"csrf_token": i["csrf"], "code": i["code"]})
+                client.post(
+                    f"/assess/{i['token']}/submit", data={"csrf_token": i["csrf"], "code": i["code"], "confirm": "yes"}
+                )
                 for i in invites
             )
         )

@@ -31,6 +31,14 @@ class UsageError(MlscreenError):
     status = 422
 
 
+class InvalidFieldsError(UsageError):
+    """Bad input in named fields of a form; `fields` maps each field's name to what is wrong with it."""
+
+    def __init__(self, message: str, *, fields: dict[str, str], hint: str | None = None) -> None:
+        super().__init__(message, hint=hint)
+        self.fields = fields
+
+
 class NotFoundError(MlscreenError):
     """Something named by id does not exist."""
 

@@ -48,6 +48,7 @@ class World:
     other_candidate: int
     answer: int
     token: str
+    invite: int
 
     def client(self, who: str | None, *, raise_server_exceptions: bool = True) -> Client:
         return Client(self, who, raise_server_exceptions=raise_server_exceptions)
@@ -97,7 +98,7 @@ def seed(db: Database, bank: Bank) -> dict[str, Any]:
         invite = create_invite(s, bank, cand, position=1)
         ids: dict[str, Any] = {n: u.id for n, u in users.items()}
         ids.update(opening=a.id, other_opening=b.id, candidate=cand.id, other_candidate=other.id)
-        ids.update(answer=answer.id, token=invite.token)
+        ids.update(answer=answer.id, token=invite.token, invite=invite.invite.id)
         return ids
 
 
@@ -122,6 +123,7 @@ def make_world(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> I
             ids["other_candidate"],
             ids["answer"],
             ids["token"],
+            ids["invite"],
         )
 
     yield make

@@ -183,6 +183,11 @@ def run_loop(browser: object, base: str, bank: Bank) -> None:
     # The candidate writes code in the editor and submits; the grade appears without a reload.
     candidate = browser.new_context().new_page()  # type: ignore[attr-defined]
     candidate.goto(link)
+    # Opening the link shows what is recorded and automated; only Start starts the clock.
+    assert "What is recorded" in candidate.inner_text("#start-page")
+    assert candidate.query_selector("#timer") is None and candidate.query_selector(".cm-editor") is None
+    shot(candidate, "03-portal-start")
+    candidate.click("#start-assessment")
     candidate.wait_for_selector(".cm-editor")
     assert candidate.evaluate("() => typeof window.mlscreenEditor") == "object"
     assert re.match(r"\d+:\d\d", candidate.inner_text("#timer"))
@@ -195,6 +200,11 @@ def run_loop(browser: object, base: str, bank: Bank) -> None:
     candidate.evaluate(REPLACE_ALL, source)
     candidate.wait_for_selector("#saved:has-text('saved')", timeout=15000)
     shot(candidate, "03-portal-editor")
+    # Submitting without the confirmation is refused and keeps the code; with it, the attempt ends.
+    candidate.click("#submit-assessment")
+    candidate.wait_for_selector("#confirm-error")
+    assert candidate.evaluate("() => window.mlscreenEditor.state.doc.toString()") == source
+    candidate.check("#confirm-submit")
     candidate.click("#submit-assessment")
     candidate.wait_for_selector("text=Your code was checked", timeout=90000)
     assert "checks passed" in candidate.inner_text("#result")
@@ -219,6 +229,13 @@ def run_loop(browser: object, base: str, bank: Bank) -> None:
     one.wait_for_selector("h2:has-text('Interview kit')")  # type: ignore[attr-defined]
     shot(one, "06-kit-and-scorecard")
     fill_scorecard(one, "4", "strong_yes")
+    # Evidence of only spaces: the browser itself refuses to send the form.
+    blank = one.query_selector("fieldset.rating textarea")  # type: ignore[attr-defined]
+    blank.fill("   ")
+    kit_url = one.url  # type: ignore[attr-defined]
+    one.click("button:has-text('Submit scorecard')")  # type: ignore[attr-defined]
+    assert blank.evaluate("t => t.validity.valid") is False and one.url == kit_url  # type: ignore[attr-defined]
+    blank.fill("Concrete evidence for level 4.")
     one.click("button:has-text('Submit scorecard')")  # type: ignore[attr-defined]
     one.wait_for_selector("h1:has-text('Casey Candidate')")  # type: ignore[attr-defined]
     two = sign_in(browser, base, "two@example.org")
@@ -272,6 +289,7 @@ def test_time_up_in_the_portal(bank: Bank, tmp_path: Path, monkeypatch: pytest.M
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             page = browser.new_page()
             page.goto(f"{base}/assess/{token}")
+            page.click("#start-assessment")
             page.wait_for_selector(".cm-editor")
             page.evaluate(REPLACE_ALL, "kept = True\n")
             page.wait_for_selector("#saved:has-text('saved')", timeout=15000)

@@ -14,7 +14,7 @@ from mlscreen.store.models import Invite, Job, Submission, WrittenAnswer, utcnow
 from mlscreen.web.deadlines import DeadlineSweeper, close_overdue_assessments
 from tests.store.dbutil import BACKENDS
 from tests.web.conftest import World
-from tests.web.test_portal import invite, portal_csrf, wait_until
+from tests.web.test_portal import begin, invite, portal_csrf, wait_until
 
 
 class Clock:
@@ -55,7 +55,7 @@ def test_saves_are_accepted_until_the_grace_period_ends_then_the_saved_work_is_s
     grace = world.app.state.grace
     anon = TestClient(world.app)
     token, csrf = world.token, portal_csrf(world, world.token)
-    assert anon.get(f"/assess/{token}").status_code == 200
+    begin(anon, world, token)
     inv = started(world, token)
     assert inv.started_at == clock.now
     ends = clock.now + timedelta(minutes=inv.minutes)
@@ -84,7 +84,7 @@ def test_saves_are_accepted_until_the_grace_period_ends_then_the_saved_work_is_s
         sub_id = sub.id
     assert [j.payload for j in jobs(world, "grade")] == [{"submission_id": sub_id}]
 
-    refused = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "x = 2\n"})
+    refused = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "x = 2\n", "confirm": "yes"})
     assert refused.status_code == 409
     page = anon.get(f"/assess/{token}")
     assert page.status_code == 200 and 'id="time-up"' in page.text and "Time is up" in page.text
@@ -98,11 +98,11 @@ def test_a_late_submit_is_refused_as_a_page_and_keeps_the_draft(clocked: tuple[W
     world, clock = clocked
     anon = TestClient(world.app)
     token, csrf = world.token, portal_csrf(world, world.token)
-    anon.get(f"/assess/{token}")
+    begin(anon, world, token)
     inv = started(world, token)
     anon.post(f"/assess/{token}/draft", data={"csrf_token": csrf, "code": "saved = True\n"})
     clock.now = inv.started_at + timedelta(minutes=inv.minutes) + world.app.state.grace + timedelta(hours=1)
-    late = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "new = True\n"})
+    late = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "new = True\n", "confirm": "yes"})
     assert late.status_code == 409 and "text/html" in late.headers["content-type"]
     assert "time is up" in late.text and 'id="time-up"' in late.text
     with world.db.session() as s:
@@ -113,10 +113,10 @@ def test_submitting_within_the_grace_period_is_accepted(clocked: tuple[World, Cl
     world, clock = clocked
     anon = TestClient(world.app)
     token, csrf = world.token, portal_csrf(world, world.token)
-    anon.get(f"/assess/{token}")
+    begin(anon, world, token)
     inv = started(world, token)
     clock.now = inv.started_at + timedelta(minutes=inv.minutes) + world.app.state.grace - timedelta(seconds=1)
-    done = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "final = 1\n"})
+    done = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "final = 1\n", "confirm": "yes"})
     assert done.status_code == 200 and "submitted" in done.text and 'id="time-up"' not in done.text
     with world.db.session() as s:
         sub = s.scalar(select(Submission))
@@ -130,7 +130,7 @@ def test_the_grace_period_is_a_setting(make_world: Callable[..., World], monkeyp
     clock = Clock(utcnow())
     world.app.state.clock = clock
     anon = TestClient(world.app)
-    anon.get(f"/assess/{world.token}")
+    begin(anon, world, world.token)
     inv = started(world, world.token)
     clock.now = inv.started_at + timedelta(minutes=inv.minutes)
     saved = anon.post(f"/assess/{world.token}/draft", data={"csrf_token": portal_csrf(world, world.token)})
@@ -144,7 +144,7 @@ def test_overdue_assessments_nobody_reopened_are_closed_with_their_saved_answers
     world, _clock = clocked
     token = invite(world, 2)  # a knowledge stage: written answers
     anon = TestClient(world.app)
-    anon.get(f"/assess/{token}")
+    begin(anon, world, token)
     inv = started(world, token)
     question = inv.question_ids[0]
     saved = anon.post(
@@ -166,7 +166,7 @@ def test_overdue_assessments_nobody_reopened_are_closed_with_their_saved_answers
 def test_the_sweeper_thread_closes_overdue_assessments(clocked: tuple[World, Clock]) -> None:
     world, clock = clocked
     anon = TestClient(world.app)
-    anon.get(f"/assess/{world.token}")
+    begin(anon, world, world.token)
     inv = started(world, world.token)
     anon.post(f"/assess/{world.token}/draft", data={"csrf_token": portal_csrf(world, world.token), "code": "y = 2\n"})
     clock.now = inv.started_at + timedelta(minutes=inv.minutes) + world.app.state.grace

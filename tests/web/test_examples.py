@@ -28,7 +28,9 @@ def sandboxed(make_world: Callable[..., World], monkeypatch: pytest.MonkeyPatch)
 
 
 def opened(world: World, client: TestClient) -> tuple[str, str]:
-    """Open the world's assessment link; return its CSRF token and exercise id."""
+    """Open the world's assessment link and start it; return its CSRF token and exercise id."""
+    csrf = str(world.app.state.cookies.portal_csrf(token_hash(world.token)))
+    assert client.post(f"/assess/{world.token}/start", data={"csrf_token": csrf}).status_code == 200
     assert client.get(f"/assess/{world.token}").status_code == 200
     with world.db.session() as s:
         invite = s.scalar(select(Invite).where(Invite.token_hash == token_hash(world.token)))

@@ -45,6 +45,8 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "candidate_status": PIPELINE,
     "candidate_assign": PIPELINE,
     "candidate_invite": PIPELINE,
+    "candidate_invite_revoke": PIPELINE,
+    "candidate_reopen": frozenset({"admin"}),
     "prescreen_form": PIPELINE,
     "prescreen_submit": PIPELINE,
     "scorecard_form": INTERVIEWS,
@@ -56,6 +58,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "users_page": frozenset({"admin"}),
     "user_create": frozenset({"admin"}),
     "portal_page": EVERYONE,
+    "portal_start": EVERYONE,
     "portal_draft": EVERYONE,
     "portal_submit": EVERYONE,
     "portal_result": EVERYONE,
@@ -74,6 +77,8 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "api_candidate_move": PIPELINE,
     "api_candidate_assign": PIPELINE,
     "api_candidate_invite": PIPELINE,
+    "api_invite_revoke": PIPELINE,
+    "api_candidate_reopen": frozenset({"admin"}),
     "api_scorecards": SEES_CANDIDATE,
     "api_scorecard_create": INTERVIEWS,
     "api_packet": MANAGERS,
@@ -97,6 +102,7 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "position": 2,
         "answer_id": world.answer,
         "token": world.token,
+        "invite_id": world.invite,
     }
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})
     method = sorted(route.methods - {"HEAD"})[0]

@@ -15,6 +15,7 @@ from zxcvbn import zxcvbn
 
 from mlscreen.errors import AuthenticationError, ConflictError, RateLimitError, UsageError
 from mlscreen.store.models import ROLES, LoginAttempt, User, WebSession, utcnow
+from mlscreen.store.names import clean_name
 
 SESSION_MAX = timedelta(hours=12)
 LOGIN_WINDOW = timedelta(minutes=15)
@@ -78,9 +79,10 @@ def create_user(db: Session, *, email: str, name: str, role: str, password: str)
         raise UsageError("the e-mail address is not valid", hint="give an address like name@example.org")
     if db.scalar(select(User.id).where(User.email == email)) is not None:
         raise ConflictError("a user with this e-mail address exists already", hint="pick another address")
+    name = clean_name(name, what="the name", required=False)
     user = User(
         email=email,
-        name=name.strip() or email,
+        name=name or email,
         role=role,
         password_hash=hash_password(password, personal=(email, name)),
     )

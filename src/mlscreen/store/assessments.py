@@ -11,10 +11,18 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Exercise, KnowledgeQuestion
-from mlscreen.errors import AuthenticationError, ConflictError, TooLargeError, UsageError
+from mlscreen.errors import (
+    AuthenticationError,
+    ConflictError,
+    InvalidFieldsError,
+    NotFoundError,
+    TooLargeError,
+    UsageError,
+)
 from mlscreen.jobs.queue import JobQueue
+from mlscreen.store import audit
 from mlscreen.store.accounts import token_hash
-from mlscreen.store.models import Candidate, Invite, Submission, WrittenAnswer, utcnow
+from mlscreen.store.models import Candidate, Invite, Submission, User, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
 
 MAX_SOURCE = 200_000
@@ -31,12 +39,24 @@ class NewInvite:
 
 
 def create_invite(
-    db: Session, bank: Bank, candidate: Candidate, *, position: int, days: int = 7, now: datetime | None = None
+    db: Session,
+    bank: Bank,
+    candidate: Candidate,
+    *,
+    position: int,
+    days: int = 7,
+    now: datetime | None = None,
+    actor: User | None = None,
+    second_attempt_reason: str = "",
 ) -> NewInvite:
-    """Create an assessment link for the candidate's stage at `position` and return it with its raw token.
+    """Create an assessment link for the candidate's stage at `position` and return it with its raw token (audited).
 
-    The stage's exercise (coding stages) and knowledge questions (knowledge stages) make up the assessment.
-    Raises `UsageError` when the stage has nothing a candidate can do on their own.
+    The stage's exercise (coding stages) and knowledge questions (knowledge stages) make up the assessment. A link
+    for a stage the candidate already started or submitted is a second attempt: it is only made when
+    `second_attempt_reason` says why, and it is marked as such wherever its results appear. A link not yet opened
+    for the same stage is revoked: one live link per stage. Raises `UsageError` when the stage has nothing a
+    candidate can do on their own, and `ConflictError` when the candidate is no longer in the process or when a
+    second attempt has no reason.
     """
     now = now or utcnow()
     stage = stage_at(candidate.opening, position)
@@ -47,6 +67,22 @@ def create_invite(
             f"the stage {stage.title!r} has no exercise or knowledge questions for a candidate to answer",
             hint="pick an exercise or knowledge questions for the stage first",
         )
+    if candidate.status != "active":
+        raise ConflictError(
+            f"the candidate is {candidate.status}, so no assessment link can be made",
+            hint="links are only for candidates still in the process",
+        )
+    earlier = [i for i in invites_of(db, candidate.id) if i.stage_position == position]
+    attempts = [i for i in earlier if i.started_at is not None]
+    reason = second_attempt_reason.strip()[:500]
+    if attempts and not reason:
+        raise ConflictError(
+            f"the candidate already took the assessment for {stage.title!r} (a new link would be a second attempt)",
+            hint="to offer a second attempt on purpose, give the reason for it; it is shown beside every result",
+        )
+    for old in earlier:
+        if old.revoked_at is None and old.started_at is None and old.expires_at > now:
+            revoke_invite(db, old, actor=actor, reason="replaced by a new link", now=now)
     token = secrets.token_urlsafe(32)
     invite = Invite(
         candidate_id=candidate.id,
@@ -57,25 +93,93 @@ def create_invite(
         minutes=stage.duration_min,
         created_at=now,
         expires_at=now + timedelta(days=days),
+        attempt=len(attempts) + 1,
+        attempt_reason=reason if attempts else None,
     )
     db.add(invite)
     db.flush()
+    audit.record(
+        db,
+        actor_id=actor.id if actor else None,
+        action="invite.created",
+        object_type="invite",
+        object_id=invite.id,
+        opening_id=candidate.opening_id,
+        candidate_id=candidate.id,
+        position=position,
+        attempt=invite.attempt,
+        reason=invite.attempt_reason,
+    )
     return NewInvite(invite, token)
 
 
-def open_invite(db: Session, token: str, *, now: datetime | None = None) -> Invite:
-    """Return the invite for `token`, starting its timer on first use.
+def revoke_invite(
+    db: Session, invite: Invite, *, actor: User | None, reason: str = "", now: datetime | None = None
+) -> Invite:
+    """Revoke an assessment link so that it opens no more (audited with the reason, which is required).
 
-    Raises `AuthenticationError` for an unknown or expired link. A submitted invite still opens (read-only),
-    so the candidate can see that their work arrived.
+    Raises `InvalidFieldsError` without a reason and `ConflictError` if the link was revoked already.
+    """
+    reason = reason.strip()[:500]
+    if not reason:
+        raise InvalidFieldsError(
+            "revoking a link needs a reason",
+            fields={"reason": "say why the link is revoked"},
+            hint="the reason is kept in the audit log",
+        )
+    if invite.revoked_at is not None:
+        raise ConflictError("this link was revoked already", hint="create a new link if one is needed")
+    invite.revoked_at = now or utcnow()
+    invite.revoked_reason = reason
+    audit.record(
+        db,
+        actor_id=actor.id if actor else None,
+        action="invite.revoked",
+        object_type="invite",
+        object_id=invite.id,
+        opening_id=invite.candidate.opening_id,
+        candidate_id=invite.candidate_id,
+        reason=invite.revoked_reason,
+    )
+    return invite
+
+
+def revoke_unfinished(db: Session, candidate: Candidate, *, actor: User | None, reason: str) -> int:
+    """Revoke every link of the candidate not yet submitted (when they leave the process); return how many."""
+    live = [i for i in invites_of(db, candidate.id) if i.revoked_at is None and i.submitted_at is None]
+    for invite in live:
+        revoke_invite(db, invite, actor=actor, reason=reason)
+    return len(live)
+
+
+def invite_of(db: Session, candidate: Candidate, invite_id: int) -> Invite:
+    """Return the candidate's invite with this id; raises `NotFoundError` for another candidate's or none."""
+    invite = db.get(Invite, invite_id) if 0 <= invite_id < 2**31 else None
+    if invite is None or invite.candidate_id != candidate.id:
+        raise NotFoundError("no such assessment link", hint="check the link")
+    return invite
+
+
+def open_invite(db: Session, token: str, *, now: datetime | None = None) -> Invite:
+    """Return the invite for `token` (opening it never starts the timer: `start` does).
+
+    Raises `AuthenticationError` for an unknown, expired or revoked link and for a candidate who left the process
+    (withdrawn, rejected or decided). A submitted invite still opens (read-only) while the candidate is in the
+    process, so they can see that their work arrived.
     """
     now = now or utcnow()
     invite = db.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
     if invite is None or (invite.expires_at <= now and invite.submitted_at is None):
         raise AuthenticationError("this assessment link is not valid or has expired", hint="ask your recruiter")
-    if invite.started_at is None:
-        invite.started_at = now
+    if invite.revoked_at is not None or invite.candidate.status != "active":
+        raise AuthenticationError("this assessment link is no longer valid", hint="ask your recruiter")
     return invite
+
+
+def start(invite: Invite, *, now: datetime | None = None) -> None:
+    """Start the candidate's timer (their explicit choice on the start page); starting again changes nothing."""
+    if invite.started_at is None and invite.submitted_at is None:
+        invite.started_at = now or utcnow()
 
 
 def deadline(invite: Invite) -> datetime | None:
@@ -97,6 +201,8 @@ def _time_up_error() -> ConflictError:
 
 
 def _writable(invite: Invite, now: datetime, grace: timedelta) -> None:
+    if invite.started_at is None and invite.submitted_at is None:
+        raise ConflictError("the assessment has not started yet", hint="press Start on the assessment's first page")
     if invite.submitted_at is not None:
         raise ConflictError("this assessment was submitted already", hint="each link allows one attempt")
     if time_up(invite, now=now, grace=grace):
@@ -179,14 +285,16 @@ def submit(
     *,
     code: str | None,
     answers: dict[str, str],
+    confirmed: bool,
     now: datetime | None = None,
     grace: timedelta = DEFAULT_GRACE,
 ) -> Submission | None:
     """Save the candidate's final code and answers, then queue grading and scoring in the same transaction.
 
-    Returns the code submission (None when the stage had no exercise). Raises `ConflictError` when the link
-    was used already or the time (plus `grace`) is up, `TooLargeError`/`UsageError` for unacceptable code;
-    nothing is saved in that case.
+    The single attempt ends here, so the candidate must have `confirmed` it. Returns the code submission (None
+    when the stage had no exercise). Raises `ConflictError` before the start, when the link was used already or
+    the time (plus `grace`) is up, `InvalidFieldsError` without confirmation, `TooLargeError`/`UsageError` for
+    unacceptable code; nothing is saved in that case.
     """
     now = now or utcnow()
     _writable(invite, now, grace)
@@ -195,6 +303,12 @@ def submit(
         source = _check_source(code if code is not None else invite.draft_code or "")
         if not source.strip():
             raise UsageError("the code is empty", hint="write your solution in the editor, then submit")
+    if not confirmed:
+        raise InvalidFieldsError(
+            "confirm that you are done before submitting",
+            fields={"confirm": "tick the box to confirm that you are done; you cannot change your work afterwards"},
+            hint="your work is saved; tick the confirmation, then submit",
+        )
     if not _claim(db, invite, now):
         raise ConflictError("this assessment was submitted already", hint="each link allows one attempt")
     return _store_work(db, queue, invite, source, answers)
@@ -210,7 +324,9 @@ def close_if_time_up(
     """
     now = now or utcnow()
     ends = deadline(invite)
-    if invite.submitted_at is not None or ends is None or not time_up(invite, now=now, grace=grace):
+    if invite.submitted_at is not None or invite.revoked_at is not None or ends is None:
+        return False
+    if not time_up(invite, now=now, grace=grace):
         return False
     if not _claim(db, invite, ends):
         return False
@@ -226,7 +342,10 @@ def close_overdue(
     now = now or utcnow()
     # Only assessments started at least `grace` ago can be over; the exact deadline depends on each one's minutes.
     query = select(Invite).where(
-        Invite.submitted_at.is_(None), Invite.started_at.is_not(None), Invite.started_at <= now - grace
+        Invite.submitted_at.is_(None),
+        Invite.revoked_at.is_(None),
+        Invite.started_at.is_not(None),
+        Invite.started_at <= now - grace,
     )
     return sum(close_if_time_up(db, queue, invite, now=now, grace=grace) for invite in db.scalars(query).all())
 
@@ -266,4 +385,12 @@ def summary(submission: Submission) -> dict[str, Any]:
         "status": submission.status,
         "result": submission.result,
         "created_at": submission.created_at.isoformat(),
+        **attempt_of(submission.invite),
     }
+
+
+def attempt_of(invite: Invite | None) -> dict[str, Any]:
+    """Return which attempt at its stage a result came from: `attempt` (1 is the first) and `attempt_reason`."""
+    if invite is None:
+        return {"attempt": 1, "attempt_reason": None}
+    return {"attempt": invite.attempt, "attempt_reason": invite.attempt_reason}

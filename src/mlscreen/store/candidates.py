@@ -13,20 +13,22 @@ from sqlalchemy.orm import Session
 
 from mlscreen.errors import ConflictError, NotFoundError, UsageError
 from mlscreen.store import audit
-from mlscreen.store.models import CANDIDATE_STATUSES, Assignment, Candidate, Opening, User
+from mlscreen.store.assessments import revoke_unfinished
+from mlscreen.store.models import CANDIDATE_STATUSES, Assignment, Candidate, Decision, Opening, User
+from mlscreen.store.names import clean_name
 from mlscreen.store.openings import member_ids, stage_at
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CSV_ROWS = 2000
+MAX_CSV_FIELD = 128 * 1024  # the csv module's own field limit (131072 characters)
 
 
 def _clean(name: str, email: str) -> tuple[str, str]:
-    name, email = name.strip(), email.strip().lower()
-    if not name:
+    email = email.strip().lower()
+    if not name.strip():
         raise UsageError("the candidate needs a name", hint="fill in the name")
-    if len(name) > 200:
-        raise UsageError("the name is longer than 200 characters", hint="shorten it")
-    if not _EMAIL.match(email) or len(email) > 254:
+    name = clean_name(name, what="the name")
+    if not _EMAIL.match(email) or len(email) > 254 or clean_name(email, what="the e-mail address", limit=254) != email:
         raise UsageError(f"{email!r} is not a valid e-mail address", hint="give an address like name@example.org")
     return name, email
 
@@ -61,6 +63,18 @@ def import_csv(db: Session, opening: Opening, data: bytes) -> tuple[list[Candida
     except UnicodeDecodeError:
         return [], [RowError(1, "the file is not UTF-8 text; save it as CSV UTF-8")]
     reader = csv.DictReader(io.StringIO(text))
+    try:
+        return _import_rows(db, opening, reader)
+    except csv.Error as exc:
+        # The reader refuses a field over its limit (or a malformed line) as a whole: say where and why. It counts
+        # the lines it has finished, so the bad one is the next.
+        what = str(exc)
+        if "field larger than field limit" in what:
+            what = f"a field is longer than {MAX_CSV_FIELD // 1024} KiB (names and e-mail addresses are short)"
+        return [], [RowError(reader.line_num + 1, f"{what}; fix that line and import the file again")]
+
+
+def _import_rows(db: Session, opening: Opening, reader: csv.DictReader[str]) -> tuple[list[Candidate], list[RowError]]:
     fields = {f.strip().lower() for f in reader.fieldnames or []}
     if not {"name", "email"} <= fields:
         return [], [RowError(1, "the header must have the columns name and email")]
@@ -101,9 +115,24 @@ def get_candidate(db: Session, candidate_id: int) -> Candidate:
     return found
 
 
+def ensure_undecided(db: Session, candidate: Candidate, *, frozen: str = "their stage and status are") -> None:
+    """Raise `ConflictError` when the candidate has a decision: what it was made on stays as it was (`frozen`)."""
+    outcome = db.scalar(select(Decision.outcome).where(Decision.candidate_id == candidate.id))
+    if outcome is not None:
+        raise ConflictError(
+            f"the candidate has a final decision ({outcome.replace('_', ' ')}), so {frozen} frozen",
+            hint="an admin can reopen the decision, with a reason, from the decision packet",
+        )
+
+
 def move_candidate(db: Session, candidate: Candidate, *, position: int, actor: User) -> Candidate:
-    """Move an active candidate to the stage at `position` (audited); raises `UsageError`/`ConflictError`."""
+    """Move an active candidate to the stage at `position` (audited).
+
+    Raises `NotFoundError` for an unknown stage and `ConflictError` after a decision or for a candidate who is not
+    active.
+    """
     stage_at(candidate.opening, position)
+    ensure_undecided(db, candidate)
     if candidate.status != "active":
         raise ConflictError(f"the candidate is {candidate.status}", hint="only active candidates move")
     before = candidate.stage_position
@@ -122,9 +151,16 @@ def move_candidate(db: Session, candidate: Candidate, *, position: int, actor: U
 
 
 def set_status(db: Session, candidate: Candidate, *, status: str, actor: User, reason: str = "") -> Candidate:
-    """Set the candidate's status (active, rejected, hired, withdrawn), audited with the reason."""
+    """Set the candidate's status (active, rejected or withdrawn), audited with the reason.
+
+    A candidate who leaves the process (rejected, withdrawn) loses every assessment link not yet submitted.
+    Raises `UsageError` for an unknown status or "hired" (hiring is a decision), `ConflictError` after a decision.
+    """
     if status not in CANDIDATE_STATUSES:
         raise UsageError(f"unknown status {status!r}", hint=f"use one of: {', '.join(CANDIDATE_STATUSES)}")
+    if status == "hired":
+        raise UsageError("hiring is a decision", hint="record it from the decision packet")
+    ensure_undecided(db, candidate)
     before = candidate.status
     candidate.status = status
     audit.record(
@@ -138,6 +174,8 @@ def set_status(db: Session, candidate: Candidate, *, status: str, actor: User, r
         after=status,
         reason=reason[:500],
     )
+    if status != "active":
+        revoke_unfinished(db, candidate, actor=actor, reason=f"candidate {status}")
     return candidate
 
 

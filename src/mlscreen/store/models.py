@@ -154,7 +154,11 @@ class Assignment(Base):
 
 
 class Invite(Base):
-    """A candidate's expiring assessment link for one stage; the token is stored hashed, usable for one attempt."""
+    """A candidate's expiring assessment link for one stage; the token is stored hashed, usable for one attempt.
+
+    `attempt` counts the candidate's attempts at the stage: a second one is only made on purpose, with its
+    `attempt_reason`. A revoked link opens no more.
+    """
 
     __tablename__ = "invites"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -170,6 +174,10 @@ class Invite(Base):
     submitted_at: Mapped[datetime | None]
     draft_code: Mapped[str | None] = mapped_column(Text)
     draft_answers: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    attempt: Mapped[int] = mapped_column(default=1)
+    attempt_reason: Mapped[str | None] = mapped_column(Text)
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(Text)
     candidate: Mapped[Candidate] = relationship(lazy="joined")
 
 
@@ -186,6 +194,7 @@ class Submission(Base):
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     graded_at: Mapped[datetime | None]
+    invite: Mapped[Invite] = relationship(lazy="joined")
 
 
 class WrittenAnswer(Base):
@@ -203,6 +212,7 @@ class WrittenAnswer(Base):
     reviewed_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     override_reason: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    invite: Mapped[Invite | None] = relationship(lazy="joined")
 
 
 class Scorecard(Base):

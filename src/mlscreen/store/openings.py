@@ -11,6 +11,9 @@ from mlscreen.bank.models import ITEM_TYPES, Question
 from mlscreen.errors import NotFoundError, UsageError
 from mlscreen.store import audit
 from mlscreen.store.models import Candidate, Opening, OpeningMember, OpeningStage, User
+from mlscreen.store.names import clean_name
+
+MANAGER_ROLES: tuple[str, ...] = ("hiring_manager", "admin")
 
 
 def create_opening(
@@ -26,15 +29,18 @@ def create_opening(
 ) -> Opening:
     """Open a role from `profile_id` with the profile's loop and kit questions; return it.
 
-    Raises `NotFoundError` for an unknown profile and `UsageError` for an empty title or a bad level.
+    The hiring manager (the actor when not given) must be an active user who may manage openings: a hiring
+    manager or an admin. Raises `NotFoundError` for an unknown profile, `UsageError` for an empty title, a bad
+    level, or a hiring manager who does not exist or may not manage openings.
     """
-    title = title.strip()
-    if not title:
+    if not title.strip():
         raise UsageError("the opening needs a title", hint="e.g. 'Senior ML Engineer, Payments'")
+    title = clean_name(title, what="the title")
     if level not in (None, "junior", "mid", "senior"):
         raise UsageError(f"unknown level {level!r}", hint="use junior, mid or senior")
     bank.get(profile_id, Profile)
     manager = hiring_manager_id if hiring_manager_id is not None else actor.id
+    check_manager(db, manager)
     opening = Opening(title=title, profile_id=profile_id, level=level, seed=seed, hiring_manager_id=manager)
     for position, entry in enumerate(bank.loop(profile_id)):
         questions, _ = select_questions(bank, entry, profile=profile_id, seed=seed, level=level)
@@ -65,6 +71,22 @@ def create_opening(
         profile=profile_id,
     )
     return opening
+
+
+def check_manager(db: Session, user_id: int) -> User:
+    """Return the user who is to manage an opening; raises `UsageError` unless they exist, are active and may."""
+    user = db.get(User, user_id)
+    if user is None or not user.active:
+        raise UsageError(
+            f"there is no active user with id {user_id} to be the hiring manager",
+            hint="pick the hiring manager from the list of users",
+        )
+    if user.role not in MANAGER_ROLES:
+        raise UsageError(
+            f"user {user_id} is {user.role.replace('_', ' ')}, and cannot manage an opening",
+            hint="the hiring manager must have the hiring manager or admin role",
+        )
+    return user
 
 
 def add_member(db: Session, opening: Opening, user_id: int) -> None:
@@ -141,7 +163,7 @@ def update_stage(
             raise UsageError("the duration must be 5-240 minutes", hint=f"got {duration_min}")
         stage.duration_min = duration_min
     if interviewer_role is not None and interviewer_role.strip():
-        stage.interviewer_role = interviewer_role.strip()[:200]
+        stage.interviewer_role = clean_name(interviewer_role, what="the interviewer role")
     if question_ids is not None:
         stage.question_ids = validate_questions(bank, stage, question_ids)
     audit.record(

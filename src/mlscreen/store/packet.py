@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import COMPETENCIES, Bank, Profile
-from mlscreen.errors import ConflictError, UsageError
+from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, UsageError
 from mlscreen.store import audit
+from mlscreen.store.assessments import attempt_of, revoke_unfinished
 from mlscreen.store.models import Candidate, Decision, Scorecard, Submission, User
 from mlscreen.store.scorecards import answers_of, scorecards_of
 
@@ -125,9 +126,18 @@ def build_packet(db: Session, bank: Bank, candidate: Candidate, *, cards: list[S
     )
     packet.disagreements = _disagreements(cards)
     subs = db.scalars(select(Submission).where(Submission.candidate_id == candidate.id).order_by(Submission.id))
-    packet.submissions = [{"id": s.id, "exercise": s.exercise_id, "status": s.status, "result": s.result} for s in subs]
+    packet.submissions = [
+        {"id": s.id, "exercise": s.exercise_id, "status": s.status, "result": s.result, **attempt_of(s.invite)}
+        for s in subs
+    ]
     packet.answers = [
-        {"id": a.id, "question": a.question_id, "advice": a.advice, "final_level": a.final_level}
+        {
+            "id": a.id,
+            "question": a.question_id,
+            "advice": a.advice,
+            "final_level": a.final_level,
+            **attempt_of(a.invite),
+        }
         for a in answers_of(db, candidate.id)
     ]
     return packet
@@ -157,6 +167,7 @@ def decide(db: Session, bank: Bank, candidate: Candidate, *, outcome: str, ratio
     db.add(decision)
     candidate.status = "hired" if outcome == "hire" else "rejected"
     db.flush()
+    revoke_unfinished(db, candidate, actor=actor, reason="decision made")
     audit.record(
         db,
         actor_id=actor.id,
@@ -173,3 +184,41 @@ def decide(db: Session, bank: Bank, candidate: Candidate, *, outcome: str, ratio
 def decision_of(db: Session, candidate_id: int) -> Decision | None:
     """Return the candidate's decision, if made."""
     return db.scalar(select(Decision).where(Decision.candidate_id == candidate_id))
+
+
+def reopen(db: Session, candidate: Candidate, *, actor: User, reason: str) -> Candidate:
+    """Undo the candidate's decision so they are active again at their stage (an admin's action, audited).
+
+    The decision's outcome and rationale are kept in the audit log with the reason for reopening. Raises
+    `ForbiddenError` for anyone but an admin, `InvalidFieldsError` without a reason, `ConflictError` when there is
+    no decision to reopen.
+    """
+    if actor.role != "admin":
+        raise ForbiddenError("only an admin can reopen a decision", hint="ask an administrator")
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise InvalidFieldsError(
+            "reopening a decision needs a reason",
+            fields={"reason": "say why the decision is reopened (a sentence)"},
+            hint="write at least a sentence on why",
+        )
+    decision = decision_of(db, candidate.id)
+    if decision is None:
+        raise ConflictError("this candidate has no decision to reopen", hint="reload the page")
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action="decision.reopened",
+        object_type="candidate",
+        object_id=candidate.id,
+        opening_id=candidate.opening_id,
+        outcome=decision.outcome,
+        rationale=decision.rationale,
+        decided_by=decision.decided_by,
+        decided_at=decision.decided_at.isoformat(),
+        reason=reason[:5000],
+    )
+    db.delete(decision)
+    candidate.status = "active"
+    db.flush()
+    return candidate

@@ -8,12 +8,12 @@ from sqlalchemy.orm import Session
 from mlscreen.bank import Bank, Exercise
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import create_user, strong_password
-from mlscreen.store.assessments import create_invite, submit
+from mlscreen.store.assessments import create_invite, start, submit
 from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
 from mlscreen.store.db import Database
 from mlscreen.store.models import Candidate, User
 from mlscreen.store.openings import add_member, create_opening
-from mlscreen.store.scorecards import categories, submit_scorecard
+from mlscreen.store.scorecards import PRESCREEN_KIND, categories, submit_prescreen, submit_scorecard
 
 DEMO_USERS = (
     ("admin@example.org", "Ada Admin", "admin"),
@@ -51,18 +51,19 @@ def seed_demo(db: Database, bank: Bank, queue: JobQueue, *, password: str | None
                 email = f"{name.split()[0].lower()}.{index}@example.net"
                 candidate = add_candidate(s, opening, name=name, email=email)
                 target = min(n, len(opening.stages) - 1)
-                for position in range(1, target + 1):
-                    move_candidate(s, candidate, position=position, actor=recruiter)
+                # Each stage as it happens: assigned, done (scorecards), then the candidate moves on.
                 for position in range(target + 1):
                     stage = opening.stages[position]
-                    people = [recruiter] if stage.kind == "recruiter_screen" else interviewers
+                    people = [recruiter] if stage.kind == PRESCREEN_KIND else interviewers
                     for person in people:
                         assign_interviewer(s, candidate, position=position, interviewer_id=person.id)
                     if position == target:
-                        continue  # the current stage is still to be done
-                    _demo_scorecards(s, bank, candidate, position, people, seed=n)
+                        break  # the current stage is still to be done
                     if stage.kind == "coding":
-                        _demo_submission(s, bank, queue, candidate, position)
+                        _demo_submission(s, bank, queue, candidate, position, recruiter)
+                    _demo_scorecards(s, bank, candidate, position, people, seed=n)
+                    if stage.kind != PRESCREEN_KIND:  # a pre-screen that advances moves the candidate itself
+                        move_candidate(s, candidate, position=position + 1, actor=recruiter)
         return logins
 
 
@@ -75,16 +76,25 @@ def _demo_scorecards(
             cat.id: {"rating": 2 + (seed + k + i) % 3, "evidence": f"Demo note on {cat.name.lower()}."}
             for i, (_rubric, cat) in enumerate(categories(bank, stage))
         }
+        if stage.kind == PRESCREEN_KIND:
+            submit_prescreen(
+                s, bank, candidate, position=position, recruiter=person, ratings=ratings, outcome="advance"
+            )
+            continue
         recommendation = ("no", "yes", "strong_yes")[(seed + k) % 3]
         submit_scorecard(
             s, bank, candidate, position=position, interviewer=person, ratings=ratings, recommendation=recommendation
         )
 
 
-def _demo_submission(s: Session, bank: Bank, queue: JobQueue, candidate: Candidate, position: int) -> None:
+def _demo_submission(
+    s: Session, bank: Bank, queue: JobQueue, candidate: Candidate, position: int, sender: User
+) -> None:
     stage = candidate.opening.stages[position]
     exercise = next((q for q in stage.question_ids if isinstance(bank.get(q), Exercise)), None)
     if exercise is None:
         return
-    new = create_invite(s, bank, candidate, position=position)
-    submit(s, queue, new.invite, code=bank.exercise_source(exercise, "reference"), answers={})
+    new = create_invite(s, bank, candidate, position=position, actor=sender)
+    start(new.invite)
+    code = bank.exercise_source(exercise, "reference")
+    submit(s, queue, new.invite, code=code, answers={}, confirmed=True)

@@ -105,23 +105,23 @@ def _load_target(db: Session, params: dict[str, Any]) -> policy.Target:
     answer_id = _int(params, "answer_id")
     candidate_id = _int(params, "candidate_id")
     if answer_id is not None:
-        answer = db.get(WrittenAnswer, answer_id)
-        if answer is None:
-            raise NotFoundError("no such answer")
-        candidate_id = answer.candidate_id
+        target.answer = db.get(WrittenAnswer, answer_id)
+        if target.answer is None:
+            raise policy.not_found("answer")
+        candidate_id = target.answer.candidate_id
     if candidate_id is not None:
         # The opening and its stages come in the same query: nearly every candidate page needs them.
         target.candidate = db.get(
             Candidate, candidate_id, options=[joinedload(Candidate.opening).joinedload(Opening.stages)]
         )
         if target.candidate is None:
-            raise NotFoundError("no such candidate", hint="check the link")
+            raise policy.not_found("candidate")
         target.opening = target.candidate.opening
     opening_id = _int(params, "opening_id")
     if opening_id is not None:
         target.opening = db.get(Opening, opening_id)
         if target.opening is None:
-            raise NotFoundError("no such opening", hint="check the link")
+            raise policy.not_found("opening")
     return target
 
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError
 from mlscreen.store.candidates import is_assigned
-from mlscreen.store.models import Candidate, Opening, Scorecard, User
+from mlscreen.store.models import Candidate, Opening, Scorecard, User, WrittenAnswer
 from mlscreen.store.openings import member_ids
 
 # Routes that need no signed-in user. "candidate_link" routes are opened by a candidate's assessment token.
@@ -25,6 +25,22 @@ class Target:
     opening: Opening | None = None
     candidate: Candidate | None = None
     position: int | None = None
+    answer: WrittenAnswer | None = None
+
+    @property
+    def kind(self) -> str:
+        """Return what the path names: "answer", "candidate" or "opening"."""
+        if self.answer is not None:
+            return "answer"
+        return "candidate" if self.candidate is not None else "opening"
+
+
+def not_found(kind: str) -> NotFoundError:
+    """Return the error for an object of `kind` that does not exist, or that the user may not see.
+
+    Both answer with this same error (status and body), so ids of other openings' objects reveal nothing.
+    """
+    return NotFoundError(f"no such {kind}", hint="check the link")
 
 
 Rule = Callable[[Session, User, Target], bool]
@@ -74,6 +90,7 @@ ACTIONS: dict[str, Rule] = {
     "scorecard.submit": _any(_manager, _assigned),
     "packet.view": _manager,
     "decision.make": _manager,
+    "decision.reopen": _role("admin"),
 }
 
 # Every route of the application, by name, and the action it performs. A route missing here cannot be served.
@@ -99,6 +116,8 @@ ROUTES: dict[str, str] = {
     "candidate_status": "candidate.manage",
     "candidate_assign": "candidate.manage",
     "candidate_invite": "candidate.manage",
+    "candidate_invite_revoke": "candidate.manage",
+    "candidate_reopen": "decision.reopen",
     "prescreen_form": "prescreen.submit",
     "prescreen_submit": "prescreen.submit",
     "scorecard_form": "scorecard.submit",
@@ -110,6 +129,7 @@ ROUTES: dict[str, str] = {
     "users_page": "admin",
     "user_create": "admin",
     "portal_page": CANDIDATE_LINK,
+    "portal_start": CANDIDATE_LINK,
     "portal_draft": CANDIDATE_LINK,
     "portal_submit": CANDIDATE_LINK,
     "portal_result": CANDIDATE_LINK,
@@ -128,6 +148,8 @@ ROUTES: dict[str, str] = {
     "api_candidate_move": "candidate.manage",
     "api_candidate_assign": "candidate.manage",
     "api_candidate_invite": "candidate.manage",
+    "api_invite_revoke": "candidate.manage",
+    "api_candidate_reopen": "decision.reopen",
     "api_scorecards": "candidate.view",
     "api_scorecard_create": "scorecard.submit",
     "api_packet": "packet.view",
@@ -149,17 +171,18 @@ def authorize(db: Session, user: User | None, action: str, target: Target) -> No
     """Allow the request or raise.
 
     Raises `AuthenticationError` when nobody is signed in, `NotFoundError` when the target lies in an opening
-    (or is a candidate) the user may not see, so ids of other openings reveal nothing, and `ForbiddenError`
-    when the user sees the target but may not perform the action.
+    (or is a candidate) the user may not see, the very error a missing object gives (see `not_found`), so ids of
+    other openings reveal nothing, and `ForbiddenError` when the user sees the target but may not perform the
+    action.
     """
     if action in (PUBLIC, CANDIDATE_LINK):
         return
     if user is None:
         raise AuthenticationError("please sign in", hint="sign in, then try again")
     if target.opening is not None and not _member(db, user, target):
-        raise NotFoundError("no such opening or candidate", hint="check the link, or ask for access")
+        raise not_found(target.kind)
     if target.candidate is not None and not _view_candidate(db, user, target):
-        raise NotFoundError("no such candidate", hint="check the link, or ask to be assigned")
+        raise not_found(target.kind)
     if not ACTIONS[action](db, user, target):
         raise ForbiddenError("you may not do this", hint="ask the hiring manager or an administrator for access")
 

@@ -15,11 +15,11 @@ from mlscreen import settings
 from mlscreen.errors import MlscreenError
 from mlscreen.store import audit
 from mlscreen.store.accounts import SESSION_MAX, authenticate, close_session, open_session
-from mlscreen.store.assessments import create_invite, submissions_of, summary
+from mlscreen.store.assessments import create_invite, invite_of, revoke_invite, submissions_of, summary
 from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
 from mlscreen.store.models import Candidate, Job, Opening, Scorecard
 from mlscreen.store.openings import create_opening, stage_counts, update_stage, visible_openings
-from mlscreen.store.packet import build_packet, decide, decision_of
+from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import scorecards_of, submit_scorecard
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.links import portal_link
@@ -71,6 +71,11 @@ class AssignIn(Body):
 
 class InviteIn(Body):
     position: int = Field(ge=0, le=50)
+    second_attempt_reason: str = Field(default="", max_length=500)
+
+
+class ReasonIn(Body):
+    reason: str = Field(min_length=1, max_length=5000)
 
 
 class RatingIn(Body):
@@ -274,10 +279,35 @@ def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict
 
 @router.post("/candidates/{candidate_id}/invites", name="api_candidate_invite", status_code=201)
 def api_candidate_invite(ctx: CtxDep, candidate_id: int, body: InviteIn) -> dict[str, Any]:
-    """Create an assessment link; the link is returned once and only its hash is kept."""
-    new = create_invite(ctx.db, ctx.bank, ctx.candidate, position=body.position, days=settings.INVITE_DAYS.get())
+    """Create an assessment link; the link is returned once and only its hash is kept.
+
+    A link for a stage the candidate already took is a second attempt, made only with `second_attempt_reason`.
+    """
+    new = create_invite(
+        ctx.db,
+        ctx.bank,
+        ctx.candidate,
+        position=body.position,
+        days=settings.INVITE_DAYS.get(),
+        actor=ctx.me,
+        second_attempt_reason=body.second_attempt_reason,
+    )
     link = portal_link(ctx.request, new.token)
-    return {"id": new.invite.id, "link": link, "expires_at": new.invite.expires_at.isoformat()}
+    return {
+        "id": new.invite.id,
+        "link": link,
+        "expires_at": new.invite.expires_at.isoformat(),
+        "attempt": new.invite.attempt,
+        "attempt_reason": new.invite.attempt_reason,
+    }
+
+
+@router.post("/candidates/{candidate_id}/invites/{invite_id}/revoke", name="api_invite_revoke")
+def api_invite_revoke(ctx: CtxDep, candidate_id: int, invite_id: int, body: ReasonIn) -> dict[str, Any]:
+    """Revoke an assessment link with a reason (audited); it opens no more."""
+    invite = revoke_invite(ctx.db, invite_of(ctx.db, ctx.candidate, invite_id), actor=ctx.me, reason=body.reason)
+    assert invite.revoked_at is not None
+    return {"id": invite.id, "revoked_at": invite.revoked_at.isoformat(), "reason": invite.revoked_reason}
 
 
 @router.get("/candidates/{candidate_id}/scorecards", name="api_scorecards")
@@ -314,6 +344,12 @@ def api_decision_create(ctx: CtxDep, candidate_id: int, body: DecisionIn) -> dic
     """Record the decision with its rationale (audited)."""
     decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=body.outcome, rationale=body.rationale, actor=ctx.me)
     return {"candidate_id": decision.candidate_id, "outcome": decision.outcome, "mechanical": decision.mechanical}
+
+
+@router.post("/candidates/{candidate_id}/reopen", name="api_candidate_reopen")
+def api_candidate_reopen(ctx: CtxDep, candidate_id: int, body: ReasonIn) -> dict[str, Any]:
+    """Reopen the candidate's decision (admins only, with a reason; audited); the candidate is active again."""
+    return candidate_json(reopen(ctx.db, ctx.candidate, actor=ctx.me, reason=body.reason))
 
 
 @router.get("/audit", name="api_audit")

@@ -1,4 +1,4 @@
-"""The candidate's assessment portal, opened by their link: instructions, timer, editor, answers, result."""
+"""The candidate's assessment portal, opened by their link: a start page, then timer, editor, answers, result."""
 
 from __future__ import annotations
 
@@ -6,11 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from mlscreen.bank import Exercise, KnowledgeQuestion
-from mlscreen.errors import ConflictError, MlscreenError
-from mlscreen.store.assessments import close_if_time_up, deadline, save_draft, submission_of, submit, time_up
+from mlscreen.errors import ConflictError, InvalidFieldsError, MlscreenError
+from mlscreen.store.assessments import (
+    close_if_time_up,
+    deadline,
+    save_draft,
+    start,
+    submission_of,
+    submit,
+    time_up,
+)
 from mlscreen.store.models import Invite
 from mlscreen.web.errors import respond, wants_json
 from mlscreen.web.guard import Ctx, current
@@ -34,7 +42,9 @@ def _code(form: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _page(ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None) -> Response:
+def _page(
+    ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, invalid: dict[str, str] | None = None
+) -> Response:
     invite = _invite(ctx)
     exercise = ctx.bank.get(invite.exercise_id, Exercise) if invite.exercise_id else None
     code = invite.draft_code
@@ -56,15 +66,22 @@ def _page(ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None) ->
         time_up=over,
         submission=submission_of(ctx.db, invite),
         error=error,
+        invalid=invalid or {},
     )
 
 
 def _closed_for_time(ctx: Ctx) -> Response | None:
-    """Close the assessment when its time is up, keeping the saved work; return the refusal to send, if any.
+    """Refuse writes before the start; close the assessment when its time is up, keeping the saved work.
 
-    A refusal is returned, not raised, so the closing (and its grading job) commits with the request.
+    Returns the refusal to send, if any: returned, not raised, so the closing (and its grading job) commits with
+    the request. Before the start a write answers 409, on which the page reloads and shows the start page.
     """
     invite = _invite(ctx)
+    if invite.started_at is None and invite.submitted_at is None and ctx.request.method != "GET":
+        error = ConflictError("the assessment has not started yet", hint="press Start on the assessment's first page")
+        if wants_json(ctx.request) or ctx.request.headers.get("hx-request"):
+            return respond(ctx.request, error.status, error.message, error.hint)
+        return _page(ctx, status=error.status, error=error)
     if invite.submitted_at is not None or not time_up(invite, now=ctx.now, grace=ctx.grace):
         return None  # still open, or already submitted (writes then answer "submitted already")
     close_if_time_up(ctx.db, ctx.queue, invite, now=ctx.now, grace=ctx.grace)
@@ -81,9 +98,19 @@ def _closed_for_time(ctx: Ctx) -> Response | None:
 
 @router.get("/assess/{token}", name="portal_page")
 def portal_page(ctx: CtxDep, token: str) -> Response:
-    """The assessment (starts the timer on first opening; once time is up, shows that and keeps the saved work)."""
+    """The start page until the candidate starts; then the assessment (once time is up, that and the saved work).
+
+    Opening the link never starts the timer, so a mail scanner or a link preview cannot start it.
+    """
     _closed_for_time(ctx)
     return _page(ctx)
+
+
+@router.post("/assess/{token}/start", name="portal_start")
+def portal_start(ctx: CtxDep, token: str) -> Response:
+    """Start the timer (the candidate's explicit choice on the start page), then show the assessment."""
+    start(_invite(ctx), now=ctx.now)
+    return RedirectResponse(f"/assess/{token}", status_code=303)
 
 
 @router.post("/assess/{token}/draft", name="portal_draft")
@@ -112,9 +139,23 @@ async def portal_submit(ctx: CtxDep, token: str) -> Response:
         refused = _closed_for_time(ctx)
         if refused is not None:
             return refused
+        invite = _invite(ctx)
         try:
             with ctx.db.begin_nested():
-                submit(ctx.db, ctx.queue, _invite(ctx), code=code, answers=answers, now=ctx.now, grace=ctx.grace)
+                submit(
+                    ctx.db,
+                    ctx.queue,
+                    invite,
+                    code=code,
+                    answers=answers,
+                    confirmed=form.get("confirm") == "yes",
+                    now=ctx.now,
+                    grace=ctx.grace,
+                )
+        except InvalidFieldsError as exc:
+            # Not confirmed yet: keep what was typed, so the page shows it again with the confirmation marked.
+            save_draft(invite, code=code, answers=answers, now=ctx.now, grace=ctx.grace)
+            return _page(ctx, status=exc.status, error=exc, invalid=exc.fields)
         except MlscreenError as exc:
             return _page(ctx, status=exc.status, error=exc)
         return _page(ctx)

@@ -5,18 +5,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends
 from sqlalchemy import select
-from starlette.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from mlscreen import settings
-from mlscreen.errors import MlscreenError, UsageError
-from mlscreen.store.assessments import create_invite, invites_of, submissions_of
+from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
+from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
 from mlscreen.store.candidates import assign_interviewer, assignments, move_candidate, set_status
 from mlscreen.store.models import User
 from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
+from mlscreen.web.forms import EMPTY, FormState, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.links import portal_link
 from mlscreen.web.policy import sees_all_scorecards, visible_scorecards
@@ -27,7 +29,12 @@ CtxDep = Annotated[Ctx, Depends(current)]
 
 
 def candidate_view(
-    ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, link: str | None = None
+    ctx: Ctx,
+    *,
+    status: int = 200,
+    error: MlscreenError | None = None,
+    link: str | None = None,
+    form: FormState = EMPTY,
 ) -> Response:
     """Render the candidate page for the signed-in user."""
     candidate = ctx.candidate
@@ -59,6 +66,7 @@ def candidate_view(
         packet=ctx.can("packet.view", opening=opening, candidate=candidate),
         error=error,
         link=link,
+        form=form,
     )
 
 
@@ -69,67 +77,98 @@ def candidate_page(ctx: CtxDep, candidate_id: int) -> Response:
 
 
 @router.post("/candidates/{candidate_id}/stage", name="candidate_move")
-def candidate_move(ctx: CtxDep, candidate_id: int, position: Annotated[int, Form(ge=0, le=50)]) -> Response:
+async def candidate_move(ctx: CtxDep, candidate_id: int) -> Response:
     """Move the candidate to another stage (audited)."""
-    try:
-        with ctx.db.begin_nested():
-            move_candidate(ctx.db, ctx.candidate, position=position, actor=ctx.me)
-    except MlscreenError as exc:
-        return candidate_view(ctx, status=exc.status, error=exc)
-    return RedirectResponse(f"/candidates/{candidate_id}", status_code=303)
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        position = required_id(values, "position", "a stage")
+        move_candidate(ctx.db, ctx.candidate, position=position, actor=ctx.me)
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/candidates/{candidate_id}/status", name="candidate_status")
-def candidate_status(
-    ctx: CtxDep,
-    candidate_id: int,
-    status: Annotated[str, Form(max_length=16)],
-    reason: Annotated[str, Form(max_length=500)] = "",
-) -> Response:
-    """Reject, withdraw or reactivate the candidate (audited)."""
-    try:
-        with ctx.db.begin_nested():
-            if status == "hired":
-                raise UsageError("hiring is a decision", hint="record it from the decision packet")
-            set_status(ctx.db, ctx.candidate, status=status, actor=ctx.me, reason=reason)
-    except MlscreenError as exc:
-        return candidate_view(ctx, status=exc.status, error=exc)
-    return RedirectResponse(f"/candidates/{candidate_id}", status_code=303)
+async def candidate_status(ctx: CtxDep, candidate_id: int) -> Response:
+    """Reject, withdraw or reactivate the candidate (audited); leaving the process ends their assessment links."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        status, reason = first(values, "status"), first(values, "reason")
+        set_status(ctx.db, ctx.candidate, status=status, actor=ctx.me, reason=reason)
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/candidates/{candidate_id}/assignments", name="candidate_assign")
-def candidate_assign(
-    ctx: CtxDep,
-    candidate_id: int,
-    position: Annotated[int, Form(ge=0, le=50)],
-    interviewer_id: Annotated[int, Form()],
-    scheduled_at: Annotated[str, Form(max_length=40)] = "",
-) -> Response:
+async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
     """Assign an interviewer to a stage, optionally with a time."""
-    try:
-        with ctx.db.begin_nested():
-            when = None
-            if scheduled_at:
-                try:
-                    when = datetime.fromisoformat(scheduled_at).replace(tzinfo=UTC)
-                except ValueError:
-                    raise UsageError("the time is not valid", hint="use the date picker") from None
-            assign_interviewer(
-                ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when
-            )
-    except MlscreenError as exc:
-        return candidate_view(ctx, status=exc.status, error=exc)
-    return RedirectResponse(f"/candidates/{candidate_id}", status_code=303)
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        position = required_id(values, "position", "a stage")
+        interviewer_id = required_id(values, "interviewer_id", "an interviewer")
+        when = None
+        scheduled_at = first(values, "scheduled_at")
+        if scheduled_at:
+            try:
+                when = datetime.fromisoformat(scheduled_at[:40]).replace(tzinfo=UTC)
+            except ValueError:
+                raise UsageError("the time is not valid", hint="use the date picker") from None
+        assign_interviewer(ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when)
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/candidates/{candidate_id}/invites", name="candidate_invite")
-def candidate_invite(ctx: CtxDep, candidate_id: int, position: Annotated[int, Form(ge=0, le=50)]) -> Response:
-    """Create an assessment link and show it once (only its hash is stored)."""
-    try:
-        with ctx.db.begin_nested():
-            days = settings.INVITE_DAYS.get()
-            new = create_invite(ctx.db, ctx.bank, ctx.candidate, position=position, days=days)
-    except MlscreenError as exc:
-        return candidate_view(ctx, status=exc.status, error=exc)
-    link = portal_link(ctx.request, new.token)
-    return candidate_view(ctx, link=link)
+async def candidate_invite(ctx: CtxDep, candidate_id: int) -> Response:
+    """Create an assessment link and show it once (only its hash is stored); a second attempt needs a reason."""
+    values = form_values(await ctx.request.form())
+
+    def work() -> Response:
+        try:
+            with ctx.db.begin_nested():
+                new = create_invite(
+                    ctx.db,
+                    ctx.bank,
+                    ctx.candidate,
+                    position=required_id(values, "position", "a stage"),
+                    days=settings.INVITE_DAYS.get(),
+                    actor=ctx.me,
+                    second_attempt_reason=first(values, "second_attempt_reason"),
+                )
+        except MlscreenError as exc:
+            fields = exc.fields if isinstance(exc, InvalidFieldsError) else {}
+            return candidate_view(ctx, status=exc.status, error=exc, form=FormState(values, fields))
+        link = portal_link(ctx.request, new.token)
+        return candidate_view(ctx, link=link)
+
+    return await run_in_threadpool(work)
+
+
+@router.post("/candidates/{candidate_id}/invites/{invite_id}/revoke", name="candidate_invite_revoke")
+async def candidate_invite_revoke(ctx: CtxDep, candidate_id: int, invite_id: int) -> Response:
+    """Revoke an assessment link, with a reason (audited): it opens no more."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        invite = invite_of(ctx.db, ctx.candidate, invite_id)
+        revoke_invite(ctx.db, invite, actor=ctx.me, reason=first(values, "reason"))
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)

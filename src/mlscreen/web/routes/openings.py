@@ -4,14 +4,24 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, UploadFile
+from fastapi import APIRouter, Depends, File, UploadFile
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
-from mlscreen.errors import MlscreenError
+from mlscreen.errors import MlscreenError, TooLargeError
 from mlscreen.store.candidates import add_candidate, import_csv
 from mlscreen.store.models import Candidate, User
-from mlscreen.store.openings import alternatives, create_opening, member_ids, stage_counts, update_stage
+from mlscreen.store.openings import (
+    MANAGER_ROLES,
+    add_member,
+    alternatives,
+    create_opening,
+    member_ids,
+    stage_counts,
+    update_stage,
+)
+from mlscreen.web.forms import EMPTY, FormState, chosen_id, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
 
@@ -20,7 +30,9 @@ CtxDep = Annotated[Ctx, Depends(current)]
 MAX_CSV = 512 * 1024
 
 
-def _opening_page(ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, **extra: object) -> Response:
+def _opening_page(
+    ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, form: FormState = EMPTY, **extra: object
+) -> Response:
     opening = ctx.opening
     query = select(Candidate).where(Candidate.opening_id == opening.id).order_by(Candidate.id)
     candidates = [c for c in ctx.db.scalars(query) if ctx.can("candidate.view", opening=opening, candidate=c)]
@@ -40,48 +52,54 @@ def _opening_page(ctx: Ctx, *, status: int = 200, error: MlscreenError | None = 
         manage=ctx.can("opening.manage", opening=opening),
         add=ctx.can("candidate.manage", opening=opening),
         error=error,
+        form=form,
         **extra,
+    )
+
+
+def _new_opening_page(
+    ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, form: FormState = EMPTY
+) -> Response:
+    query = select(User).where(User.role.in_(MANAGER_ROLES), User.active.is_(True)).order_by(User.name)
+    managers = list(ctx.db.scalars(query))
+    return render(
+        ctx.request,
+        "opening_new.html",
+        status=status,
+        profiles=ctx.bank.profiles(),
+        managers=managers,
+        error=error,
+        form=form,
     )
 
 
 @router.get("/openings/new", name="opening_new_form")
 def opening_new_form(ctx: CtxDep) -> Response:
     """The form to open a role from a profile."""
-    managers = ctx.db.scalars(select(User).where(User.role == "hiring_manager").order_by(User.name))
-    return render(ctx.request, "opening_new.html", profiles=ctx.bank.profiles(), managers=list(managers), error=None)
+    return _new_opening_page(ctx)
 
 
 @router.post("/openings", name="opening_create")
-def opening_create(
-    ctx: CtxDep,
-    title: Annotated[str, Form(max_length=200)],
-    profile_id: Annotated[str, Form(max_length=64)],
-    level: Annotated[str, Form(max_length=16)] = "",
-    hiring_manager_id: Annotated[str, Form(max_length=20)] = "",
-) -> Response:
+async def opening_create(ctx: CtxDep) -> Response:
     """Open the role with the profile's loop."""
-    try:
-        with ctx.db.begin_nested():
-            opening = create_opening(
-                ctx.db,
-                ctx.bank,
-                title=title,
-                profile_id=profile_id,
-                actor=ctx.me,
-                level=level or None,
-                hiring_manager_id=int(hiring_manager_id) if hiring_manager_id.isdigit() else None,
-            )
-    except MlscreenError as exc:
-        managers = ctx.db.scalars(select(User).where(User.role == "hiring_manager").order_by(User.name))
-        return render(
-            ctx.request,
-            "opening_new.html",
-            status=exc.status,
-            profiles=ctx.bank.profiles(),
-            managers=list(managers),
-            error=exc,
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        opening = create_opening(
+            ctx.db,
+            ctx.bank,
+            title=first(values, "title"),
+            profile_id=first(values, "profile_id"),
+            actor=ctx.me,
+            level=first(values, "level") or None,
+            hiring_manager_id=chosen_id(values, "hiring_manager_id", "a hiring manager"),
         )
-    return RedirectResponse(f"/openings/{opening.id}", status_code=303)
+        return f"/openings/{opening.id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _new_opening_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.get("/openings/{opening_id}", name="opening_page")
@@ -91,71 +109,65 @@ def opening_page(ctx: CtxDep, opening_id: int) -> Response:
 
 
 @router.post("/openings/{opening_id}/stages/{position}", name="opening_stage_update")
-def opening_stage_update(
-    ctx: CtxDep,
-    opening_id: int,
-    position: int,
-    duration_min: Annotated[int, Form(ge=5, le=240)],
-    interviewer_role: Annotated[str, Form(max_length=200)] = "",
-    question_ids: Annotated[list[str] | None, Form()] = None,
-) -> Response:
+async def opening_stage_update(ctx: CtxDep, opening_id: int, position: int) -> Response:
     """Adjust a stage's duration, interviewer and questions."""
-    try:
-        with ctx.db.begin_nested():
-            update_stage(
-                ctx.db,
-                ctx.bank,
-                ctx.opening,
-                position,
-                actor=ctx.me,
-                duration_min=duration_min,
-                interviewer_role=interviewer_role,
-                question_ids=question_ids or [],
-            )
-    except MlscreenError as exc:
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        update_stage(
+            ctx.db,
+            ctx.bank,
+            ctx.opening,
+            position,
+            actor=ctx.me,
+            duration_min=required_id(values, "duration_min", "a duration in minutes"),
+            interviewer_role=first(values, "interviewer_role"),
+            question_ids=values.get("question_ids") or [],
+        )
+        return f"/openings/{opening_id}#stage-{position}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
         ctx.db.refresh(ctx.opening)
-        return _opening_page(ctx, status=exc.status, error=exc)
-    return RedirectResponse(f"/openings/{opening_id}#stage-{position}", status_code=303)
+        return _opening_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/openings/{opening_id}/members", name="opening_member_add")
-def opening_member_add(ctx: CtxDep, opening_id: int, user_id: Annotated[int, Form()]) -> Response:
+async def opening_member_add(ctx: CtxDep, opening_id: int) -> Response:
     """Give a user access to the opening."""
-    from mlscreen.store.openings import add_member
+    values = form_values(await ctx.request.form())
 
-    try:
-        with ctx.db.begin_nested():
-            add_member(ctx.db, ctx.opening, user_id)
-    except MlscreenError as exc:
-        return _opening_page(ctx, status=exc.status, error=exc)
-    return RedirectResponse(f"/openings/{opening_id}", status_code=303)
+    def save() -> str:
+        add_member(ctx.db, ctx.opening, required_id(values, "user_id", "a user"))
+        return f"/openings/{opening_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _opening_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/openings/{opening_id}/candidates", name="candidate_create")
-def candidate_create(
-    ctx: CtxDep,
-    opening_id: int,
-    name: Annotated[str, Form(max_length=200)],
-    email: Annotated[str, Form(max_length=254)],
-) -> Response:
+async def candidate_create(ctx: CtxDep, opening_id: int) -> Response:
     """Add one candidate."""
-    try:
-        with ctx.db.begin_nested():
-            candidate = add_candidate(ctx.db, ctx.opening, name=name, email=email)
-    except MlscreenError as exc:
-        return _opening_page(ctx, status=exc.status, error=exc, form={"name": name, "email": email})
-    return RedirectResponse(f"/candidates/{candidate.id}", status_code=303)
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        candidate = add_candidate(ctx.db, ctx.opening, name=first(values, "name"), email=first(values, "email"))
+        return f"/candidates/{candidate.id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _opening_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/openings/{opening_id}/candidates/import", name="candidate_import")
 async def candidate_import(ctx: CtxDep, opening_id: int, file: Annotated[UploadFile, File()]) -> Response:
     """Import candidates from a CSV file; any bad row means nothing is imported and every problem is shown."""
-    from starlette.concurrency import run_in_threadpool
-
     data = await file.read(MAX_CSV + 1)
     if len(data) > MAX_CSV:
-        from mlscreen.errors import TooLargeError
-
         raise TooLargeError(f"the CSV file is larger than {MAX_CSV // 1024} KiB", hint="split it into parts")
     added, problems = await run_in_threadpool(import_csv, ctx.db, ctx.opening, data)
     if problems:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends
 from sqlalchemy import select
-from starlette.responses import RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.responses import Response
 
 from mlscreen.errors import MlscreenError
 from mlscreen.store import audit
@@ -14,6 +15,7 @@ from mlscreen.store.accounts import create_user
 from mlscreen.store.candidates import upcoming_for
 from mlscreen.store.models import ROLES, Candidate, Scorecard, User
 from mlscreen.store.openings import stage_at, stage_counts, visible_openings
+from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
 
@@ -59,27 +61,38 @@ def audit_page(ctx: CtxDep) -> Response:
     return render(ctx.request, "audit.html", events=audit.events(ctx.db), users=users)
 
 
+def _users_page(
+    ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, form: FormState = EMPTY
+) -> Response:
+    users = list(ctx.db.scalars(select(User).order_by(User.id)))
+    return render(ctx.request, "users.html", status=status, users=users, roles=ROLES, error=error, form=form)
+
+
 @router.get("/admin/users", name="users_page")
 def users_page(ctx: CtxDep) -> Response:
     """Everyone who can sign in."""
-    users = list(ctx.db.scalars(select(User).order_by(User.id)))
-    return render(ctx.request, "users.html", users=users, roles=ROLES, error=None)
+    return _users_page(ctx)
 
 
 @router.post("/admin/users", name="user_create")
-def user_create(
-    ctx: CtxDep,
-    email: Annotated[str, Form(max_length=254)],
-    name: Annotated[str, Form(max_length=200)],
-    role: Annotated[str, Form(max_length=32)],
-    password: Annotated[str, Form(max_length=1000)],
-) -> Response:
-    """Add a user."""
-    try:
-        with ctx.db.begin_nested():
-            user = create_user(ctx.db, email=email, name=name, role=role, password=password)
-            audit.record(ctx.db, actor_id=ctx.me.id, action="user.created", object_type="user", object_id=user.id)
-    except MlscreenError as exc:
-        users = list(ctx.db.scalars(select(User).order_by(User.id)))
-        return render(ctx.request, "users.html", status=exc.status, users=users, roles=ROLES, error=exc)
-    return RedirectResponse("/admin/users", status_code=303)
+async def user_create(ctx: CtxDep) -> Response:
+    """Add a user (audited)."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        user = create_user(
+            ctx.db,
+            email=first(values, "email"),
+            name=first(values, "name"),
+            role=first(values, "role"),
+            password=first(values, "password"),
+        )
+        audit.record(ctx.db, actor_id=ctx.me.id, action="user.created", object_type="user", object_id=user.id)
+        return "/admin/users"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        # The password is never sent back to the browser.
+        kept = FormState({k: v for k, v in form.values.items() if k != "password"}, form.invalid)
+        return _users_page(ctx, status=exc.status, error=exc, form=kept)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)

@@ -2,28 +2,34 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from collections.abc import Mapping
+from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import RedirectResponse, Response
+from starlette.responses import Response
 
 from mlscreen.bank import Item
 from mlscreen.errors import MlscreenError
 from mlscreen.store.assessments import stage_submissions
-from mlscreen.store.candidates import set_status
 from mlscreen.store.models import User, WrittenAnswer
 from mlscreen.store.openings import stage_at
-from mlscreen.store.packet import build_packet, decide, decision_of
+from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import (
+    PRESCREEN_KIND,
     answers_of,
     categories,
     find_scorecard,
+    may_prescreen,
+    may_score,
     prescreen_checks,
+    prescreen_stage,
     review_answer,
     scorecards_of,
+    submit_prescreen,
     submit_scorecard,
 )
+from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.policy import visible_scorecards
 from mlscreen.web.templating import render
@@ -32,11 +38,7 @@ router = APIRouter(include_in_schema=False)
 CtxDep = Annotated[Ctx, Depends(current)]
 
 
-def _form_lists(form: Any) -> dict[str, list[str]]:
-    return {key: [v for v in form.getlist(key) if isinstance(v, str)] for key in form}
-
-
-def ratings_from_form(form: dict[str, list[str]]) -> dict[str, dict[str, str]]:
+def ratings_from_form(form: Mapping[str, list[str]]) -> dict[str, dict[str, str]]:
     """Return {category: {rating, evidence}} from `rating:CAT` and `evidence:CAT` fields."""
     out: dict[str, dict[str, str]] = {}
     for key, values in form.items():
@@ -46,12 +48,25 @@ def ratings_from_form(form: dict[str, list[str]]) -> dict[str, dict[str, str]]:
     return out
 
 
-def _stage_page(ctx: Ctx, position: int, template: str, *, status: int = 200, error: Any = None) -> Response:
+def _stage_page(
+    ctx: Ctx,
+    position: int,
+    template: str,
+    *,
+    status: int = 200,
+    error: MlscreenError | None = None,
+    form: FormState = EMPTY,
+    reviewing: int | None = None,
+) -> Response:
     candidate = ctx.candidate
     stage = stage_at(candidate.opening, position)
     questions = [ctx.bank.get(q, Item) for q in stage.question_ids if q in ctx.bank]
     answers = [a for a in answers_of(ctx.db, candidate.id) if a.stage_position == position]
     submissions = stage_submissions(ctx.db, candidate.id, position)
+    if stage.kind == PRESCREEN_KIND:
+        may_file = may_prescreen(ctx.db, candidate, position, ctx.me)
+    else:
+        may_file = may_score(ctx.db, candidate, position, ctx.me)
     return render(
         ctx.request,
         template,
@@ -64,49 +79,46 @@ def _stage_page(ctx: Ctx, position: int, template: str, *, status: int = 200, er
         submissions=submissions,
         questions_by_id={q.id: q for q in questions},
         mine=find_scorecard(ctx.db, candidate.id, position, ctx.me.id),
+        may_file=may_file,
+        may_review=may_score(ctx.db, candidate, position, ctx.me),
+        prescreen=stage.kind == PRESCREEN_KIND,
         error=error,
+        form=form,
+        reviewing=reviewing,
     )
 
 
 @router.get("/candidates/{candidate_id}/stages/{position}/prescreen", name="prescreen_form")
 def prescreen_form(ctx: CtxDep, candidate_id: int, position: int) -> Response:
     """The recruiter's pre-screen: questions with look-fors and red-flag checkboxes, notes, advance or reject."""
+    prescreen_stage(ctx.candidate, position)
     return _stage_page(ctx, position, "prescreen.html")
 
 
 @router.post("/candidates/{candidate_id}/stages/{position}/prescreen", name="prescreen_submit")
 async def prescreen_submit(ctx: CtxDep, candidate_id: int, position: int) -> Response:
     """Store the pre-screen as a scorecard and advance or reject the candidate."""
-    form = _form_lists(await ctx.request.form())
+    values = form_values(await ctx.request.form())
 
-    def work() -> Response:
-        try:
-            with ctx.db.begin_nested():
-                stage = stage_at(ctx.candidate.opening, position)
-                outcome = (form.get("outcome") or [""])[0]
-                recommendation = {"advance": "yes", "reject": "no"}.get(outcome, "")
-                submit_scorecard(
-                    ctx.db,
-                    ctx.bank,
-                    ctx.candidate,
-                    position=position,
-                    interviewer=ctx.me,
-                    ratings=ratings_from_form(form),
-                    recommendation=recommendation,
-                    notes=(form.get("notes") or [""])[0],
-                    checks=prescreen_checks(ctx.bank, stage, form),
-                )
-                if outcome == "advance" and position + 1 < len(ctx.candidate.opening.stages):
-                    from mlscreen.store.candidates import move_candidate
+    def save() -> str:
+        stage = prescreen_stage(ctx.candidate, position)
+        submit_prescreen(
+            ctx.db,
+            ctx.bank,
+            ctx.candidate,
+            position=position,
+            recruiter=ctx.me,
+            ratings=ratings_from_form(values),
+            outcome=first(values, "outcome"),
+            notes=first(values, "notes"),
+            checks=prescreen_checks(ctx.bank, stage, values),
+        )
+        return f"/candidates/{candidate_id}"
 
-                    move_candidate(ctx.db, ctx.candidate, position=position + 1, actor=ctx.me)
-                elif outcome == "reject":
-                    set_status(ctx.db, ctx.candidate, status="rejected", actor=ctx.me, reason="pre-screen")
-        except MlscreenError as exc:
-            return _stage_page(ctx, position, "prescreen.html", status=exc.status, error=exc)
-        return RedirectResponse(f"/candidates/{candidate_id}", status_code=303)
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _stage_page(ctx, position, "prescreen.html", status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(work)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.get("/candidates/{candidate_id}/stages/{position}/scorecard", name="scorecard_form")
@@ -118,49 +130,56 @@ def scorecard_form(ctx: CtxDep, candidate_id: int, position: int) -> Response:
 @router.post("/candidates/{candidate_id}/stages/{position}/scorecard", name="scorecard_submit")
 async def scorecard_submit(ctx: CtxDep, candidate_id: int, position: int) -> Response:
     """Submit the scorecard (a rating and evidence per category, and a recommendation)."""
-    form = _form_lists(await ctx.request.form())
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        submit_scorecard(
+            ctx.db,
+            ctx.bank,
+            ctx.candidate,
+            position=position,
+            interviewer=ctx.me,
+            ratings=ratings_from_form(values),
+            recommendation=first(values, "recommendation"),
+            notes=first(values, "notes"),
+        )
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _stage_page(ctx, position, "scorecard.html", status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/answers/{answer_id}/review", name="answer_review")
+async def answer_review(ctx: CtxDep, answer_id: int) -> Response:
+    """Confirm or override the automatic level of a written answer, or change a review (with a reason; audited)."""
+    values = form_values(await ctx.request.form())
 
     def work() -> Response:
-        try:
-            with ctx.db.begin_nested():
-                submit_scorecard(
-                    ctx.db,
-                    ctx.bank,
-                    ctx.candidate,
-                    position=position,
-                    interviewer=ctx.me,
-                    ratings=ratings_from_form(form),
-                    recommendation=(form.get("recommendation") or [""])[0],
-                    notes=(form.get("notes") or [""])[0],
-                )
-        except MlscreenError as exc:
-            return _stage_page(ctx, position, "scorecard.html", status=exc.status, error=exc)
-        return RedirectResponse(f"/candidates/{candidate_id}", status_code=303)
+        answer = ctx.db.get_one(WrittenAnswer, answer_id)
+        level_text = first(values, "level")
+        anchor = f"/candidates/{answer.candidate_id}/stages/{answer.stage_position}/scorecard#answer-{answer.id}"
+
+        def save() -> str:
+            level = int(level_text) if level_text.isdigit() and len(level_text) == 1 else 0
+            review_answer(ctx.db, answer, reviewer=ctx.me, level=level, reason=first(values, "reason"))
+            return anchor
+
+        def rerender(form: FormState, exc: MlscreenError) -> Response:
+            page = "scorecard.html"
+            return _stage_page(
+                ctx, answer.stage_position, page, status=exc.status, error=exc, form=form, reviewing=answer.id
+            )
+
+        return save_or_rerender(ctx, values, save, rerender)
 
     return await run_in_threadpool(work)
 
 
-@router.post("/answers/{answer_id}/review", name="answer_review")
-def answer_review(
-    ctx: CtxDep,
-    answer_id: int,
-    level: Annotated[int, Form(ge=1, le=4)],
-    reason: Annotated[str, Form(max_length=2000)] = "",
+def _packet_page(
+    ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, form: FormState = EMPTY
 ) -> Response:
-    """Confirm or override the automatic level of a written answer (an override needs a reason; audited)."""
-    answer = ctx.db.get_one(WrittenAnswer, answer_id)
-    try:
-        with ctx.db.begin_nested():
-            review_answer(ctx.db, answer, reviewer=ctx.me, level=level, reason=reason)
-    except MlscreenError as exc:
-        return _stage_page(ctx, answer.stage_position, "scorecard.html", status=exc.status, error=exc)
-    return RedirectResponse(
-        f"/candidates/{answer.candidate_id}/stages/{answer.stage_position}/scorecard#answer-{answer.id}",
-        status_code=303,
-    )
-
-
-def _packet_page(ctx: Ctx, *, status: int = 200, error: Any = None) -> Response:
     candidate = ctx.candidate
     every = scorecards_of(ctx.db, candidate.id)
     cards = visible_scorecards(ctx.db, ctx.me, candidate, every)
@@ -174,7 +193,9 @@ def _packet_page(ctx: Ctx, *, status: int = 200, error: Any = None) -> Response:
         scorecards=cards,
         interviewers=interviewers,
         decision=decision_of(ctx.db, candidate.id),
+        reopen=ctx.can("decision.reopen", opening=candidate.opening, candidate=candidate),
         error=error,
+        form=form,
     )
 
 
@@ -185,16 +206,31 @@ def packet_page(ctx: CtxDep, candidate_id: int) -> Response:
 
 
 @router.post("/candidates/{candidate_id}/decision", name="decision_submit")
-def decision_submit(
-    ctx: CtxDep,
-    candidate_id: int,
-    outcome: Annotated[str, Form(max_length=16)],
-    rationale: Annotated[str, Form(max_length=5000)] = "",
-) -> Response:
+async def decision_submit(ctx: CtxDep, candidate_id: int) -> Response:
     """Record the decision with its rationale (audited)."""
-    try:
-        with ctx.db.begin_nested():
-            decide(ctx.db, ctx.bank, ctx.candidate, outcome=outcome, rationale=rationale, actor=ctx.me)
-    except MlscreenError as exc:
-        return _packet_page(ctx, status=exc.status, error=exc)
-    return RedirectResponse(f"/candidates/{candidate_id}/packet", status_code=303)
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        outcome, rationale = first(values, "outcome"), first(values, "rationale")
+        decide(ctx.db, ctx.bank, ctx.candidate, outcome=outcome, rationale=rationale, actor=ctx.me)
+        return f"/candidates/{candidate_id}/packet"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _packet_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/candidates/{candidate_id}/reopen", name="candidate_reopen")
+async def candidate_reopen(ctx: CtxDep, candidate_id: int) -> Response:
+    """Reopen the candidate's decision (admins only, with a reason; audited): they are active again."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        reopen(ctx.db, ctx.candidate, actor=ctx.me, reason=first(values, "reason"))
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _packet_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
