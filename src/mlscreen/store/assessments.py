@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Exercise, KnowledgeQuestion
-from mlscreen.errors import AuthenticationError, ConflictError, TooLargeError, UsageError
+from mlscreen.errors import AuthenticationError, ConflictError, NotFoundError, TooLargeError, UsageError
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Candidate, Invite, Submission, WrittenAnswer, utcnow
@@ -103,7 +103,11 @@ def _writable(invite: Invite, now: datetime, grace: timedelta) -> None:
         raise _time_up_error()
 
 
-def _check_source(source: str) -> str:
+def check_source(source: str) -> str:
+    """Return `source` when it is acceptable code to store or run: the one size limit, no NUL bytes.
+
+    Raises `TooLargeError` over `MAX_SOURCE` bytes and `UsageError` for NUL bytes.
+    """
     if len(source.encode("utf-8")) > MAX_SOURCE:
         raise TooLargeError(f"the code is larger than {MAX_SOURCE // 1000} kB", hint="submit a smaller file")
     if "\x00" in source:
@@ -125,10 +129,24 @@ def save_draft(
     """
     _writable(invite, now or utcnow(), grace)
     if code is not None:
-        invite.draft_code = _check_source(code)
+        invite.draft_code = check_source(code)
     known = {q: a[:MAX_ANSWER] for q, a in answers.items() if q in invite.question_ids}
     if known:
         invite.draft_answers = {**invite.draft_answers, **known}
+
+
+def examples_to_run(invite: Invite, *, code: str, now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> str:
+    """Return the exercise whose visible examples `code` may run against now.
+
+    Raises `ConflictError` once submitted or once the time (plus `grace`) is up, `NotFoundError` when the stage
+    has no exercise, `TooLargeError`/`UsageError` for unacceptable or empty code.
+    """
+    _writable(invite, now or utcnow(), grace)
+    if invite.exercise_id is None:
+        raise NotFoundError("this assessment has no coding exercise", hint="there are no examples to run")
+    if not check_source(code).strip():
+        raise UsageError("there is no code to run", hint="write your solution in the editor first")
+    return invite.exercise_id
 
 
 def _claim(db: Session, invite: Invite, at: datetime) -> bool:
@@ -192,7 +210,7 @@ def submit(
     _writable(invite, now, grace)
     source = None
     if invite.exercise_id is not None:
-        source = _check_source(code if code is not None else invite.draft_code or "")
+        source = check_source(code if code is not None else invite.draft_code or "")
         if not source.strip():
             raise UsageError("the code is empty", hint="write your solution in the editor, then submit")
     if not _claim(db, invite, now):
