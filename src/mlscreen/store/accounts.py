@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from mlscreen.errors import AuthenticationError, ConflictError, RateLimitError, UsageError
@@ -57,20 +57,20 @@ def _attempt_keys(email: str, client: str) -> list[str]:
 
 @dataclass(frozen=True)
 class SignIn:
-    """A sign-in under way: its attempt is counted as a failure (`attempt_ids`) until `finish_sign_in`."""
+    """A sign-in under way: it counts as a failure for its e-mail address until `finish_sign_in`."""
 
     user_id: int | None
     password_hash: str
-    attempt_ids: tuple[int, ...]
-    email_key: str
+    keys: tuple[str, str]
+    at: datetime
 
 
 def start_sign_in(db: Session, *, email: str, client: str, now: datetime | None = None) -> SignIn:
-    """Check the rate limit, then record this attempt as a failure for the e-mail and the client address.
+    """Check the rate limit and count this attempt as a failure for the e-mail address until it succeeds.
 
-    The attempt counts as a failure unless `finish_sign_in` forgets it, so the password check in between can
-    run with no transaction open (it takes a fifth of a second of CPU) and concurrent guesses still count.
-    Raises `RateLimitError` after too many recent failures for the e-mail or the client address.
+    The password check that follows (`check_password`) runs with no transaction open; counting the attempt
+    first keeps concurrent guesses at one account within the limit. Raises `RateLimitError` after too many
+    recent failures for the e-mail or the client address.
     """
     now = now or utcnow()
     email = email.strip().lower()
@@ -83,15 +83,12 @@ def start_sign_in(db: Session, *, email: str, client: str, now: datetime | None 
     if any(count >= LOGIN_MAX_FAILURES for _key, count in recent):
         raise RateLimitError("too many failed sign-ins", hint=f"wait {LOGIN_WINDOW.seconds // 60} minutes")
     user = db.scalar(select(User).where(User.email == email))
-    attempts = [LoginAttempt(key_hash=key, at=now) for key in keys]
-    db.add_all(attempts)
-    db.flush()
-    active = user is not None and user.active
+    db.add(LoginAttempt(key_hash=keys[0], at=now))
     return SignIn(
-        user.id if user is not None and active else None,
+        user.id if user is not None and user.active else None,
         user.password_hash if user is not None else _DUMMY_HASH,
-        tuple(a.id for a in attempts),
-        keys[0],
+        (keys[0], keys[1]),
+        now,
     )
 
 
@@ -109,20 +106,22 @@ def check_password(sign_in: SignIn, password: str) -> tuple[bool, str | None]:
     return True, _HASHER.hash(password) if _HASHER.check_needs_rehash(sign_in.password_hash) else None
 
 
+def fail_sign_in(db: Session, sign_in: SignIn) -> AuthenticationError:
+    """Count the failed attempt for the client address too; return the error to raise."""
+    db.add(LoginAttempt(key_hash=sign_in.keys[1], at=sign_in.at))
+    return AuthenticationError("wrong e-mail address or password", hint="check both and try again")
+
+
 def finish_sign_in(db: Session, sign_in: SignIn, *, rehashed: str | None = None) -> User:
-    """Forget a successful attempt and the e-mail's earlier failures; return the user.
+    """Forget the e-mail address's failures (this attempt's too) after a right password; return the user.
 
     `rehashed` replaces the stored hash (from `check_password`). Raises `AuthenticationError` when the user was
-    deactivated meanwhile (the attempt then stays counted).
+    deactivated or their password changed meanwhile (the attempt then stays counted).
     """
     user = db.get(User, sign_in.user_id) if sign_in.user_id is not None else None
     if user is None or not user.active or user.password_hash != sign_in.password_hash:
         raise AuthenticationError("wrong e-mail address or password", hint="check both and try again")
-    db.execute(
-        delete(LoginAttempt).where(
-            or_(LoginAttempt.id.in_(sign_in.attempt_ids), LoginAttempt.key_hash == sign_in.email_key)
-        )
-    )
+    db.execute(delete(LoginAttempt).where(LoginAttempt.key_hash == sign_in.keys[0]))
     if rehashed is not None:
         user.password_hash = rehashed
     return user
@@ -131,15 +130,15 @@ def finish_sign_in(db: Session, sign_in: SignIn, *, rehashed: str | None = None)
 def authenticate(db: Session, *, email: str, password: str, client: str, now: datetime | None = None) -> User:
     """Return the active user with these credentials, all in `db`'s transaction (scripts and tests).
 
-    Web requests use `start_sign_in`, `check_password` and `finish_sign_in` instead, holding no transaction
-    over the password check. Raises `RateLimitError` after too many recent failures for the e-mail or the
-    client address, and `AuthenticationError` on wrong credentials. The failure is recorded in `db`: callers
-    must commit it even though they pass the error on.
+    Web requests use `start_sign_in`, `check_password` and `fail_sign_in`/`finish_sign_in` instead, with no
+    transaction open over the password check. Raises `RateLimitError` after too many recent failures for the
+    e-mail or the client address, and `AuthenticationError` on wrong credentials. The failure is recorded in
+    `db`: callers must commit it even though they pass the error on.
     """
     sign_in = start_sign_in(db, email=email, client=client, now=now)
     ok, rehashed = check_password(sign_in, password)
     if not ok:
-        raise AuthenticationError("wrong e-mail address or password", hint="check both and try again")
+        raise fail_sign_in(db, sign_in)
     return finish_sign_in(db, sign_in, rehashed=rehashed)
 
 

@@ -53,6 +53,11 @@ class RunLimiter:
             started.append(now)
             self._running.add(key)
 
+    def running(self) -> int:
+        """Return how many runs are going now."""
+        with self._lock:
+            return len(self._running)
+
     def release(self, key: int) -> None:
         """End the run for `key`."""
         with self._lock:
