@@ -11,9 +11,9 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mlscreen.errors import RateLimitError
+from mlscreen.grader.pool import MAX_SOURCE_BYTES as MAX_SOURCE
 from mlscreen.jobs.adapters import close_grader_pool
 from mlscreen.store.accounts import token_hash
-from mlscreen.store.assessments import MAX_SOURCE
 from mlscreen.store.models import Invite, utcnow
 from mlscreen.web.routes.examples import RunLimiter
 from tests.conftest import require_service

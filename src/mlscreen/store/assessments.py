@@ -11,13 +11,12 @@ from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Exercise, KnowledgeQuestion
-from mlscreen.errors import AuthenticationError, ConflictError, NotFoundError, TooLargeError, UsageError
+from mlscreen.errors import AuthenticationError, ConflictError, NotFoundError, UsageError
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Candidate, Invite, Submission, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
 
-MAX_SOURCE = 200_000
 MAX_ANSWER = 20_000
 DEFAULT_GRACE = timedelta(seconds=60)
 
@@ -104,14 +103,13 @@ def _writable(invite: Invite, now: datetime, grace: timedelta) -> None:
 
 
 def check_source(source: str) -> str:
-    """Return `source` when it is acceptable code to store or run: the one size limit, no NUL bytes.
+    """Return `source` when it is acceptable code to store or run (the grader's one rule for all of them).
 
-    Raises `TooLargeError` over `MAX_SOURCE` bytes and `UsageError` for NUL bytes.
+    Raises `TooLargeError` over the grader's `MAX_SOURCE_BYTES` and `UsageError` for NUL bytes.
     """
-    if len(source.encode("utf-8")) > MAX_SOURCE:
-        raise TooLargeError(f"the code is larger than {MAX_SOURCE // 1000} kB", hint="submit a smaller file")
-    if "\x00" in source:
-        raise UsageError("the code contains NUL bytes", hint="submit plain Python source")
+    from mlscreen.grader.pool import validate_source  # the grader loads on first use, not with the store
+
+    validate_source(source)
     return source
 
 
