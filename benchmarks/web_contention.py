@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -103,6 +104,7 @@ async def phase(
     staff_ms: list[float] = []
     save_ms: list[float] = []
     errors: dict[str, int] = {"staff": 0, "autosave": 0, "examples": 0}
+    statuses: Counter[str] = Counter()  # what the errors were: an HTTP status, or the client's exception
     runs = 0
     deadline = time.monotonic() + seconds
     pages: list[list[str]] = seeded["pages"]
@@ -117,8 +119,10 @@ async def phase(
                 try:
                     r = await client.get(path)
                     ok = r.status_code == 200
-                except httpx.HTTPError:
+                    statuses[str(r.status_code)] += not ok
+                except httpx.HTTPError as exc:
                     ok = False
+                    statuses[type(exc).__name__] += 1
                 staff_ms.append((time.perf_counter() - start) * 1000)
                 errors["staff"] += not ok
                 await asyncio.sleep(think * random.uniform(0.5, 1.5))
@@ -134,8 +138,10 @@ async def phase(
             try:
                 r = await client.post(f"/assess/{link['token']}/draft", data=data)
                 ok = r.status_code == 200
-            except httpx.HTTPError:
+                statuses[str(r.status_code)] += not ok
+            except httpx.HTTPError as exc:
                 ok = False
+                statuses[type(exc).__name__] += 1
             save_ms.append((time.perf_counter() - start) * 1000)
             errors["autosave"] += not ok
             await asyncio.sleep(every)
@@ -146,8 +152,9 @@ async def phase(
         while time.monotonic() < deadline:
             try:
                 r = await client.post(f"/assess/{link['token']}/examples", data=data)
-            except httpx.HTTPError:
+            except httpx.HTTPError as exc:
                 errors["examples"] += 1
+                statuses[type(exc).__name__] += 1
                 await asyncio.sleep(1)
                 continue
             if r.status_code == 429:  # the per-minute allowance is used up: wait as the page would
@@ -155,6 +162,7 @@ async def phase(
                 continue
             runs += 1
             errors["examples"] += r.status_code != 200
+            statuses[str(r.status_code)] += r.status_code != 200
 
     links: list[dict[str, str]] = seeded["links"]
     html = {"Accept": "text/html"}
@@ -177,7 +185,21 @@ async def phase(
         finally:
             for client in staff_clients:
                 await client.aclose()
-    return {"staff": staff_ms, "autosave": save_ms, "errors": errors, "runs": runs}
+    kinds = {k: n for k, n in statuses.items() if n}
+    return {"staff": staff_ms, "autosave": save_ms, "errors": errors, "kinds": kinds, "runs": runs}
+
+
+async def warm_up(base: str, seeded: dict[str, Any]) -> None:
+    """Request every page and save every draft once, unmeasured: each process caches its SQL on first use."""
+    import httpx
+
+    headers = {"Authorization": f"Bearer {seeded['tokens'][0]}"}
+    paths = [path for triple in seeded["pages"] for path in triple]
+    async with httpx.AsyncClient(base_url=base, timeout=60, headers=headers) as client:
+        for start in range(0, len(paths), 8):
+            await asyncio.gather(*(client.get(p) for p in paths[start : start + 8]))
+        for link in seeded["links"]:
+            await client.post(f"/assess/{link['token']}/draft", data={"csrf_token": link["csrf"], "code": link["code"]})
 
 
 def report(name: str, result: dict[str, Any]) -> dict[str, float]:
@@ -188,7 +210,7 @@ def report(name: str, result: dict[str, Any]) -> dict[str, float]:
         f"p95={out['staff']:7.1f} ms | autosaves n={len(result['autosave']):4} "
         f"p50={statistics.median(result['autosave']):7.1f} ms p95={out['autosave']:7.1f} ms | "
         f"errors staff={errors['staff']} autosave={errors['autosave']} examples={errors['examples']} "
-        f"| example runs ended={result['runs']}"
+        f"| example runs ended={result['runs']}" + (f" | error kinds {result['kinds']}" if result["kinds"] else "")
     )
     return out
 
@@ -246,6 +268,7 @@ def main() -> None:
             except httpx.TransportError:
                 pass
             time.sleep(0.1)
+        asyncio.run(warm_up(base, seeded))
         common = {"seconds": args.seconds, "autosavers": args.autosavers, "think": args.think, "every": args.every}
         quiet = asyncio.run(phase(base, seeded, loopers=0, **common))
         busy = asyncio.run(phase(base, seeded, loopers=args.loopers, **common))

@@ -152,15 +152,18 @@ class Database:
             yield session
 
     def request_slots(self, workers: int) -> int:
-        """Return how many requests may hold a session at once, leaving `workers` job threads their connections.
+        """Return how many requests may hold a connection at once, leaving `workers` job threads theirs.
 
+        On SQLite one more connection is kept for the process's one writer, so these are the readers' slots.
         Raises `UsageError` when the pool is too small for the workers.
         """
-        slots = min(REQUEST_CONNECTIONS, self.connections - job_connections(workers))
+        writer = 1 if self.dialect == "sqlite" else 0
+        slots = min(REQUEST_CONNECTIONS, self.connections - job_connections(workers)) - writer
         if slots < 1:
+            need = job_connections(workers) + writer + 1
             raise UsageError(
                 f"a database pool of {self.connections} connections is too small for {workers} workers",
-                hint=f"lower MLSCREEN_WORKERS or give the database at least {job_connections(workers) + 1} connections",
+                hint=f"lower MLSCREEN_WORKERS or give the database at least {need} connections",
             )
         return slots
 

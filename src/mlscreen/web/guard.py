@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Awaitable
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -51,12 +51,11 @@ class Viewer:
 
 @dataclass
 class _Hold:
-    """One checked-out connection: its request slot, on SQLite a writer's turn, and the transaction on it."""
+    """One checked-out connection: its request slot (or, for SQLite's one writer, its turn) and its transaction."""
 
     manager: AbstractContextManager[Session]
     session: Session
-    slots: asyncio.Semaphore
-    turn: asyncio.Lock | None
+    slot: asyncio.Semaphore | asyncio.Lock
 
 
 async def _within(acquire: Awaitable[object], locked: bool, deadline: float) -> None:
@@ -71,27 +70,34 @@ async def _within(acquire: Awaitable[object], locked: bool, deadline: float) -> 
         ) from None
 
 
-async def _open(state: Any, *, write: bool) -> _Hold:
-    """Check out a connection for a request and begin its transaction; raises `BusyError` after `db.wait` s."""
-    slots, writer = _gates(state)
-    turn = writer if write and state.db.dialect == "sqlite" else None
-    deadline = asyncio.get_running_loop().time() + state.db.wait
-    # The writer's turn first, then a slot: writers queued behind the one writer hold no connection meanwhile.
-    if turn is not None:
-        await _within(turn.acquire(), turn.locked(), deadline)
+async def _open(state: Any, *, write: bool, then: Callable[[Session], object] | None = None) -> _Hold:
+    """Check out a connection for a request and begin its transaction, then run `then` on it in the same thread.
+
+    On SQLite the one writer of the process has a connection of its own: writers queue for their turn (holding
+    no connection meanwhile), readers for the other slots. Raises `BusyError` after the database's `wait` s,
+    or what `then` raises (the transaction is then rolled back).
+    """
+    readers, writer = _gates(state)
+    slot: asyncio.Semaphore | asyncio.Lock = writer if write and state.db.dialect == "sqlite" else readers
+    await _within(slot.acquire(), slot.locked(), asyncio.get_running_loop().time() + state.db.wait)
+    manager = state.db.session(write=write)
+
+    def begin() -> Session:
+        session: Session = manager.__enter__()
+        if then is not None:
+            try:
+                then(session)
+            except BaseException as exc:
+                manager.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        return session
+
     try:
-        await _within(slots.acquire(), slots.locked(), deadline)
-        try:
-            manager = state.db.session(write=write)
-            session: Session = await run_in_threadpool(manager.__enter__)
-        except BaseException:
-            slots.release()
-            raise
+        # One trip to a worker thread for checking out, beginning and (the guard's) authorizing.
+        return _Hold(manager, await run_in_threadpool(begin), slot)
     except BaseException:
-        if turn is not None:
-            turn.release()
+        slot.release()
         raise
-    return _Hold(manager, session, slots, turn)
 
 
 async def _close(hold: _Hold, exc: BaseException | None) -> None:
@@ -102,9 +108,7 @@ async def _close(hold: _Hold, exc: BaseException | None) -> None:
         else:
             await run_in_threadpool(hold.manager.__exit__, type(exc), exc, exc.__traceback__)
     finally:
-        hold.slots.release()
-        if hold.turn is not None:
-            hold.turn.release()
+        hold.slot.release()
 
 
 @dataclass
@@ -259,12 +263,12 @@ def route_name(request: Request) -> str:
     return ""
 
 
-def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
+def _authorize(ctx: Ctx, db: Session, action: str, submitted_csrf: str | None) -> None:
     request = ctx.request
     params = dict(request.path_params)
     if action == policy.CANDIDATE_LINK:
         ctx.portal_token = str(params.get("token", ""))
-        ctx.invite = open_invite(ctx.db, ctx.portal_token, now=ctx.now)
+        ctx.invite = open_invite(db, ctx.portal_token, now=ctx.now)
         if request.method not in SAFE_METHODS and not same(
             submitted_csrf, ctx.cookies.portal_csrf(token_hash(ctx.portal_token))
         ):
@@ -278,7 +282,7 @@ def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
         token = ctx.cookies.read_session(request.cookies.get(SESSION_COOKIE))
     if token:
         try:
-            ctx.web_session = resolve_session(ctx.db, token)
+            ctx.web_session = resolve_session(db, token)
             ctx.user = ctx.web_session.user
         except AuthenticationError:
             if action != policy.PUBLIC:
@@ -293,8 +297,8 @@ def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
     )
     if cookie_write and ctx.web_session is not None and not same(submitted_csrf, ctx.web_session.csrf_token):
         raise ForbiddenError("the form's security token is missing or wrong", hint="reload the page and retry")
-    ctx.target = _load_target(ctx.db, params)
-    policy.authorize(ctx.db, ctx.user, action, ctx.target)
+    ctx.target = _load_target(db, params)
+    policy.authorize(db, ctx.user, action, ctx.target)
 
 
 def _remember(request: Request, ctx: Ctx) -> None:
@@ -319,10 +323,9 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
     state = request.app.state
     # Public writes (signing in) write in transactions of their own, after the slow password check.
     writes = (request.method not in SAFE_METHODS and action != policy.PUBLIC) or action == policy.CANDIDATE_LINK
-    hold = await _open(state, write=writes)
     ctx = Ctx(
         request=request,
-        _hold=hold,
+        _hold=None,
         bank=state.bank,
         queue=state.queue,
         cookies=state.cookies,
@@ -330,10 +333,10 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
         grace=state.grace,
     )
     try:
-        try:
-            await run_in_threadpool(_authorize, ctx, action, submitted)
-        finally:
-            _remember(request, ctx)
+        ctx._hold = await _open(state, write=writes, then=lambda db: _authorize(ctx, db, action, submitted))
+    finally:
+        _remember(request, ctx)
+    try:
         yield ctx
     except BaseException as exc:
         await ctx._end(exc)
@@ -342,7 +345,8 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
 
 
 def _gates(state: Any) -> tuple[asyncio.Semaphore, asyncio.Lock]:
-    # The request slots leave the job threads of this process their connections (Database.request_slots).
+    # The request slots leave the job threads of this process their connections (Database.request_slots);
+    # on SQLite the lock is the one writer's turn, with a connection kept for it.
     loop = asyncio.get_running_loop()
     gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, asyncio.Lock]]
     gates = state.gates

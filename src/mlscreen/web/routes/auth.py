@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import secrets
+import weakref
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -28,6 +31,17 @@ from mlscreen.web.templating import render
 
 router = APIRouter()
 CtxDep = Annotated[Ctx, Depends(current)]
+# Password checks (argon2, a fifth of a second of CPU each) run at most one per core at a time: a burst of
+# sign-ins then queues here, holding nothing, instead of starving the short transactions of every request.
+_hashing: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _hashing_turns() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    found = _hashing.get(loop)
+    if found is None:
+        found = _hashing[loop] = asyncio.Semaphore(os.cpu_count() or 1)
+    return found
 
 
 def _safe_next(target: str) -> str:
@@ -46,7 +60,8 @@ async def sign_in(ctx: Ctx, *, email: str, password: str) -> tuple[NewSession, i
     await ctx.release()  # the guard's reading transaction: nothing in it is needed here
     async with ctx.transaction() as db:
         attempt = await run_in_threadpool(start_sign_in, db, email=email, client=client)
-    ok, rehashed = await run_in_threadpool(check_password, attempt, password)
+    async with _hashing_turns():
+        ok, rehashed = await run_in_threadpool(check_password, attempt, password)
     if not ok:
         async with ctx.transaction() as db:
             failed = fail_sign_in(db, attempt)
