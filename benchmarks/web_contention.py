@@ -108,7 +108,8 @@ async def phase(
     runs = 0
     deadline = time.monotonic() + seconds
     pages: list[list[str]] = seeded["pages"]
-    limits = httpx.Limits(max_connections=500, max_keepalive_connections=500)
+    # Idle connections are dropped before the server's 5 s keep-alive ends: an autosave every 5 s would race it.
+    limits = httpx.Limits(max_connections=500, max_keepalive_connections=500, keepalive_expiry=2.0)
 
     async def staff_user(client: httpx.AsyncClient, n: int) -> None:
         await asyncio.sleep(random.uniform(0, think))
@@ -171,7 +172,9 @@ async def phase(
         httpx.AsyncClient(base_url=base, timeout=120, limits=limits) as runner,
     ):
         staff_clients = [
-            httpx.AsyncClient(base_url=base, timeout=60, headers={"Authorization": f"Bearer {t}", **html})
+            httpx.AsyncClient(
+                base_url=base, timeout=60, limits=limits, headers={"Authorization": f"Bearer {t}", **html}
+            )
             for t in seeded["tokens"]
         ]
         tasks = [staff_user(c, n) for n, c in enumerate(staff_clients)]

@@ -8,9 +8,10 @@ afterwards, if it must, in `async with ctx.transaction() as db:`, a new short tr
 two connections: `transaction()` refuses while one is held.
 
 Connections are handed out in the event loop, never in a worker thread: a request waits at most the database's
-`wait` seconds for one of the process's request slots (and, on SQLite, for its turn as the one writer) and is
-otherwise answered 503. A thread blocked on the pool would keep the request holding a connection from getting a
-thread to finish, and a burst would stall until timeouts.
+`wait` seconds for one of the process's reader slots (on SQLite a writer waits instead for its turn on the
+connection kept for the one writer) and is otherwise answered 503. A thread blocked on the pool would keep the
+request holding a connection from getting a thread to finish, and a burst would stall until timeouts. The rule
+and the sizes are in docs/web.md, "Transactions and connections".
 """
 
 from __future__ import annotations
