@@ -333,10 +333,18 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
         now=state.clock(),
         grace=state.grace,
     )
+
+    def authorize(db: Session) -> None:
+        try:
+            _authorize(ctx, db, action, submitted)
+        finally:
+            _remember(request, ctx)  # before a refusal rolls back: error pages still show who is asking
+
     try:
-        ctx._hold = await _open(state, write=writes, then=lambda db: _authorize(ctx, db, action, submitted))
+        ctx._hold = await _open(state, write=writes, then=authorize)
     finally:
-        _remember(request, ctx)
+        if getattr(request.state, "ctx", None) is not ctx:  # no connection came free
+            _remember(request, ctx)
     try:
         yield ctx
     except BaseException as exc:
