@@ -149,7 +149,7 @@ def test_more_simultaneous_sign_ins_than_connections_all_answer(
     with fresh_database(backend, tmp_path, create=False) as db:
         app = create_app(db=db, bank=bank, workers=0, key="test-secret-key")
         seed(db, bank)
-        valid = [f"user{n}@example.org" for n in range(REQUEST_CONNECTIONS + 8)]
+        valid = [f"user{n}@example.org" for n in range(24)]  # with the wrong ones, 28: far more than the pool
         with db.session() as s:
             for email in valid:
                 create_user(s, email=email, name=email, role="interviewer", password=PASSWORD)

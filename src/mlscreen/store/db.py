@@ -30,7 +30,7 @@ def default_url() -> str:
 # Connections and how long anyone waits for one. Every transaction is short (slow work never runs inside one,
 # see docs/web.md), so a wait longer than WAIT_SECONDS means the server is overloaded or stuck: the caller is then
 # told so (503) instead of queueing for half a minute.
-REQUEST_CONNECTIONS = 16
+REQUEST_CONNECTIONS = 8
 """Requests that may hold a connection at once in one process (the web guard's slots)."""
 WAIT_SECONDS = 5.0
 """The longest a caller waits for a connection (or, on SQLite, for another process's write to end)."""
