@@ -111,3 +111,10 @@ class RateLimitError(MlscreenError):
 
     exit_code = 2
     status = 429
+
+
+class BusyError(MlscreenError):
+    """The server has no database connection free for this request right now; retrying shortly works."""
+
+    exit_code = 1
+    status = 503

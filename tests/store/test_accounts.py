@@ -50,6 +50,26 @@ def test_sign_in_is_rate_limited(database: Database) -> None:
         assert accounts.authenticate(s, email="a@example.org", password=PASSWORD, client="8.8.8.8", now=later)
 
 
+def test_guesses_in_flight_count_against_the_e_mail_and_a_right_password_clears_them(database: Database) -> None:
+    # Web sign-ins check the password between two transactions: the attempts started meanwhile must count.
+    with database.session() as s:
+        accounts.create_user(s, email="a@example.org", name="A", role="admin", password=PASSWORD)
+    started = []
+    for n in range(accounts.LOGIN_MAX_FAILURES):
+        with database.session() as s:
+            started.append(accounts.start_sign_in(s, email="a@example.org", client=f"10.0.0.{n}"))
+    with database.session() as s, pytest.raises(RateLimitError):
+        accounts.start_sign_in(s, email="a@example.org", client="10.0.1.1")
+    assert accounts.check_password(started[0], PASSWORD) == (True, None)
+    assert accounts.check_password(started[1], "wrong password") == (False, None)
+    with database.session() as s:
+        assert accounts.finish_sign_in(s, started[0]).email == "a@example.org"
+    with database.session() as s:  # the e-mail's count is cleared; a failure counts against its address only
+        raise_it = accounts.fail_sign_in(s, started[1])
+        assert accounts.start_sign_in(s, email="a@example.org", client="10.0.1.1").user_id is not None
+    assert isinstance(raise_it, AuthenticationError)
+
+
 def test_sessions_store_hashes_and_expire(database: Database) -> None:
     with database.session() as s:
         user = accounts.create_user(s, email="a@example.org", name="A", role="admin", password=PASSWORD)

@@ -23,19 +23,19 @@ WEAK = ["aaaaaaaaaa", " " * 10, "password123", "qwertyuiop", "1234567890", "abca
 @pytest.mark.parametrize("password", WEAK)
 def test_weak_passwords_are_refused_with_a_reason(password: str) -> None:
     with pytest.raises(UsageError, match="too easy to guess: ") as caught:
-        accounts.check_password(password)
+        accounts.check_password_strength(password)
     assert caught.value.hint and "uncommon words" in caught.value.hint
 
 
 def test_a_password_made_of_the_accounts_own_words_is_refused() -> None:
-    accounts.check_password("lindqvist2024!")
+    accounts.check_password_strength("lindqvist2024!")
     with pytest.raises(UsageError, match="too easy to guess"):
-        accounts.check_password("lindqvist2024!", personal=("lindqvist@example.org", "Mara Lindqvist"))
+        accounts.check_password_strength("lindqvist2024!", personal=("lindqvist@example.org", "Mara Lindqvist"))
 
 
 def test_strong_and_long_passwords_pass() -> None:
-    accounts.check_password("correct horse battery staple")
-    accounts.check_password("an unusually long sentence about a ferry " * 20)  # longer than zxcvbn reads
+    accounts.check_password_strength("correct horse battery staple")
+    accounts.check_password_strength("an unusually long sentence about a ferry " * 20)  # longer than zxcvbn reads
 
 
 def test_create_user_refuses_a_weak_password(database: Database) -> None:
@@ -65,4 +65,4 @@ def test_generated_demo_passwords_are_strong(bank: Bank, tmp_path: Path) -> None
     finally:
         db.dispose()
     for email, _role, password in logins:
-        accounts.check_password(password, personal=(email,))
+        accounts.check_password_strength(password, personal=(email,))

@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mlscreen.errors import RateLimitError
+from mlscreen.grader.pool import MAX_SOURCE_BYTES as MAX_SOURCE
 from mlscreen.jobs.adapters import close_grader_pool
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Invite, utcnow
@@ -87,6 +88,20 @@ def test_refused_without_csrf_without_code_and_after_the_deadline(world: World) 
         invite.started_at = utcnow() - timedelta(minutes=invite.minutes) - world.app.state.grace - timedelta(seconds=5)
     status, text = run(client, world, csrf, "x = 1\n")
     assert status == 409 and "time is up" in text
+
+
+def test_code_over_the_submission_limit_is_refused_by_run_autosave_and_submit_alike(world: World) -> None:
+    client = TestClient(world.app)
+    csrf, _ = opened(world, client)
+    big = "x = 1\n" + "#" * MAX_SOURCE
+    answers = []
+    for action in ("examples", "draft", "submit"):
+        response = client.post(f"/assess/{world.token}/{action}", data={"csrf_token": csrf, "code": big})
+        answers.append((response.status_code, f"larger than {MAX_SOURCE // 1000} kB" in response.text))
+    assert answers == [(413, True)] * 3
+    with world.db.session() as s:
+        invite = s.scalar(select(Invite).where(Invite.token_hash == token_hash(world.token)))
+        assert invite is not None and invite.submitted_at is None and invite.draft_code is None
 
 
 def test_the_limiter_allows_one_run_at_a_time_and_a_few_a_minute() -> None:

@@ -43,7 +43,7 @@ def run_worker(*, concurrency: int = 1, pool: str = "threads", stop: threading.E
         raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND to local or celery")
     from mlscreen.jobs.handlers import default_handlers
     from mlscreen.jobs.local import LocalQueue
-    from mlscreen.store.db import Database
+    from mlscreen.store.db import Database, job_connections
 
     done = stop or threading.Event()
 
@@ -53,7 +53,7 @@ def run_worker(*, concurrency: int = 1, pool: str = "threads", stop: threading.E
     if threading.current_thread() is threading.main_thread():
         signal.signal(signal.SIGTERM, ask_to_stop)
         signal.signal(signal.SIGINT, ask_to_stop)
-    db = Database()
+    db = Database(connections=job_connections(concurrency))
     local = LocalQueue(db, default_handlers(), workers=concurrency)
     local.start()
     try:

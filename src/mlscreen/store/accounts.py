@@ -35,7 +35,7 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def check_password(password: str, *, personal: tuple[str, ...] = ()) -> None:
+def check_password_strength(password: str, *, personal: tuple[str, ...] = ()) -> None:
     """Refuse a weak password with `UsageError` saying why (zxcvbn's feedback) and what would be better.
 
     `personal` are words of the account (e-mail, name) that make a password easier to guess.
@@ -54,19 +54,19 @@ def check_password(password: str, *, personal: tuple[str, ...] = ()) -> None:
 
 
 def strong_password() -> str:
-    """Return a random password that passes `check_password` (for generated accounts such as the demo's)."""
+    """Return a random password that passes `check_password_strength` (for generated accounts such as the demo's)."""
     while True:
         candidate = secrets.token_urlsafe(15)
         try:
-            check_password(candidate)
+            check_password_strength(candidate)
         except UsageError:
             continue
         return candidate
 
 
 def hash_password(password: str, *, personal: tuple[str, ...] = ()) -> str:
-    """Return the argon2 hash of `password`; raises `UsageError` when it is too short or weak (`check_password`)."""
-    check_password(password, personal=personal)
+    """Return the argon2 hash of `password`; raises `UsageError` when it is too short or weak."""
+    check_password_strength(password, personal=personal)
     return _HASHER.hash(password)
 
 
@@ -95,12 +95,22 @@ def _attempt_keys(email: str, client: str) -> list[str]:
     return [token_hash(f"email:{email}"), token_hash(f"client:{client}")]
 
 
-def authenticate(db: Session, *, email: str, password: str, client: str, now: datetime | None = None) -> User:
-    """Return the active user with these credentials.
+@dataclass(frozen=True)
+class SignIn:
+    """A sign-in under way: it counts as a failure for its e-mail address until `finish_sign_in`."""
 
-    Raises `RateLimitError` after too many recent failures for the e-mail or the client address, and
-    `AuthenticationError` on wrong credentials. The failure is recorded in `db`: callers must commit it even
-    though they pass the error on.
+    user_id: int | None
+    password_hash: str
+    keys: tuple[str, str]
+    at: datetime
+
+
+def start_sign_in(db: Session, *, email: str, client: str, now: datetime | None = None) -> SignIn:
+    """Check the rate limit and count this attempt as a failure for the e-mail address until it succeeds.
+
+    The password check that follows (`check_password`) runs with no transaction open; counting the attempt
+    first keeps concurrent guesses at one account within the limit. Raises `RateLimitError` after too many
+    recent failures for the e-mail or the client address.
     """
     now = now or utcnow()
     email = email.strip().lower()
@@ -113,19 +123,63 @@ def authenticate(db: Session, *, email: str, password: str, client: str, now: da
     if any(count >= LOGIN_MAX_FAILURES for _key, count in recent):
         raise RateLimitError("too many failed sign-ins", hint=f"wait {LOGIN_WINDOW.seconds // 60} minutes")
     user = db.scalar(select(User).where(User.email == email))
-    ok = False
+    db.add(LoginAttempt(key_hash=keys[0], at=now))
+    return SignIn(
+        user.id if user is not None and user.active else None,
+        user.password_hash if user is not None else _DUMMY_HASH,
+        (keys[0], keys[1]),
+        now,
+    )
+
+
+def check_password(sign_in: SignIn, password: str) -> tuple[bool, str | None]:
+    """Return whether `password` signs in (an active user's, right) and, if so, a fresh hash when it needs one.
+
+    Slow on purpose (argon2): call it with no transaction open. Unknown e-mails cost the same time.
+    """
     try:
-        ok = _HASHER.verify(user.password_hash if user else _DUMMY_HASH, password)
+        ok: bool = _HASHER.verify(sign_in.password_hash, password)
     except (VerificationError, InvalidHashError):
         ok = False
-    if not ok or user is None or not user.active:
-        for key in keys:
-            db.add(LoginAttempt(key_hash=key, at=now))
+    if not ok or sign_in.user_id is None:
+        return False, None
+    return True, _HASHER.hash(password) if _HASHER.check_needs_rehash(sign_in.password_hash) else None
+
+
+def fail_sign_in(db: Session, sign_in: SignIn) -> AuthenticationError:
+    """Count the failed attempt for the client address too; return the error to raise."""
+    db.add(LoginAttempt(key_hash=sign_in.keys[1], at=sign_in.at))
+    return AuthenticationError("wrong e-mail address or password", hint="check both and try again")
+
+
+def finish_sign_in(db: Session, sign_in: SignIn, *, rehashed: str | None = None) -> User:
+    """Forget the e-mail address's failures (this attempt's too) after a right password; return the user.
+
+    `rehashed` replaces the stored hash (from `check_password`). Raises `AuthenticationError` when the user was
+    deactivated or their password changed meanwhile (the attempt then stays counted).
+    """
+    user = db.get(User, sign_in.user_id) if sign_in.user_id is not None else None
+    if user is None or not user.active or user.password_hash != sign_in.password_hash:
         raise AuthenticationError("wrong e-mail address or password", hint="check both and try again")
-    db.execute(delete(LoginAttempt).where(LoginAttempt.key_hash == keys[0]))
-    if _HASHER.check_needs_rehash(user.password_hash):
-        user.password_hash = _HASHER.hash(password)
+    db.execute(delete(LoginAttempt).where(LoginAttempt.key_hash == sign_in.keys[0]))
+    if rehashed is not None:
+        user.password_hash = rehashed
     return user
+
+
+def authenticate(db: Session, *, email: str, password: str, client: str, now: datetime | None = None) -> User:
+    """Return the active user with these credentials, all in `db`'s transaction (scripts and tests).
+
+    Web requests use `start_sign_in`, `check_password` and `fail_sign_in`/`finish_sign_in` instead, with no
+    transaction open over the password check. Raises `RateLimitError` after too many recent failures for the
+    e-mail or the client address, and `AuthenticationError` on wrong credentials. The failure is recorded in
+    `db`: callers must commit it even though they pass the error on.
+    """
+    sign_in = start_sign_in(db, email=email, client=client, now=now)
+    ok, rehashed = check_password(sign_in, password)
+    if not ok:
+        raise fail_sign_in(db, sign_in)
+    return finish_sign_in(db, sign_in, rehashed=rehashed)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from mlscreen.errors import (
     ConflictError,
     InvalidFieldsError,
     NotFoundError,
-    TooLargeError,
     UsageError,
 )
 from mlscreen.jobs.queue import JobQueue
@@ -25,7 +24,6 @@ from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Candidate, Invite, Submission, User, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
 
-MAX_SOURCE = 200_000
 MAX_ANSWER = 20_000
 DEFAULT_GRACE = timedelta(seconds=60)
 
@@ -209,11 +207,14 @@ def _writable(invite: Invite, now: datetime, grace: timedelta) -> None:
         raise _time_up_error()
 
 
-def _check_source(source: str) -> str:
-    if len(source.encode("utf-8")) > MAX_SOURCE:
-        raise TooLargeError(f"the code is larger than {MAX_SOURCE // 1000} kB", hint="submit a smaller file")
-    if "\x00" in source:
-        raise UsageError("the code contains NUL bytes", hint="submit plain Python source")
+def check_source(source: str) -> str:
+    """Return `source` when it is acceptable code to store or run (the grader's one rule for all of them).
+
+    Raises `TooLargeError` over the grader's `MAX_SOURCE_BYTES` and `UsageError` for NUL bytes.
+    """
+    from mlscreen.grader.pool import validate_source  # the grader loads on first use, not with the store
+
+    validate_source(source)
     return source
 
 
@@ -231,10 +232,24 @@ def save_draft(
     """
     _writable(invite, now or utcnow(), grace)
     if code is not None:
-        invite.draft_code = _check_source(code)
+        invite.draft_code = check_source(code)
     known = {q: a[:MAX_ANSWER] for q, a in answers.items() if q in invite.question_ids}
     if known:
         invite.draft_answers = {**invite.draft_answers, **known}
+
+
+def examples_to_run(invite: Invite, *, code: str, now: datetime | None = None, grace: timedelta = DEFAULT_GRACE) -> str:
+    """Return the exercise whose visible examples `code` may run against now.
+
+    Raises `ConflictError` once submitted or once the time (plus `grace`) is up, `NotFoundError` when the stage
+    has no exercise, `TooLargeError`/`UsageError` for unacceptable or empty code.
+    """
+    _writable(invite, now or utcnow(), grace)
+    if invite.exercise_id is None:
+        raise NotFoundError("this assessment has no coding exercise", hint="there are no examples to run")
+    if not check_source(code).strip():
+        raise UsageError("there is no code to run", hint="write your solution in the editor first")
+    return invite.exercise_id
 
 
 def _claim(db: Session, invite: Invite, at: datetime) -> bool:
@@ -300,7 +315,7 @@ def submit(
     _writable(invite, now, grace)
     source = None
     if invite.exercise_id is not None:
-        source = _check_source(code if code is not None else invite.draft_code or "")
+        source = check_source(code if code is not None else invite.draft_code or "")
         if not source.strip():
             raise UsageError("the code is empty", hint="write your solution in the editor, then submit")
     if not confirmed:

@@ -84,6 +84,7 @@ def create_app(
         upgrade(db)
     bank = bank or load_bank()
     count = workers if workers is not None else settings.WORKERS.get()
+    db.request_slots(count)  # refuses now, not at the first request, a pool too small for the workers
     queue = queue or make_queue(db, count)
     now = clock or utcnow
     grace = timedelta(seconds=settings.DEADLINE_GRACE_SECONDS.get())

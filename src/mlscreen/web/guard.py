@@ -1,10 +1,25 @@
-"""The request guard every route runs behind: a database session, the signed-in user, CSRF and the policy."""
+"""The request guard every route runs behind: a database session, the signed-in user, CSRF and the policy.
+
+Transactions are short. The guard checks a connection out, authorizes in one transaction and hands the route that
+same transaction as `ctx.db`; the guard commits it when the route returns (or rolls it back on an error). A
+route about to do slow work (the sandbox, answer scoring, mail, a websocket peer) first calls
+`await ctx.release()`, which commits and gives the connection back, does the work holding nothing, and writes
+afterwards, if it must, in `async with ctx.transaction() as db:`, a new short transaction. A request never holds
+two connections: `transaction()` refuses while one is held.
+
+Connections are handed out in the event loop, never in a worker thread: a request waits at most the database's
+`wait` seconds for one of the process's reader slots (on SQLite a writer waits instead for its turn on the
+connection kept for the one writer) and is otherwise answered 503. A thread blocked on the pool would keep the
+request holding a connection from getting a thread to finish, and a burst would stall until timeouts. The rule
+and the sizes are in docs/web.md, "Transactions and connections".
+"""
 
 from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -15,7 +30,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Match
 
 from mlscreen.bank import Bank
-from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError, UsageError
+from mlscreen.errors import AuthenticationError, BusyError, ForbiddenError, NotFoundError, UsageError
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import resolve_session, token_hash
 from mlscreen.store.assessments import open_invite
@@ -36,11 +51,77 @@ class Viewer:
 
 
 @dataclass
+class _Hold:
+    """One checked-out connection: its request slot (or, for SQLite's one writer, its turn) and its transaction."""
+
+    manager: AbstractContextManager[Session]
+    session: Session
+    slot: asyncio.Semaphore | asyncio.Lock
+
+
+async def _within(acquire: Awaitable[object], locked: bool, deadline: float) -> None:
+    if not locked:
+        await acquire  # free: taken without yielding to a timeout
+        return
+    try:
+        await asyncio.wait_for(acquire, max(0.0, deadline - asyncio.get_running_loop().time()))
+    except TimeoutError:
+        raise BusyError(
+            "the server is busy: no database connection came free in time", hint="try again in a few seconds"
+        ) from None
+
+
+async def _open(state: Any, *, write: bool, then: Callable[[Session], object] | None = None) -> _Hold:
+    """Check out a connection for a request and begin its transaction, then run `then` on it in the same thread.
+
+    On SQLite the one writer of the process has a connection of its own: writers queue for their turn (holding
+    no connection meanwhile), readers for the other slots. Raises `BusyError` after the database's `wait` s,
+    or what `then` raises (the transaction is then rolled back).
+    """
+    readers, writer = _gates(state)
+    slot: asyncio.Semaphore | asyncio.Lock = writer if write and state.db.dialect == "sqlite" else readers
+    await _within(slot.acquire(), slot.locked(), asyncio.get_running_loop().time() + state.db.wait)
+    manager = state.db.session(write=write)
+
+    def begin() -> Session:
+        session: Session = manager.__enter__()
+        if then is not None:
+            try:
+                then(session)
+            except BaseException as exc:
+                manager.__exit__(type(exc), exc, exc.__traceback__)
+                raise
+        return session
+
+    try:
+        # One trip to a worker thread for checking out, beginning and (the guard's) authorizing.
+        return _Hold(manager, await run_in_threadpool(begin), slot)
+    except BaseException:
+        slot.release()
+        raise
+
+
+async def _close(hold: _Hold, exc: BaseException | None) -> None:
+    """End the transaction (commit, or roll back when `exc` is given) and give the connection back."""
+    try:
+        if exc is None:
+            await run_in_threadpool(hold.manager.__exit__, None, None, None)
+        else:
+            await run_in_threadpool(hold.manager.__exit__, type(exc), exc, exc.__traceback__)
+    finally:
+        hold.slot.release()
+
+
+@dataclass
 class Ctx:
-    """What a route handler gets: the session, who is asking, and the objects the path names (authorized)."""
+    """What a route handler gets: the session, who is asking, and the objects the path names (authorized).
+
+    `db` is the request's transaction; `release()` ends it early and `transaction()` opens a new short one (see
+    the module's docstring).
+    """
 
     request: Request
-    db: Session
+    _hold: _Hold | None
     bank: Bank
     queue: JobQueue
     cookies: CookieJar
@@ -52,6 +133,41 @@ class Ctx:
     target: policy.Target = field(default_factory=policy.Target)
     invite: Invite | None = None
     portal_token: str | None = None
+
+    @property
+    def db(self) -> Session:
+        """Return the session of the transaction the request holds now."""
+        if self._hold is None:
+            raise RuntimeError("the request holds no transaction: use `async with ctx.transaction()`")
+        return self._hold.session
+
+    async def release(self) -> None:
+        """Commit the request's transaction and give its connection back (before slow work); idempotent.
+
+        Objects read so far stay readable; anything not loaded yet needs a new `transaction()`.
+        """
+        await self._end(None)
+
+    @asynccontextmanager
+    async def transaction(self, *, write: bool = True) -> AsyncIterator[Session]:
+        """Open a new short transaction after `release()`: committed when the block ends, rolled back on an error.
+
+        `write=False` promises only reads. Raises `BusyError` when no connection comes free in time.
+        """
+        if self._hold is not None:
+            raise RuntimeError("the request holds a transaction already: one connection per request")
+        self._hold = await _open(self.request.app.state, write=write)
+        try:
+            yield self._hold.session
+        except BaseException as exc:
+            await self._end(exc)
+            raise
+        await self._end(None)
+
+    async def _end(self, exc: BaseException | None) -> None:
+        hold, self._hold = self._hold, None
+        if hold is not None:
+            await _close(hold, exc)
 
     @property
     def me(self) -> User:
@@ -148,12 +264,12 @@ def route_name(request: Request) -> str:
     return ""
 
 
-def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
+def _authorize(ctx: Ctx, db: Session, action: str, submitted_csrf: str | None) -> None:
     request = ctx.request
     params = dict(request.path_params)
     if action == policy.CANDIDATE_LINK:
         ctx.portal_token = str(params.get("token", ""))
-        ctx.invite = open_invite(ctx.db, ctx.portal_token, now=ctx.now)
+        ctx.invite = open_invite(db, ctx.portal_token, now=ctx.now)
         if request.method not in SAFE_METHODS and not same(
             submitted_csrf, ctx.cookies.portal_csrf(token_hash(ctx.portal_token))
         ):
@@ -167,7 +283,7 @@ def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
         token = ctx.cookies.read_session(request.cookies.get(SESSION_COOKIE))
     if token:
         try:
-            ctx.web_session = resolve_session(ctx.db, token)
+            ctx.web_session = resolve_session(db, token)
             ctx.user = ctx.web_session.user
         except AuthenticationError:
             if action != policy.PUBLIC:
@@ -182,8 +298,8 @@ def _authorize(ctx: Ctx, action: str, submitted_csrf: str | None) -> None:
     )
     if cookie_write and ctx.web_session is not None and not same(submitted_csrf, ctx.web_session.csrf_token):
         raise ForbiddenError("the form's security token is missing or wrong", hint="reload the page and retry")
-    ctx.target = _load_target(ctx.db, params)
-    policy.authorize(ctx.db, ctx.user, action, ctx.target)
+    ctx.target = _load_target(db, params)
+    policy.authorize(db, ctx.user, action, ctx.target)
 
 
 def _remember(request: Request, ctx: Ctx) -> None:
@@ -194,7 +310,10 @@ def _remember(request: Request, ctx: Ctx) -> None:
 
 
 async def guard(request: Request) -> AsyncIterator[Ctx]:
-    """Open the request's transaction, authenticate, check CSRF and authorize; commit only if the route succeeds."""
+    """Open the request's transaction, authenticate, check CSRF and authorize; commit only if the route succeeds.
+
+    Raises `BusyError` (503) when no connection comes free within the database's `wait` seconds.
+    """
     action = policy.action_of(route_name(request))
     submitted = None
     if request.method not in SAFE_METHODS:
@@ -203,45 +322,40 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
         except Exception as exc:  # a malformed or oversized multipart body
             raise UsageError("the form could not be read", hint="submit it again from the page") from exc
     state = request.app.state
-    # Public writes (signing in) use their own transaction; this one must then not hold the write lock.
+    # Public writes (signing in) write in transactions of their own, after the slow password check.
     writes = (request.method not in SAFE_METHODS and action != policy.PUBLIC) or action == policy.CANDIDATE_LINK
-    sessions, write = _gates(state)
-    gate = write if writes and state.db.dialect == "sqlite" else None
-    async with sessions:
-        if gate is not None:
-            await gate.acquire()
+    ctx = Ctx(
+        request=request,
+        _hold=None,
+        bank=state.bank,
+        queue=state.queue,
+        cookies=state.cookies,
+        now=state.clock(),
+        grace=state.grace,
+    )
+
+    def authorize(db: Session) -> None:
         try:
-            manager = state.db.session(write=writes)
-            db: Session = await run_in_threadpool(manager.__enter__)
-            ctx = Ctx(
-                request=request,
-                db=db,
-                bank=state.bank,
-                queue=state.queue,
-                cookies=state.cookies,
-                now=state.clock(),
-                grace=state.grace,
-            )
-            try:
-                try:
-                    await run_in_threadpool(_authorize, ctx, action, submitted)
-                finally:
-                    _remember(request, ctx)
-                yield ctx
-            except BaseException as exc:
-                await run_in_threadpool(manager.__exit__, type(exc), exc, exc.__traceback__)
-                raise
-            else:
-                await run_in_threadpool(manager.__exit__, None, None, None)
+            _authorize(ctx, db, action, submitted)
         finally:
-            if gate is not None:
-                gate.release()
+            _remember(request, ctx)  # before a refusal rolls back: error pages still show who is asking
+
+    try:
+        ctx._hold = await _open(state, write=writes, then=authorize)
+    finally:
+        if getattr(request.state, "ctx", None) is not ctx:  # no connection came free
+            _remember(request, ctx)
+    try:
+        yield ctx
+    except BaseException as exc:
+        await ctx._end(exc)
+        raise
+    await ctx._end(None)
 
 
 def _gates(state: Any) -> tuple[asyncio.Semaphore, asyncio.Lock]:
-    # Requests wait for a database connection (and, on SQLite, for the single writer's turn) here, in the
-    # event loop, never in a worker thread: a thread blocked on the pool or the database lock would keep the
-    # request holding it from getting a thread to finish, and a burst would stall until timeouts.
+    # The request slots leave the job threads of this process their connections (Database.request_slots);
+    # on SQLite the lock is the one writer's turn, with a connection kept for it.
     loop = asyncio.get_running_loop()
     gates: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, tuple[asyncio.Semaphore, asyncio.Lock]]
     gates = state.gates

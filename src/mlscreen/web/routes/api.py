@@ -12,9 +12,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from mlscreen import settings
-from mlscreen.errors import MlscreenError
 from mlscreen.store import audit
-from mlscreen.store.accounts import SESSION_MAX, authenticate, close_session, open_session
+from mlscreen.store.accounts import SESSION_MAX, close_session
 from mlscreen.store.assessments import create_invite, invite_of, revoke_invite, submissions_of, summary
 from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
 from mlscreen.store.models import Candidate, Job, Opening, Scorecard
@@ -24,6 +23,7 @@ from mlscreen.store.scorecards import scorecards_of, submit_scorecard
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.links import portal_link
 from mlscreen.web.policy import visible_scorecards
+from mlscreen.web.routes.auth import sign_in
 from mlscreen.web.security import SESSION_COOKIE
 
 router = APIRouter(prefix="/api/v1", tags=["api"])
@@ -147,19 +147,9 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
 
 
 @router.post("/session", name="api_session_create", status_code=201)
-def api_session_create(request: Request, body: Credentials) -> JSONResponse:
+async def api_session_create(request: Request, ctx: CtxDep, body: Credentials) -> JSONResponse:
     """Sign in; returns a bearer token (also set as the session cookie) and the CSRF token for cookie clients."""
-    client = request.client.host if request.client else "unknown"
-    error: MlscreenError | None = None
-    with request.app.state.db.session() as s:
-        try:
-            user = authenticate(s, email=body.email, password=body.password, client=client)
-            new = open_session(s, user)
-            user_id, role = user.id, user.role
-        except MlscreenError as exc:
-            error = exc
-    if error is not None:
-        raise error
+    new, user_id, role = await sign_in(ctx, email=body.email, password=body.password)
     response = JSONResponse(
         {"token": new.token, "csrf_token": new.csrf_token, "user_id": user_id, "role": role}, status_code=201
     )

@@ -2,20 +2,46 @@
 
 from __future__ import annotations
 
+import asyncio
+import os
 import secrets
+import weakref
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Request
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
-from mlscreen.errors import AuthenticationError, ForbiddenError, MlscreenError
-from mlscreen.store.accounts import SESSION_MAX, authenticate, close_session, open_session
+from mlscreen.errors import ForbiddenError, MlscreenError
+from mlscreen.store.accounts import (
+    SESSION_MAX,
+    NewSession,
+    check_password,
+    close_session,
+    fail_sign_in,
+    finish_sign_in,
+    open_session,
+    start_sign_in,
+)
+from mlscreen.store.db import ping
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, same
 from mlscreen.web.templating import render
 
 router = APIRouter()
+CtxDep = Annotated[Ctx, Depends(current)]
+# Password checks (argon2, a fifth of a second of CPU each) run at most one per core at a time: a burst of
+# sign-ins then queues here, holding nothing, instead of starving the short transactions of every request.
+_hashing: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = weakref.WeakKeyDictionary()
+
+
+def _hashing_turns() -> asyncio.Semaphore:
+    loop = asyncio.get_running_loop()
+    found = _hashing.get(loop)
+    if found is None:
+        found = _hashing[loop] = asyncio.Semaphore(os.cpu_count() or 1)
+    return found
 
 
 def _safe_next(target: str) -> str:
@@ -23,12 +49,39 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
+async def sign_in(ctx: Ctx, *, email: str, password: str) -> tuple[NewSession, int, str]:
+    """Check the credentials (rate-limited) and open a session; return it with the user's id and role.
+
+    One connection at a time and none during the password check (a fifth of a second of CPU): the limiter's
+    check and the attempt are one short transaction, the failure or the session another. Raises
+    `RateLimitError` or `AuthenticationError`; a failed attempt stays recorded.
+    """
+    client = ctx.request.client.host if ctx.request.client else "unknown"
+    await ctx.release()  # the guard's reading transaction: nothing in it is needed here
+    async with ctx.transaction() as db:
+        attempt = await run_in_threadpool(start_sign_in, db, email=email, client=client)
+    async with _hashing_turns():
+        ok, rehashed = await run_in_threadpool(check_password, attempt, password)
+    if not ok:
+        async with ctx.transaction() as db:
+            failed = fail_sign_in(db, attempt)
+        raise failed
+
+    def finish(db: Session) -> tuple[NewSession, int, str]:
+        user = finish_sign_in(db, attempt, rehashed=rehashed)
+        return open_session(db, user), user.id, user.role
+
+    async with ctx.transaction() as db:
+        return await run_in_threadpool(finish, db)
+
+
 @router.get("/healthz", name="healthz", tags=["health"])
-def healthz(request: Request) -> JSONResponse:
+async def healthz(ctx: CtxDep) -> JSONResponse:
     """Return 200 when the database answers and the background workers run, 503 otherwise."""
-    state = request.app.state
-    database = state.db.ping()
-    workers = state.workers == 0 or state.queue.healthy()
+    state = ctx.request.app.state
+    database = await run_in_threadpool(ping, ctx.db)
+    await ctx.release()  # the queue's own check may take a connection of its own
+    workers = state.workers == 0 or await run_in_threadpool(state.queue.healthy)
     ok = database and workers
     return JSONResponse({"ok": ok, "database": database, "workers": workers}, status_code=200 if ok else 503)
 
@@ -43,8 +96,9 @@ def login_form(request: Request, next: str = "/") -> Response:
 
 
 @router.post("/login", name="login", include_in_schema=False)
-def login(
+async def login(
     request: Request,
+    ctx: CtxDep,
     email: Annotated[str, Form(max_length=254)],
     password: Annotated[str, Form(max_length=1000)],
     csrf_token: Annotated[str, Form(max_length=200)] = "",
@@ -53,18 +107,9 @@ def login(
     """Check the credentials (rate-limited) and open a session."""
     if not same(csrf_token, request.cookies.get(LOGIN_CSRF_COOKIE)):
         raise ForbiddenError("the sign-in form expired", hint="reload the page and sign in again")
-    client = request.client.host if request.client else "unknown"
-    error: MlscreenError | None = None
-    # Its own transaction: a failed attempt must be recorded even though the request fails.
-    with request.app.state.db.session() as s:
-        try:
-            user = authenticate(s, email=email, password=password, client=client)
-            new = open_session(s, user)
-        except AuthenticationError as exc:
-            error = exc
-        except MlscreenError as exc:
-            error = exc
-    if error is not None:
+    try:
+        new, _user_id, _role = await sign_in(ctx, email=email, password=password)
+    except MlscreenError as error:
         token = secrets.token_urlsafe(32)
         response = render(
             request, "login.html", status=error.status, next=_safe_next(next), login_csrf=token, error=error
@@ -78,7 +123,7 @@ def login(
 
 
 @router.post("/logout", name="logout", include_in_schema=False)
-async def logout(request: Request, ctx: Annotated[Ctx, Depends(current)]) -> Response:
+async def logout(request: Request, ctx: CtxDep) -> Response:
     """End the session."""
     token = ctx.cookies.read_session(request.cookies.get(SESSION_COOKIE))
     if token:

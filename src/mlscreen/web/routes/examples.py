@@ -12,8 +12,9 @@ from fastapi import APIRouter, Depends, FastAPI
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from mlscreen.errors import ConflictError, MlscreenError, NotFoundError, RateLimitError, UsageError
+from mlscreen.errors import MlscreenError, RateLimitError
 from mlscreen.jobs import adapters
+from mlscreen.store.assessments import examples_to_run
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.routes.assessment import _closed_for_time, _code, _invite
 from mlscreen.web.templating import render
@@ -52,6 +53,11 @@ class RunLimiter:
             started.append(now)
             self._running.add(key)
 
+    def running(self) -> int:
+        """Return how many runs are going now."""
+        with self._lock:
+            return len(self._running)
+
     def release(self, key: int) -> None:
         """End the run for `key`."""
         with self._lock:
@@ -78,7 +84,8 @@ def _fragment(ctx: Ctx, *, status: int = 200, result: object = None, error: Mlsc
 async def portal_examples(ctx: CtxDep, token: str) -> Response:
     """Run the submitted code against the exercise's visible examples; the results as an HTML fragment.
 
-    Refused (409) once time is up or the work is submitted, and (429) while a run is going or too many were made.
+    Refused (409) once time is up or the work is submitted, (413) for code over the submission limit, and (429)
+    while a run is going or too many were made. No transaction or connection is held while the code runs.
     """
     code = _code(await ctx.request.form()) or ""
 
@@ -87,18 +94,14 @@ async def portal_examples(ctx: CtxDep, token: str) -> Response:
         if refused is not None:
             return refused, 0, ""
         invite = _invite(ctx)
-        if invite.submitted_at is not None:
-            raise ConflictError("the assessment is submitted already", hint="the team will be in touch")
-        if invite.exercise_id is None:
-            raise NotFoundError("this assessment has no coding exercise", hint="there are no examples to run")
-        if not code.strip():
-            raise UsageError("there is no code to run", hint="write your solution in the editor first")
-        return None, invite.id, invite.exercise_id
+        return None, invite.id, examples_to_run(invite, code=code, now=ctx.now, grace=ctx.grace)
 
     try:
         refused, key, exercise_id = await run_in_threadpool(check)
         if refused is not None:
             return refused
+        # The run takes up to the exercise's time limit: hold no transaction and no connection meanwhile.
+        await ctx.release()
         limiter = limiter_of(ctx.request.app)
         limiter.acquire(key)
         try:
