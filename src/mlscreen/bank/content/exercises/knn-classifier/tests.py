@@ -107,6 +107,28 @@ def distance_ties(sub):
         assert got == _expected(X_train, y_train, X_test, k=k)[0]
 
 
+def _many_ties(seed):
+    """Hundreds of training rows at exactly the same distance (1) from the origin, then far-away rows: only the
+    training order decides which of the tied rows are the nearest, and an unstable sort reorders that many."""
+    rng = np.random.default_rng(seed)
+    units = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    X_train = np.vstack([units[rng.integers(0, 4, 300)], rng.normal(10, 3, (100, 2))])
+    y_train = rng.integers(0, 3, len(X_train))
+    y_train[:9] = [2, 2, 1, 2, 1, 0, 2, 0, 0]  # the first rows decide the vote: a different few vote otherwise
+    return X_train, y_train, np.zeros((3, 2))
+
+
+@check(id="many-distance-ties", kind="edge", message="When many training rows (hundreds) are at the same "
+       "distance, the nearest are still the ones that come first in the training data.")
+def many_distance_ties(sub):
+    X_train, y_train, X_test = _many_ties(21)
+    for k in (3, 5, 7):
+        _, got = _predict(sub, X_train, y_train, X_test, k=k)
+        assert got == _expected(X_train, y_train, X_test, k=k)[0]
+    got = sub.harness("fit_predict_proba", X_train, y_train, X_test, k=7)
+    assert isinstance(got, np.ndarray) and np.allclose(got, _expected(X_train, y_train, X_test, k=7)[1])
+
+
 @check(id="k-larger-than-n", kind="edge", message="When k is larger than the number of training rows, use all of "
        "them instead of failing.")
 def k_larger_than_n(sub):
