@@ -3,9 +3,11 @@
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
-from mlscreen.grader import check
+from mlscreen.grader import best_time, check
 
-BUDGET_SECONDS = 3.0  # a vectorised implementation needs a fraction of this; Python loops need several times it
+# Time of fit + predict relative to a plain NumPy distance matrix + argpartition on the same data, timed here at the
+# same moment: about 1 for a vectorised classifier, about 30 for Python loops over every pair.
+SPEED_RATIO = 8.0
 
 
 def _expected(X_train, y_train, X_test, k=5, weights="uniform"):
@@ -168,11 +170,21 @@ def numpy_only(sub):
     assert np.asarray(report.get("predictions")).tolist() == _expected(X_train, y_train, X_test, k=3)[0]
 
 
+def _numpy_baseline(X_train, X_test, k):
+    squared = (X_test**2).sum(1)[:, None] - 2 * X_test @ X_train.T + (X_train**2).sum(1)[None, :]
+    return np.argpartition(squared, k - 1, axis=1)[:, :k]
+
+
 @check(id="vectorised-speed", kind="behaviour", message="Prediction must be vectorised: thousands of queries "
-       "against thousands of training rows within the time budget (no Python loop over every pair).")
+       "against thousands of training rows within a small multiple of a plain NumPy distance computation (no "
+       "Python loop over every pair).")
 def vectorised_speed(sub):
-    X_train, y_train, X_test = _data(3000, 3000, d=4, seed=12)
-    _, got = _predict(sub, X_train, y_train, X_test, k=7)
-    assert sub.last_seconds <= BUDGET_SECONDS
+    X_train, y_train, X_test = _data(1500, 1500, d=4, seed=12)
+    for _ in range(2):  # the better of two runs, so one busy moment of the machine does not decide
+        _, got = _predict(sub, X_train, y_train, X_test, k=7)
+        if sub.last_seconds <= SPEED_RATIO * best_time(lambda: _numpy_baseline(X_train, X_test, 7)):
+            break
+    else:
+        raise AssertionError("slower than the budget")
     reference = KNeighborsClassifier(n_neighbors=7, algorithm="brute").fit(X_train, y_train)
     assert np.mean(np.array(got) == reference.predict(X_test)) >= 0.99
