@@ -11,6 +11,13 @@ def fit_predict(submission, X_train, y_train, X_test):
     return np.asarray(model.predict(X_test))
 
 
+def fit_scores(submission, X_train, y_train, X_test):
+    """Fit the candidate's pipeline on the training rows; return its predictions and positive-class probabilities."""
+    model = submission.build_pipeline()
+    model.fit(X_train, y_train)
+    return {"predictions": np.asarray(model.predict(X_test)), "probabilities": np.asarray(model.predict_proba(X_test))}
+
+
 def _estimator_classes():
     seen, todo = set(), [BaseEstimator]
     while todo:
