@@ -21,6 +21,7 @@ def _build_frame() -> pd.DataFrame:
 _FRAME = _build_frame()
 _ALL_MISSING = pd.DataFrame({"x": [np.nan, np.nan, np.nan], "y": [1.0, np.nan, 3.0]})
 _EMPTY = pd.DataFrame({"a": pd.Series([], dtype="float64"), "b": pd.Series([], dtype="object")})
+_ONE_ROW = pd.DataFrame({"a": [np.nan], "b": ["x"]})
 _NULLABLE = pd.DataFrame(
     {
         "n": pd.array([1, pd.NA, 3, 8], dtype="Int64"),  # odd count of observed values: median 3
@@ -112,10 +113,14 @@ def all_missing_column(sub):
     assert _close(_floats(out["y"]), [1.0, 2.0, 3.0])
 
 
-@check(id="empty-frame", kind="edge", message="Both functions must accept an empty frame (columns but no rows).")
+@check(id="empty-frame", kind="edge", message="Both functions must accept an empty frame (columns but no rows) "
+       "and a frame of one row.")
 def empty_frame(sub):
     frame = _EMPTY
-    report, out = sub.batch([Call("missing_report", (frame,)), Call("impute_median", (frame,))])
+    report, out, single = sub.batch(
+        [Call("missing_report", (frame,)), Call("impute_median", (frame,)), Call("missing_report", (_ONE_ROW,))]
+    )
+    assert _close(_floats(single), [100.0, 0.0])
     assert isinstance(report, pd.Series)
     assert list(report.index) == ["a", "b"]
     assert all(v == 0 or pd.isna(v) for v in report.tolist())

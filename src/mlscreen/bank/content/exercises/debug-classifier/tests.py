@@ -48,10 +48,29 @@ def _split(sub, X, y, **kwargs):
        "that together cover every row, with about test_size of them in the test set.")
 def split_partition(sub):
     X, y = _signal()
-    train, test = _split(sub, X, y, test_size=0.25, random_state=0)
-    assert len(set(train.tolist()) & set(test.tolist())) == 0
-    assert sorted(train.tolist() + test.tolist()) == list(range(len(y)))
-    assert abs(len(test) - 0.25 * len(y)) <= 2
+    for size in (0.25, 0.4):
+        train, test = _split(sub, X, y, test_size=size, random_state=0)
+        assert len(set(train.tolist()) & set(test.tolist())) == 0
+        assert sorted(train.tolist() + test.tolist()) == list(range(len(y)))
+        assert abs(len(test) - size * len(y)) <= 2
+
+
+@check(id="signature-defaults", kind="core", message="The functions must keep their signatures and defaults: "
+       "split_data(X, y) is split_data(X, y, test_size=0.25, random_state=0), run_experiment(X, y) uses "
+       "random_state=0.")
+def signature_defaults(sub):
+    X, y = _signal(seed=6)
+    default, explicit = sub.batch([Call("split_data", (X, y)), Call("split_data", (X, y), {"test_size": 0.25,
+                                                                                          "random_state": 0})])
+    assert np.array_equal(np.asarray(default[1]), np.asarray(explicit[1]))
+    assert sub.call("run_experiment", X, y) == sub.call("run_experiment", X, y, random_state=0)
+
+
+@check(id="selects-20-features", kind="core", message="build_pipeline must select the 20 best features before the "
+       "logistic regression.")
+def selects_20_features(sub):
+    X, y = _signal(seed=9)
+    assert sub.harness("final_step_width", X, y) == 20
 
 
 @check(id="split-stratified", kind="ml", message="With rare positives and rows sorted by label, the test set must "
@@ -91,8 +110,8 @@ def pipeline_learns(sub):
     assert balanced_accuracy_score(y[test], predictions.astype(int)) >= 0.75
 
 
-def _experiment(sub, X, y):
-    result = sub.call("run_experiment", X, y, random_state=0)
+def _experiment(sub, X, y, random_state=0):
+    result = sub.call("run_experiment", X, y, random_state=random_state)
     assert isinstance(result, dict)
     metric, score = result.get("metric"), result.get("score")
     assert isinstance(metric, str) and isinstance(score, int | float) and math.isfinite(score)
@@ -111,10 +130,10 @@ def experiment_contract(sub):
        "predicted labels, or for roc_auc and average_precision from the positive-class probabilities.")
 def metric_value(sub):
     X, y = _signal(seed=4)
-    metric, score = _experiment(sub, X, y)
+    metric, score = _experiment(sub, X, y, random_state=3)
     scorer = METRICS.get(metric.strip().lower())
     assert scorer is not None
-    train, test = _split(sub, X, y, test_size=0.25, random_state=0)
+    train, test = _split(sub, X, y, test_size=0.25, random_state=3)
     fitted = sub.harness("fit_scores", X[train], y[train], X[test])
     assert isinstance(fitted, dict)
     predictions, probabilities = np.asarray(fitted.get("predictions")), np.asarray(fitted.get("probabilities"))
@@ -124,6 +143,14 @@ def metric_value(sub):
     else:
         expected = scorer(y[test], predictions.astype(int))
     assert abs(score - float(expected)) <= 1e-9
+
+
+@check(id="few-features", kind="edge", message="With fewer than 20 features, run_experiment must keep all of them "
+       "instead of failing, and still evaluate honestly.")
+def few_features(sub):
+    X, y = _signal(seed=4)
+    metric, score = _experiment(sub, X[:, :8], y)
+    assert METRICS.get(metric.strip().lower()) is not None and 0.5 <= score <= 1.0
 
 
 @check(id="metric-imbalance", kind="ml", message="The metric must stay honest on imbalanced data: a model that "

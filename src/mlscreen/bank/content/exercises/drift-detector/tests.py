@@ -163,6 +163,28 @@ def few_distinct_numeric(sub):
         _close(entry.get("psi"), _expected_psi(values_ref, values_cur))
 
 
+@check(id="default-thresholds", kind="core", message="detect_drift must use its default thresholds (PSI 0.2, KS "
+       "0.1) and pass its bins on to the PSI: a small shift that only the KS statistic sees is still drift.")
+def default_thresholds(sub):
+    rng = np.random.default_rng(13)
+    reference = pd.DataFrame({"subtle": rng.normal(0.0, 1.0, 3000), "steady": rng.normal(0.0, 1.0, 3000)})
+    current = pd.DataFrame({"subtle": rng.normal(0.3, 1.0, 3000), "steady": rng.normal(0.0, 1.0, 3000)})
+    expected_drifted = []
+    for column in reference.columns:
+        ref, cur = reference[column].tolist(), current[column].tolist()
+        if _expected_psi(ref, cur) > 0.2 or _expected_ks(ref, cur) > 0.1:
+            expected_drifted.append(column)
+    assert expected_drifted == ["subtle"] and _expected_psi(reference["subtle"], current["subtle"]) < 0.2
+    report = sub.call("detect_drift", reference, current)
+    assert isinstance(report, dict) and report.get("drifted") == expected_drifted
+    coarse = sub.call("detect_drift", reference, current, bins=4)
+    assert isinstance(coarse, dict) and isinstance(coarse.get("features"), dict)
+    for column in reference.columns:
+        entry = coarse["features"].get(column)
+        assert isinstance(entry, dict)
+        _close(entry.get("psi"), _expected_psi(reference[column].tolist(), current[column].tolist(), bins=4))
+
+
 @check(id="empty-bins-epsilon", kind="edge", message="A bin that is empty in one sample must not give an infinite "
        "or missing PSI, nor be skipped: floor each bin's proportion at eps.")
 def empty_bins_epsilon(sub):

@@ -117,7 +117,8 @@ def _many_ties(seed):
     X_train = np.vstack([units[rng.integers(0, 4, 300)], rng.normal(10, 3, (100, 2))])
     y_train = rng.integers(0, 3, len(X_train))
     y_train[:9] = [2, 2, 1, 2, 1, 0, 2, 0, 0]  # the first rows decide the vote: a different few vote otherwise
-    return X_train, y_train, np.zeros((3, 2))
+    # Tied queries at the origin next to queries with no tie (distinct distances), in one batch.
+    return X_train, y_train, np.array([[0.0, 0.0], [10.3, 9.6], [0.0, 0.0], [7.1, 12.2], [0.0, 0.0]])
 
 
 @check(id="many-distance-ties", kind="edge", message="When many training rows (hundreds) are at the same "
@@ -129,6 +130,20 @@ def many_distance_ties(sub):
         assert got == _expected(X_train, y_train, X_test, k=k)[0]
     got = sub.harness("fit_predict_proba", X_train, y_train, X_test, k=7)
     assert isinstance(got, np.ndarray) and np.allclose(got, _expected(X_train, y_train, X_test, k=7)[1])
+
+
+@check(id="default-parameters", kind="core", message="KNNClassifier() must default to k=5 with uniform weights.")
+def default_parameters(sub):
+    X_train, y_train, X_test = _data(90, 40, seed=13)
+    _, got = _predict(sub, X_train, y_train, X_test)
+    assert got == _expected(X_train, y_train, X_test, k=5)[0]
+
+
+@check(id="invalid-parameters", kind="edge", message="k below 1 or a weights value other than 'uniform' and "
+       "'distance' must raise ValueError when the classifier is created.")
+def invalid_parameters(sub):
+    for params in ({"k": 0}, {"k": -3}, {"weights": "inverse"}):
+        assert "ValueError" in sub.raises("KNNClassifier", **params), params
 
 
 @check(id="k-larger-than-n", kind="edge", message="When k is larger than the number of training rows, use all of "

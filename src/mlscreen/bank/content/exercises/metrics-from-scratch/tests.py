@@ -88,13 +88,14 @@ def auc_matches_reference(sub):
 
 
 @check(id="zero-division", kind="edge", message="When a ratio is 0/0 (no predicted positives, no actual "
-       "positives, or neither), return the zero_division value instead of failing or returning NaN.")
+       "positives, or neither), return the zero_division value (0.0 by default) instead of failing or returning NaN.")
 def zero_division(sub):
     cases = [([1, 1, 0, 0], [0, 0, 0, 0]), ([0, 0, 0], [1, 0, 0]), ([0, 0, 0], [0, 0, 0])]
     for zero in (0.0, 1.0):
         for truth, predicted in cases:
             got = sub.call("precision_recall_f1", np.array(truth), np.array(predicted), zero_division=zero)
             _prf_equal(got, _sklearn_prf(truth, predicted, zero))
+    _prf_equal(sub.call("precision_recall_f1", [0, 0, 0], [0, 0, 0]), _sklearn_prf([0, 0, 0], [0, 0, 0], 0.0))
 
 
 @check(id="auc-all-tied", kind="edge", message="When every score is the same, the model cannot rank: ROC-AUC is "

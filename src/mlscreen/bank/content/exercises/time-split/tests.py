@@ -74,11 +74,13 @@ def unsorted_input(sub):
 
 
 @check(id="missing-timestamps", kind="edge", message="Rows without a timestamp (NaT) belong to neither set, and "
-       "must not shift the cut-off.")
+       "must not shift the cut-off; with no timestamp at all both sets are empty.")
 def missing_timestamps(sub):
     frame = _events(seed=4)
     frame.loc[frame.index[::7], "ts"] = pd.NaT
     assert _sets(sub.call("time_split", frame, time_col="ts")) == _expected(frame, "ts")
+    frame["ts"] = pd.NaT  # no timestamp at all: both sets are empty
+    assert _sets(sub.call("time_split", frame, time_col="ts")) == (set(), set())
 
 
 @check(id="invalid-valid-size", kind="edge", message="valid_size outside (0, 1) must raise ValueError instead of "
