@@ -39,6 +39,8 @@ class MyError(KeyError):
     pass
 def mine():
     raise MyError("k")
+def unencodable():
+    return object()
 def quadratic(n):
     return sum(i * j for i in range(n) for j in range(n))
 def linear(n):
@@ -105,6 +107,8 @@ def test_raises_names_the_builtin_exception_kinds(job: Job) -> None:
     assert sub.raises("sneaky") == {"Exception", "BaseException"}  # a forged name is not believed
     with pytest.raises(CandidateError):
         sub.raises("no_such_function")
+    with pytest.raises(CandidateError):  # a value that cannot cross the boundary is not something the call raised
+        sub.raises("unencodable")
     with pytest.raises(CandidateError) as caught:
         sub.call("boom")
     assert "ValueError" in caught.value.raised

@@ -40,7 +40,9 @@ def mutants_command(
             table.add_row(Text(outcome.mutant.id), str(outcome.mutant.line), Text(outcome.mutant.description))
         console.print(table)
         for stale in report.stale:
-            console.print(Text(f"marked equivalent but no longer surviving: {stale}", style="red"))
+            console.print(Text(f"marked equivalent but no longer generated: {stale}", style="red"))
+        for killed in report.reviewed_but_killed:
+            console.print(Text(f"marked equivalent, killed in this run (a timing check?): {killed}"))
         for problem in report.problems:
             console.print(Text(f"problem: {problem}", style="red"))
     if not all(r.ok for r in reports):

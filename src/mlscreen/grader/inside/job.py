@@ -65,7 +65,11 @@ def _call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_byt
         return {"op": "result", "ok": False, "missing": True}
     if target is modules.get("harness"):
         args = [modules["submission"], *args]
-    value = function(*args, **kwargs)
+    try:
+        value = function(*args, **kwargs)
+    except BaseException as exc:  # the submission may raise anything; the supervisor learns only its built-in kind
+        return {"op": "result", "ok": False, "raised": _builtin_bases(exc)}
+    # A value that cannot be encoded is a plain failure, never reported as something the call raised.
     reply = {"op": "result", "ok": True, "value": codec.encode(value)}
     if request.get("return_args"):
         start = 1 if target is modules.get("harness") else 0
@@ -84,8 +88,8 @@ def _builtin_bases(exc: BaseException) -> list[str]:
 def _guarded_call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_bytes: int) -> dict[str, Any]:
     try:
         return _call(modules, request, max_bytes)
-    except BaseException as exc:  # the submission may raise anything; the supervisor learns only its built-in kind
-        return {"op": "result", "ok": False, "raised": _builtin_bases(exc)}
+    except BaseException:  # decoding the request or encoding the value failed, or the submission's value did
+        return {"op": "result", "ok": False}
 
 
 def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, *, prepared_filter: Any = None) -> None:

@@ -130,16 +130,20 @@ def timestamp_ties(sub):
     assert len(bob) == 1 and bob["value"].iloc[0] == 5.0
 
 
-def _tied_events(n=300):
-    """`n` rows of one key, all at the same latest timestamp but the first: only input order picks the survivor."""
+_TIES = np.random.default_rng(19).integers(0, 3, 300)  # three distinct times, a hundred rows sharing each
+
+
+def _tied_events():
+    """Hundreds of rows of one key at three distinct times: only input order picks the survivor among the latest
+    (an unstable sort does reorder ties at this scale)."""
     return pd.DataFrame(
         {
-            "user_id": ["ann"] * n,
-            "event": ["view"] * n,
-            "ts": [DAY] + [DAY + pd.Timedelta(hours=1)] * (n - 1),
-            "value": np.arange(n, dtype=float),
+            "user_id": ["ann"] * len(_TIES),
+            "event": ["view"] * len(_TIES),
+            "ts": [DAY + pd.Timedelta(hours=int(h)) for h in _TIES],
+            "value": np.arange(len(_TIES), dtype=float),
         },
-        index=pd.Index(np.arange(n) * 7 + 3),
+        index=pd.Index(np.arange(len(_TIES)) * 7 + 3),
     )
 
 
@@ -149,14 +153,16 @@ def many_timestamp_ties(sub):
     events = _tied_events()
     users = pd.DataFrame(
         {
-            "user_id": ["ann"] * 300,
-            "score": np.arange(300, dtype="int64"),
-            "updated_at": [DAY] * 300,
+            "user_id": ["ann"] * len(_TIES),
+            "score": np.arange(len(_TIES), dtype="int64"),
+            "updated_at": [DAY - pd.Timedelta(days=int(d)) for d in _TIES[::-1]],
         }
     )
+    last_latest_event = int(np.flatnonzero(_TIES == _TIES.max())[-1])
+    last_latest_user = int(np.flatnonzero(_TIES[::-1] == _TIES.min())[-1])
     out = sub.call("enrich", events, users)
     assert isinstance(out, pd.DataFrame) and len(out) == 1
-    assert out["value"].iloc[0] == 299.0 and out["score"].iloc[0] == 299
+    assert out["value"].iloc[0] == float(last_latest_event) and out["score"].iloc[0] == last_latest_user
 
 
 @check(id="other-gaps-kept", kind="edge", message="Only a missing user_id or event drops a row: a missing value, "
