@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib.util
 import math
 import statistics
+import warnings
 from types import ModuleType
 from typing import Any
 
@@ -22,7 +23,9 @@ from scipy import special, stats
 
 from mlscreen.bank import load_bank
 
-SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(
+    max_examples=100, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 def _reference(exercise_id: str) -> ModuleType:
@@ -240,7 +243,10 @@ def test_drift_reference_matches_scipy_and_loops(reference: list[float], current
     if not ref or not cur:
         assert math.isnan(got_ks) and math.isnan(got_psi)
         return
-    assert got_ks == pytest.approx(stats.ks_2samp(ref, cur).statistic)
+    with warnings.catch_warnings():  # only the statistic is used; SciPy may warn while computing its p-value
+        warnings.simplefilter("ignore", RuntimeWarning)
+        expected_ks = stats.ks_2samp(ref, cur).statistic
+    assert got_ks == pytest.approx(expected_ks)
     assert got_psi == pytest.approx(_psi_by_loops(ref, cur, bins, 1e-4))
 
 
