@@ -26,6 +26,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.bank.cli", "bank_app", "bank"),
     ("mlscreen.bank.cli", "register", None),
     ("mlscreen.grader.cli", "register", None),
+    ("mlscreen.grader.mutants_cli", "register", None),
     ("mlscreen.scoring.cli", "answers_app", "answers"),
     ("mlscreen.store.cli", "register", None),
     ("mlscreen.web.cli", "register", None),
@@ -50,7 +51,10 @@ _register()
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI; report `MlscreenError` as a message (never a traceback) and exit with its code."""
     try:
-        app(args=argv, standalone_mode=False, prog_name="mlscreen")
+        code = app(args=argv, standalone_mode=False, prog_name="mlscreen")
+        # Outside standalone mode click returns (not raises) the code of a command's `typer.Exit(n)`.
+        if isinstance(code, int) and not isinstance(code, bool) and code:
+            sys.exit(code)
     except MlscreenError as exc:
         message = Text.assemble(("error: ", "bold red"), str(exc))
         Console(stderr=True, highlight=False, soft_wrap=True).print(message)

@@ -15,6 +15,7 @@ from mlscreen.bank.loader import PACKAGED_BANK, load_items, parse_file
 from mlscreen.bank.models import (
     ITEM_TYPES,
     DesignComponent,
+    EquivalentMutant,
     ExerciseLimits,
     ExpectedPoint,
     LoopStep,
@@ -284,6 +285,7 @@ NESTED_MODELS: list[type[BaseModel]] = [
     ExpectedPoint,
     DesignComponent,
     MustFail,
+    EquivalentMutant,
     VisibleExample,
     ExerciseLimits,
 ]

@@ -26,6 +26,25 @@ def fill(df):
     return df["a"].sum()
 def big():
     return "x" * (2 << 20)
+def check_positive(x):
+    assert x > 0, "not positive"
+    return x
+class Sneaky(Exception):
+    pass
+Sneaky.__module__ = "builtins"
+Sneaky.__name__ = "ValueError<script>"
+def sneaky():
+    raise Sneaky()
+class MyError(KeyError):
+    pass
+def mine():
+    raise MyError("k")
+def unencodable():
+    return object()
+def quadratic(n):
+    return sum(i * j for i in range(n) for j in range(n))
+def linear(n):
+    return sum(range(n))
 """
 
 
@@ -76,3 +95,28 @@ def test_a_batch_over_the_output_cap_fails_as_a_whole(job: Job) -> None:
 def test_batch_of_an_unloaded_submission_fails(job: Job) -> None:
     with pytest.raises(CandidateError):
         Submission(job, loaded=False).batch([Call("bump")])
+
+
+def test_raises_names_the_builtin_exception_kinds(job: Job) -> None:
+    sub = Submission(job, loaded=True)
+    assert sub.raises("boom") == {"ValueError", "Exception", "BaseException"}
+    assert "AssertionError" in sub.raises("check_positive", -1)
+    assert "ValueError" not in sub.raises("check_positive", -1)
+    assert sub.raises("check_positive", 2) == frozenset()  # returned normally
+    assert sub.raises("mine") >= {"KeyError", "LookupError"}  # a subclass counts as its built-in bases
+    assert sub.raises("sneaky") == {"Exception", "BaseException"}  # a forged name is not believed
+    with pytest.raises(CandidateError):
+        sub.raises("no_such_function")
+    with pytest.raises(CandidateError):  # a value that cannot cross the boundary is not something the call raised
+        sub.raises("unencodable")
+    with pytest.raises(CandidateError) as caught:
+        sub.call("boom")
+    assert "ValueError" in caught.value.raised
+
+
+def test_growth_tells_quadratic_from_linear_work(job: Job) -> None:
+    sub = Submission(job, loaded=True)
+    quadratic = sub.growth(Call("quadratic", (300,)), Call("quadratic", (1200,)))
+    linear = sub.growth(Call("linear", (200_000,)), Call("linear", (800_000,)))
+    assert quadratic.large_value == sum(range(1200)) ** 2 and linear.small_value == sum(range(200_000))
+    assert quadratic.ratio > 8 > linear.ratio

@@ -16,7 +16,7 @@ from mlscreen.grader.exercise import load_spec
 from tests.grader.conftest import needs_bwrap
 
 MIN_EXERCISES = 12
-MIN_VARIANTS = 3
+MIN_VARIANTS = 6
 # tests/grader/test_exercises.py already runs `exercise check` on these; the sandboxed runs here cover the rest.
 CHECKED_BY_GRADER_TESTS = {"data-cleaning", "debug-classifier", "inference-pipeline"}
 EXERCISE_IDS = [e.id for e in load_bank().items(Exercise)]

@@ -234,6 +234,13 @@ class MustFail(Strict):
     catches: list[Text] = Field(min_length=1)
 
 
+class EquivalentMutant(Strict):
+    """A mutant of the reference that no test can kill because it behaves the same, with the reason."""
+
+    id: Text = Field(description="The mutant's id as `mlscreen exercise mutants` prints it.")
+    why: Text
+
+
 class VisibleExample(Strict):
     """An example the candidate sees and may run."""
 
@@ -262,6 +269,9 @@ class Exercise(Question):
     tests: Text = "tests.py"
     harness: Text | None = Field(default=None, description="Optional non-secret helpers that run in the sandbox.")
     must_fail: list[MustFail] = Field(default_factory=list)
+    equivalent_mutants: list[EquivalentMutant] = Field(
+        default_factory=list, description="Reviewed surviving mutants of the reference that behave like it."
+    )
     visible_examples: list[VisibleExample] = Field(default_factory=list)
     limits: ExerciseLimits = Field(default_factory=ExerciseLimits)
     rubric: Slug = "coding"

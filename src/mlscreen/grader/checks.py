@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import importlib.util
 import time
 from collections.abc import Callable, Sequence
@@ -72,8 +73,52 @@ def load_sibling(anchor: str, name: str) -> ModuleType:
     return module
 
 
+# Only these names are believed when the sandbox reports what a call raised: nothing else the submission controls.
+BUILTIN_EXCEPTIONS = frozenset(
+    name for name, value in vars(builtins).items() if isinstance(value, type) and issubclass(value, BaseException)
+)
+
+
 class CandidateError(Exception):
-    """A call into the submission raised, was missing, or returned something that cannot cross the boundary."""
+    """A call into the submission raised, was missing, or returned something that cannot cross the boundary.
+
+    `raised` holds the names of the built-in exception classes the submission's exception is an instance of
+    (e.g. {"ValueError", "Exception", "BaseException"} for a ValueError or a subclass of it); empty otherwise.
+    """
+
+    def __init__(self, message: str, *, raised: frozenset[str] = frozenset()) -> None:
+        super().__init__(message)
+        self.raised = raised
+
+
+def best_time(function: Callable[[], object], *, repeats: int = 3) -> float:
+    """Return the best of `repeats` wall-clock times of `function()`, a trusted computation run in the supervisor.
+
+    A check can compare the submission's time with it (a ratio to a baseline measured now, on this machine)
+    instead of with a fixed number of seconds.
+    """
+    best = float("inf")
+    for _ in range(max(1, repeats)):
+        started = time.perf_counter()
+        function()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
+@dataclass(frozen=True)
+class Growth:
+    """How a call's time grew with its input: the best CPU times of the small and the large call (seconds the
+    sandbox's processes ran, so waiting for a CPU on a busy machine does not count), and their last values."""
+
+    small_seconds: float
+    large_seconds: float
+    small_value: Any
+    large_value: Any
+
+    @property
+    def ratio(self) -> float:
+        """Return large time / small time (the small time floored at a microsecond)."""
+        return self.large_seconds / max(self.small_seconds, 1e-6)
 
 
 @dataclass
@@ -125,7 +170,9 @@ class Submission:
     @staticmethod
     def _outcome(name: str, reply: Any, keep: bool, seconds: float) -> Outcome:
         if not isinstance(reply, dict) or reply.get("op") != "result" or reply.get("ok") is not True:
-            raise CandidateError(f"{name} failed")
+            reported = reply.get("raised") if isinstance(reply, dict) else None
+            names = [n for n in reported if isinstance(n, str)] if isinstance(reported, list) else []
+            raise CandidateError(f"{name} failed", raised=frozenset(names) & BUILTIN_EXCEPTIONS)
         try:
             value = codec.decode(reply.get("value"))
             back_args = codec.decode(reply.get("args", [])) if keep else []
@@ -152,6 +199,40 @@ class Submission:
     def call_full(self, name: str, *args: Any, **kwargs: Any) -> Outcome:
         """Like `call`, but also return the arguments as the function left them and the round-trip time."""
         return self._request("submission", name, args, kwargs, True)
+
+    def raises(self, name: str, *args: Any, **kwargs: Any) -> frozenset[str]:
+        """Call the submission's `name` expecting it to raise; return the names of the built-in exception classes
+        the exception is an instance of (check with `"ValueError" in sub.raises(...)`), empty if it returned.
+
+        A missing or private function raises `CandidateError`, as in `call`.
+        """
+        try:
+            self._request("submission", name, args, kwargs, False)
+        except CandidateError as exc:
+            if not exc.raised:
+                raise
+            return exc.raised
+        return frozenset()
+
+    def growth(self, small: Call, large: Call, *, repeats: int = 3) -> Growth:
+        """Time `small` and `large` (the same work on n and on, say, 4n items) alternately `repeats` times, each
+        alone in its round trip, and return the best CPU time of each with their last values. The CPU time is
+        the kernel's count for the sandbox's processes, measured from outside: the submission cannot forge it.
+
+        The verdict should compare `Growth.ratio` with what the wanted complexity gives (about 4 for O(n log n)
+        at 4n, 16 for O(n^2)): a ratio measured in one job hardly depends on how fast or busy the machine is.
+        Raises `CandidateError` like `call`.
+        """
+        best = [float("inf"), float("inf")]
+        values: list[Any] = [None, None]
+        for _ in range(max(1, repeats)):
+            for slot, c in enumerate((small, large)):
+                target = "harness" if c.harness else "submission"
+                before = self._job.sandbox.cpu_seconds()
+                outcome = self._request(target, c.name, c.args, c.kwargs, False)
+                best[slot] = min(best[slot], self._job.sandbox.cpu_seconds() - before)
+                values[slot] = outcome.value
+        return Growth(best[0], best[1], values[0], values[1])
 
     def harness(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call `name(submission_module, *args)` from the exercise's sandbox-side `harness.py`; returns its result.

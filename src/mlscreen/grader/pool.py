@@ -108,8 +108,10 @@ class GraderPool:
             else:
                 self._idle.setdefault(sandbox.preimports, []).append(sandbox)
 
-    def grade(self, source: str, exercise_id: str) -> GradeResult:
+    def grade(self, source: str, exercise_id: str, *, stop_at_failure: bool = False) -> GradeResult:
         """Grade `source` against the hidden tests of `exercise_id`; returns the result whatever the verdict.
+
+        `stop_at_failure` skips the tests after the first failing one (they count as failed), for mutation runs.
 
         Raises `NotFoundError` for an unknown exercise, `UsageError` for unacceptable source or a closed pool,
         and `SandboxUnavailableError` when no sandbox can start.
@@ -121,7 +123,7 @@ class GraderPool:
         with self._slots:
             sandbox = self._take(spec.preimports)
             try:
-                run = run_checks(sandbox, spec, source)
+                run = run_checks(sandbox, spec, source, stop_at_failure=stop_at_failure)
             finally:
                 self._give_back(sandbox)
         levels = rubric.propose(run.tests, spec.exercise.rubric_mapping, loaded=run.loaded)

@@ -6,16 +6,21 @@ from collections.abc import Mapping, Sequence
 
 from mlscreen.grader.result import TestResult
 
+# Correctness 4 needs every behaviour test to pass: edge cases, properties on random inputs, and how the code
+# behaves (complexity, determinism); only ML soundness (`ml`) is left to its own category.
+FULL_CORRECTNESS = ("core", "edge", "property", "behaviour")
+
 
 def correctness(tests: Sequence[TestResult], *, loaded: bool) -> int:
-    """Return the correctness level: 1 does not run, 2 some core tests pass, 3 all core pass, 4 core and edge pass."""
+    """Return the correctness level: 1 does not run, 2 some core tests pass, 3 all core pass, 4 every core, edge,
+    property and behaviour test passes."""
     core = [t for t in tests if t.kind == "core"]
-    edge = [t for t in tests if t.kind == "edge"]
+    rest = [t for t in tests if t.kind in FULL_CORRECTNESS]
     if not loaded or not any(t.passed for t in core):
         return 1
     if not all(t.passed for t in core):
         return 2
-    return 4 if all(t.passed for t in edge) else 3
+    return 4 if all(t.passed for t in rest) else 3
 
 
 def from_kinds(tests: Sequence[TestResult], kinds: Sequence[str]) -> int | None:

@@ -182,6 +182,30 @@ def direct_command(preimports: tuple[str, ...] = PREIMPORTS) -> list[str]:
     return [sys.executable, "-I", "-B", "-c", BOOT.format(root=str(INSIDE.parent), preimports=tuple(preimports))]
 
 
+def tree_cpu_seconds(pid: int) -> float:
+    """Return the CPU time, in seconds, that the threads of process `pid` and of its live descendants have run.
+
+    Read from the kernel's per-thread schedstat (nanoseconds), so it does not grow while the processes wait for a
+    CPU on a busy machine. A process that cannot be read (it just ended) counts 0.
+    """
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        try:
+            threads = os.listdir(f"/proc/{current}/task")
+        except OSError:
+            continue
+        for tid in threads:
+            try:
+                with open(f"/proc/{current}/task/{tid}/schedstat", encoding="ascii") as handle:
+                    total += int(handle.read().split()[0])
+                with open(f"/proc/{current}/task/{tid}/children", encoding="ascii") as handle:
+                    todo.extend(int(child) for child in handle.read().split())
+            except (OSError, ValueError, IndexError):
+                continue
+    return total / 1e9
+
+
 class Sandbox:
     """One fork-server, in bubblewrap unless `isolated` is False; runs one job at a time (not thread-safe).
 
@@ -255,6 +279,11 @@ class Sandbox:
             errors.close()
         ours.settimeout(None)
         self._control = ours
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the sandbox's processes (the fork-server and its live jobs) have run so far."""
+        process = self._process
+        return tree_cpu_seconds(process.pid) if process is not None else 0.0
 
     def ensure_started(self) -> None:
         """Start the fork-server unless it is already running."""

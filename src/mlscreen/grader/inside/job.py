@@ -5,12 +5,14 @@ Job protocol on the job socket, one JSON frame per message:
   child      -> {"op": "loaded", "ok": bool}
   supervisor -> {"op": "call", "target": "submission"|"harness", "name": str, "args": [...], "kwargs": {...},
                  "return_args": bool}
-  child      -> {"op": "result", "ok": true, "value": ..., "args": [...]?} or {"op": "result", "ok": false}
+  child      -> {"op": "result", "ok": true, "value": ..., "args": [...]?} or
+                {"op": "result", "ok": false, "raised": [names of the built-in exception classes it is an instance of]}
   supervisor -> {"op": "batch", "calls": [call, ...]}  (each call as above, without "op"; at most MAX_BATCH)
   child      -> {"op": "results", "ok": true, "results": [result, ...]}  (one reply, under one size cap)
   supervisor -> {"op": "stop"}
-Values are tagged JSON (`codec.py`). A failing call reports no exception text: the supervisor shows candidates
-only the author's messages, and nothing the submission controls.
+Values are tagged JSON (`codec.py`). A failing call reports no exception text, only which built-in exception
+classes it derives from (so a test can tell ValueError from AssertionError); the supervisor keeps only names of
+its own built-in exceptions and shows candidates only the author's messages, nothing the submission controls.
 
 Visible examples (advisory feedback for the candidate, never a verdict) use an examples job instead:
   supervisor -> {"op": "load", "source": str, "capture_chars": int}
@@ -63,7 +65,11 @@ def _call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_byt
         return {"op": "result", "ok": False, "missing": True}
     if target is modules.get("harness"):
         args = [modules["submission"], *args]
-    value = function(*args, **kwargs)
+    try:
+        value = function(*args, **kwargs)
+    except BaseException as exc:  # the submission may raise anything; the supervisor learns only its built-in kind
+        return {"op": "result", "ok": False, "raised": _builtin_bases(exc)}
+    # A value that cannot be encoded is a plain failure, never reported as something the call raised.
     reply = {"op": "result", "ok": True, "value": codec.encode(value)}
     if request.get("return_args"):
         start = 1 if target is modules.get("harness") else 0
@@ -72,10 +78,17 @@ def _call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_byt
     return reply
 
 
+def _builtin_bases(exc: BaseException) -> list[str]:
+    try:
+        return [str(c.__name__) for c in type(exc).__mro__ if c.__module__ == "builtins"][:32]
+    except BaseException:  # a hostile class may break attribute access; then no type is reported
+        return []
+
+
 def _guarded_call(modules: dict[str, types.ModuleType], request: dict[str, Any], max_bytes: int) -> dict[str, Any]:
     try:
         return _call(modules, request, max_bytes)
-    except BaseException:  # the submission may raise anything; the supervisor learns only that it failed
+    except BaseException:  # decoding the request or encoding the value failed, or the submission's value did
         return {"op": "result", "ok": False}
 
 

@@ -11,10 +11,18 @@ def missing_report(df: pd.DataFrame) -> pd.Series:
 
 
 def impute_median(df: pd.DataFrame) -> pd.DataFrame:
-    """Return a new frame with missing numeric values replaced by the column median; the input is unchanged."""
+    """Return a new frame with missing numeric values replaced by the column median; the input is unchanged.
+
+    A nullable integer column (`Int64`) whose median is not a whole number becomes `Float64` so that it can hold
+    the exact median; with a whole median it keeps its dtype.
+    """
     out = df.copy()
     for column in out.select_dtypes(include="number").columns:
-        median = out[column].median()
-        if pd.notna(median):
-            out[column] = out[column].fillna(median)
+        values = out[column]
+        median = values.median()
+        if pd.isna(median):
+            continue
+        if pd.api.types.is_integer_dtype(values.dtype) and not float(median).is_integer():
+            values = values.astype("Float64")
+        out[column] = values.fillna(median)
     return out

@@ -21,8 +21,29 @@ def _build_frame() -> pd.DataFrame:
 _FRAME = _build_frame()
 _ALL_MISSING = pd.DataFrame({"x": [np.nan, np.nan, np.nan], "y": [1.0, np.nan, 3.0]})
 _EMPTY = pd.DataFrame({"a": pd.Series([], dtype="float64"), "b": pd.Series([], dtype="object")})
+_ONE_ROW = pd.DataFrame({"a": [np.nan], "b": ["x"]})
 _NULLABLE = pd.DataFrame(
-    {"n": pd.array([1, pd.NA, 3, 8], dtype="Int64"), "f": pd.array([0.5, 1.5, pd.NA, pd.NA], dtype="Float64")}
+    {
+        "n": pd.array([1, pd.NA, 3, 8], dtype="Int64"),  # odd count of observed values: median 3
+        "even": pd.array([1, pd.NA, 3, pd.NA], dtype="Int64"),  # even count, whole median 2
+        "f": pd.array([0.5, 1.5, pd.NA, pd.NA], dtype="Float64"),  # even count: median 1.0
+        "odd": pd.array([0.5, pd.NA, 4.0, 2.5], dtype="Float64"),  # odd count: median 2.5
+    }
+)
+# Int64 columns whose median is not a whole number (1.5 and 5.5), next to one whose even count gives a whole 4.
+_FRACTIONAL = pd.DataFrame(
+    {
+        "pair": pd.array([1, pd.NA, 2, pd.NA, pd.NA, pd.NA], dtype="Int64"),
+        "four": pd.array([4, pd.NA, 7, 10, 1, pd.NA], dtype="Int64"),
+        "whole": pd.array([1, pd.NA, 3, pd.NA, 5, 7], dtype="Int64"),
+    }
+)
+_NULLABLE_EMPTY = pd.DataFrame(
+    {
+        "i": pd.array([pd.NA] * 3, dtype="Int64"),
+        "f": pd.array([pd.NA] * 3, dtype="Float64"),
+        "k": pd.array([1, 2, 3], dtype="Int64"),
+    }
 )
 
 
@@ -92,10 +113,14 @@ def all_missing_column(sub):
     assert _close(_floats(out["y"]), [1.0, 2.0, 3.0])
 
 
-@check(id="empty-frame", kind="edge", message="Both functions must accept an empty frame (columns but no rows).")
+@check(id="empty-frame", kind="edge", message="Both functions must accept an empty frame (columns but no rows) "
+       "and a frame of one row.")
 def empty_frame(sub):
     frame = _EMPTY
-    report, out = sub.batch([Call("missing_report", (frame,)), Call("impute_median", (frame,))])
+    report, out, single = sub.batch(
+        [Call("missing_report", (frame,)), Call("impute_median", (frame,)), Call("missing_report", (_ONE_ROW,))]
+    )
+    assert _close(_floats(single), [100.0, 0.0])
     assert isinstance(report, pd.Series)
     assert list(report.index) == ["a", "b"]
     assert all(v == 0 or pd.isna(v) for v in report.tolist())
@@ -104,14 +129,41 @@ def empty_frame(sub):
 
 
 @check(id="nullable-dtypes", kind="edge", message="Nullable dtypes (Int64, Float64 with pd.NA) must be reported "
-       "and imputed like the classic ones.")
+       "and imputed like the classic ones, keeping their dtype when the median fits it.")
 def nullable_dtypes(sub):
     frame = _NULLABLE
     report, out = sub.batch([Call("missing_report", (frame,)), Call("impute_median", (frame,))])
-    assert _close(_floats(report), [25.0, 50.0])
+    assert _close(_floats(report), [25.0, 50.0, 50.0, 25.0])
     assert isinstance(out, pd.DataFrame)
     assert _close(_floats(out["n"]), [1, 3, 3, 8])
+    assert _close(_floats(out["even"]), [1, 2, 3, 2])
     assert _close(_floats(out["f"]), [0.5, 1.5, 1.0, 1.0])
+    assert _close(_floats(out["odd"]), [0.5, 2.5, 4.0, 2.5])
+    assert [str(out[c].dtype) for c in ("n", "even", "f", "odd")] == ["Int64", "Int64", "Float64", "Float64"]
+
+
+@check(id="int64-fractional-median", kind="edge", message="An Int64 column whose median is not a whole number must "
+       "be filled with the exact median (no rounding), as a Float64 column.")
+def int64_fractional_median(sub):
+    out = sub.call("impute_median", _FRACTIONAL)
+    assert isinstance(out, pd.DataFrame)
+    assert _close(_floats(out["pair"]), [1.0, 1.5, 2.0, 1.5, 1.5, 1.5])
+    assert _close(_floats(out["four"]), [4.0, 5.5, 7.0, 10.0, 1.0, 5.5])
+    assert str(out["pair"].dtype) == "Float64" and str(out["four"].dtype) == "Float64"
+    assert _close(_floats(out["whole"]), [1, 4, 3, 4, 5, 7])
+    assert str(out["whole"].dtype) == "Int64"
+
+
+@check(id="nullable-all-missing", kind="edge", message="A nullable (Int64 or Float64) column with no observed value "
+       "must stay missing, keep its dtype, and be reported as 100% missing.")
+def nullable_all_missing(sub):
+    frame = _NULLABLE_EMPTY
+    report, out = sub.batch([Call("missing_report", (frame,)), Call("impute_median", (frame,))])
+    assert _close(_floats(report), [100.0, 100.0, 0.0])
+    assert isinstance(out, pd.DataFrame)
+    assert out["i"].isna().all() and out["f"].isna().all()
+    assert str(out["i"].dtype) == "Int64" and str(out["f"].dtype) == "Float64"
+    assert _close(_floats(out["k"]), [1, 2, 3])
 
 
 def _random_cases() -> list[tuple[pd.DataFrame, np.ndarray, np.ndarray, np.ndarray]]:

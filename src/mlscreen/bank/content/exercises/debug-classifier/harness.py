@@ -11,6 +11,21 @@ def fit_predict(submission, X_train, y_train, X_test):
     return np.asarray(model.predict(X_test))
 
 
+def fit_scores(submission, X_train, y_train, X_test):
+    """Fit the candidate's pipeline on the training rows; return its predictions and positive-class probabilities."""
+    model = submission.build_pipeline()
+    model.fit(X_train, y_train)
+    return {"predictions": np.asarray(model.predict(X_test)), "probabilities": np.asarray(model.predict_proba(X_test))}
+
+
+def final_step_width(submission, X, y):
+    """Fit the candidate's pipeline on all the given rows; return how many features its last step was fitted on."""
+    model = submission.build_pipeline()
+    model.fit(X, y)
+    final = model.steps[-1][1] if hasattr(model, "steps") else model
+    return int(getattr(final, "n_features_in_", -1))
+
+
 def _estimator_classes():
     seen, todo = set(), [BaseEstimator]
     while todo:

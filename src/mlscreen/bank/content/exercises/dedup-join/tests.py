@@ -130,6 +130,68 @@ def timestamp_ties(sub):
     assert len(bob) == 1 and bob["value"].iloc[0] == 5.0
 
 
+_TIES = np.random.default_rng(19).integers(0, 3, 300)  # three distinct times, a hundred rows sharing each
+
+
+def _tied_events():
+    """Hundreds of rows of one key at three distinct times: only input order picks the survivor among the latest
+    (an unstable sort does reorder ties at this scale)."""
+    return pd.DataFrame(
+        {
+            "user_id": ["ann"] * len(_TIES),
+            "event": ["view"] * len(_TIES),
+            "ts": [DAY + pd.Timedelta(hours=int(h)) for h in _TIES],
+            "value": np.arange(len(_TIES), dtype=float),
+        },
+        index=pd.Index(np.arange(len(_TIES)) * 7 + 3),
+    )
+
+
+@check(id="many-timestamp-ties", kind="edge", message="When hundreds of duplicates share the latest timestamp (events "
+       "or user rows), the one that comes last in the input must still win.")
+def many_timestamp_ties(sub):
+    events = _tied_events()
+    users = pd.DataFrame(
+        {
+            "user_id": ["ann"] * len(_TIES),
+            "score": np.arange(len(_TIES), dtype="int64"),
+            "updated_at": [DAY - pd.Timedelta(days=int(d)) for d in _TIES[::-1]],
+        }
+    )
+    last_latest_event = int(np.flatnonzero(_TIES == _TIES.max())[-1])
+    last_latest_user = int(np.flatnonzero(_TIES[::-1] == _TIES.min())[-1])
+    out = sub.call("enrich", events, users)
+    assert isinstance(out, pd.DataFrame) and len(out) == 1
+    assert out["value"].iloc[0] == float(last_latest_event) and out["score"].iloc[0] == last_latest_user
+
+
+@check(id="other-gaps-kept", kind="edge", message="Only a missing user_id or event drops a row: a missing value, "
+       "attribute or timestamp does not, and a missing timestamp counts as earlier than any other.")
+def other_gaps_kept(sub):
+    events = pd.DataFrame(
+        {
+            "user_id": ["ann", "ann", "bo", "bo"],
+            "event": ["view", "view", "buy", "buy"],
+            "ts": [DAY, pd.NaT, DAY + pd.Timedelta(hours=2), DAY],
+            "value": [1.0, 2.0, np.nan, 4.0],
+        }
+    )
+    users = pd.DataFrame(
+        {
+            "user_id": ["ann", "ann", "bo"],
+            "country": ["NO", "PE", None],
+            "age": np.array([31, 32, 30], dtype="int64"),
+            "updated_at": [DAY, pd.NaT, DAY],
+        }
+    )
+    out = sub.call("enrich", events, users)
+    assert isinstance(out, pd.DataFrame)
+    assert out["user_id"].tolist() == ["ann", "bo"] and out["event"].tolist() == ["view", "buy"]
+    assert out["value"].iloc[0] == 1.0 and pd.isna(out["value"].iloc[1])  # ann's NaT row is the earlier one
+    assert out["country"].iloc[0] == "NO" and pd.isna(out["country"].iloc[1])
+    assert out["age"].tolist() == [31, 30]
+
+
 @check(id="missing-keys", kind="edge", message="Rows with a missing user_id or event must be dropped, in both "
        "tables; a missing key is not a user.")
 def missing_keys(sub):

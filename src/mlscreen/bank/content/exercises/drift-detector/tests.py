@@ -133,6 +133,58 @@ def thresholds_respected(sub):
     assert isinstance(lax, dict) and lax.get("drifted") == []
 
 
+@check(id="threshold-is-exclusive", kind="edge", message="A column drifts when a statistic is strictly above its "
+       "threshold: a statistic exactly equal to the threshold is not drift.")
+def threshold_is_exclusive(sub):
+    reference = pd.DataFrame({"same": [1.0, 2.0, 3.0, 4.0], "shifted": [1.0, 2.0, 3.0, 4.0]})
+    current = pd.DataFrame({"same": [4.0, 3.0, 2.0, 1.0], "shifted": [3.0, 4.0, 5.0, 6.0]})
+    # "same" has PSI and KS exactly 0; "shifted" has KS exactly 0.5 (the CDFs step by quarters).
+    at_ks = sub.call("detect_drift", reference, current, psi_threshold=100.0, ks_threshold=0.5)
+    at_psi = sub.call("detect_drift", reference[["same"]], current[["same"]], psi_threshold=0.0, ks_threshold=0.0)
+    below = sub.call("detect_drift", reference, current, psi_threshold=100.0, ks_threshold=0.4999)
+    assert isinstance(at_ks, dict) and at_ks.get("drifted") == []
+    assert isinstance(at_psi, dict) and at_psi.get("drifted") == []
+    assert isinstance(below, dict) and below.get("drifted") == ["shifted"]
+
+
+@check(id="few-distinct-numeric", kind="edge", message="A numeric column is numeric however few distinct values it "
+       "has (counts, ratings): it gets both PSI and KS.")
+def few_distinct_numeric(sub):
+    rng = np.random.default_rng(12)
+    reference = pd.DataFrame({"children": rng.integers(0, 3, 500), "rating": rng.choice([1.0, 2.0, 5.0], 500)})
+    current = pd.DataFrame({"children": rng.integers(0, 4, 400), "rating": rng.choice([1.0, 5.0], 400)})
+    report = sub.call("detect_drift", reference, current)
+    assert isinstance(report, dict) and isinstance(report.get("features"), dict)
+    for column in reference.columns:
+        entry = report["features"].get(column)
+        assert isinstance(entry, dict) and entry.get("kind") == "numeric", column
+        values_ref, values_cur = reference[column].tolist(), current[column].tolist()
+        _close(entry.get("ks"), _expected_ks(values_ref, values_cur), tol=1e-9)
+        _close(entry.get("psi"), _expected_psi(values_ref, values_cur))
+
+
+@check(id="default-thresholds", kind="core", message="detect_drift must use its default thresholds (PSI 0.2, KS "
+       "0.1) and pass its bins on to the PSI: a small shift that only the KS statistic sees is still drift.")
+def default_thresholds(sub):
+    rng = np.random.default_rng(13)
+    reference = pd.DataFrame({"subtle": rng.normal(0.0, 1.0, 3000), "steady": rng.normal(0.0, 1.0, 3000)})
+    current = pd.DataFrame({"subtle": rng.normal(0.3, 1.0, 3000), "steady": rng.normal(0.0, 1.0, 3000)})
+    expected_drifted = []
+    for column in reference.columns:
+        ref, cur = reference[column].tolist(), current[column].tolist()
+        if _expected_psi(ref, cur) > 0.2 or _expected_ks(ref, cur) > 0.1:
+            expected_drifted.append(column)
+    assert expected_drifted == ["subtle"] and _expected_psi(reference["subtle"], current["subtle"]) < 0.2
+    report = sub.call("detect_drift", reference, current)
+    assert isinstance(report, dict) and report.get("drifted") == expected_drifted
+    coarse = sub.call("detect_drift", reference, current, bins=4)
+    assert isinstance(coarse, dict) and isinstance(coarse.get("features"), dict)
+    for column in reference.columns:
+        entry = coarse["features"].get(column)
+        assert isinstance(entry, dict)
+        _close(entry.get("psi"), _expected_psi(reference[column].tolist(), current[column].tolist(), bins=4))
+
+
 @check(id="empty-bins-epsilon", kind="edge", message="A bin that is empty in one sample must not give an infinite "
        "or missing PSI, nor be skipped: floor each bin's proportion at eps.")
 def empty_bins_epsilon(sub):

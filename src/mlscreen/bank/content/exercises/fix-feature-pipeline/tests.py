@@ -148,6 +148,31 @@ def serving_missing_values(sub):
     assert np.allclose(got, _expected_transform(train, y, test), atol=1e-9)
 
 
+@check(id="constant-column", kind="edge", message="A numeric column that is constant in training (standard "
+       "deviation 0) must be scaled with 1 instead, never giving infinite or missing features.")
+def constant_column(sub):
+    train, y = _customers(300, 14)
+    train["age"] = np.where(np.isnan(train["age"]), np.nan, 40.0)  # one observed value, and gaps filled with it
+    test, _ = _customers(50, 15)
+    got = sub.harness("fit_transform_then", train, y, [test])
+    assert isinstance(got, dict) and isinstance(got.get("frames"), list) and len(got["frames"]) == 1
+    assert np.allclose(_matrix(got.get("train"), len(train)), _expected_fit_transform(train, y), atol=1e-9)
+    assert np.allclose(_matrix(got["frames"][0], len(test)), _expected_transform(train, y, test), atol=1e-9)
+
+
+@check(id="no-plans-seen", kind="edge", message="When training has no plan at all (every plan missing), there are "
+       "no plan columns: the features are age, income and city_te.")
+def no_plans_seen(sub):
+    train, y = _customers(200, 16)
+    train["plan"] = None
+    test, _ = _customers(30, 17)
+    report = sub.harness("fit_transform_then", train, y, [test])
+    assert isinstance(report, dict) and report.get("names") == ["age", "income", "city_te"]
+    assert np.allclose(_matrix(report.get("train"), len(train)), _expected_fit_transform(train, y), atol=1e-9)
+    assert isinstance(report.get("frames"), list) and len(report["frames"]) == 1
+    assert np.allclose(_matrix(report["frames"][0], len(test)), _expected_transform(train, y, test), atol=1e-9)
+
+
 @check(id="single-row-serving", kind="ml", message="A row must get the same features whether it is served alone "
        "or in a batch: nothing may be fitted on serving data (train/serve skew).")
 def single_row_serving(sub):

@@ -4,11 +4,13 @@ import math
 
 import numpy as np
 
-from mlscreen.grader import check, load_sibling
+from mlscreen.grader import best_time, check, load_sibling
 
 harness = load_sibling(__file__, "harness.py")
 MODEL = harness.build_pipeline()
-BUDGET_MS_PER_ITEM = 1.0  # a vectorised NumPy implementation needs about a tenth of this
+# Batch time relative to the exported pipeline's own predict_proba on the same tickets, timed here at the same
+# moment: about 3 for a NumPy implementation that loads the model once, several hundred when it reloads per ticket.
+LATENCY_RATIO = 30.0
 
 
 def _expected(texts):
@@ -73,6 +75,14 @@ def empty_and_whitespace(sub):
     assert sub.call("predict", []) == []
 
 
+@check(id="punctuation-tokens", kind="edge", message="Words next to punctuation (commas, full stops, brackets, "
+       "slashes) must be tokenised by the model's token pattern, exactly as its vectoriser does.")
+def punctuation_tokens(sub):
+    texts = ["Refund, please!", "Login failed... crash?", "(invoice) charged twice!!", "parcel/courier: late.",
+             "error: app-update broken; install again?", "tracking#ord42, arrived?"]
+    _matches(sub.call("predict", texts), texts)
+
+
 @check(id="unicode-text", kind="edge", message="Tickets with accents, emoji and other non-ASCII text must be "
        "handled like the model's vectoriser handles them.")
 def unicode_text(sub):
@@ -88,10 +98,14 @@ def very_long_text(sub):
 
 
 @check(id="latency-budget", kind="behaviour", message="Batch inference must stay within the latency budget per "
-       "ticket: load the model once, not per ticket, and vectorise.")
+       "ticket (measured against the original pipeline on the same machine): load the model once, not per ticket, "
+       "and vectorise.")
 def latency_budget(sub):
     texts = _tickets(400, 105)
     sub.call("predict", texts[:5])  # warm-up
-    outcome = sub.call_full("predict", texts)
-    assert isinstance(outcome.value, list) and len(outcome.value) == len(texts)
-    assert outcome.seconds * 1000 / len(texts) <= BUDGET_MS_PER_ITEM
+    for _ in range(3):  # the best of up to three runs, so one busy moment of the machine does not decide
+        outcome = sub.call_full("predict", texts)
+        _matches(outcome.value, texts)
+        if outcome.seconds <= LATENCY_RATIO * best_time(lambda: MODEL.predict_proba(texts)):
+            return
+    raise AssertionError("slower than the latency budget")

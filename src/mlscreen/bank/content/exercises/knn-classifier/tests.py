@@ -3,9 +3,11 @@
 import numpy as np
 from sklearn.neighbors import KNeighborsClassifier
 
-from mlscreen.grader import check
+from mlscreen.grader import best_time, check
 
-BUDGET_SECONDS = 3.0  # a vectorised implementation needs a fraction of this; Python loops need several times it
+# Time of fit + predict relative to a plain NumPy distance matrix + argpartition on the same data, timed here at the
+# same moment: about 1 for a vectorised classifier, about 30 for Python loops over every pair.
+SPEED_RATIO = 8.0
 
 
 def _expected(X_train, y_train, X_test, k=5, weights="uniform"):
@@ -107,6 +109,44 @@ def distance_ties(sub):
         assert got == _expected(X_train, y_train, X_test, k=k)[0]
 
 
+def _many_ties(seed):
+    """Hundreds of training rows at exactly the same distance (1) from the origin, then far-away rows: only the
+    training order decides which of the tied rows are the nearest, and an unstable sort reorders that many."""
+    rng = np.random.default_rng(seed)
+    units = np.array([[1.0, 0.0], [0.0, 1.0], [-1.0, 0.0], [0.0, -1.0]])
+    X_train = np.vstack([units[rng.integers(0, 4, 300)], rng.normal(10, 3, (100, 2))])
+    y_train = rng.integers(0, 3, len(X_train))
+    y_train[:9] = [2, 2, 1, 2, 1, 0, 2, 0, 0]  # the first rows decide the vote: a different few vote otherwise
+    # Tied queries at the origin next to queries with no tie (distinct distances), in one batch.
+    return X_train, y_train, np.array([[0.0, 0.0], [10.3, 9.6], [0.0, 0.0], [7.1, 12.2], [0.0, 0.0]])
+
+
+@check(id="many-distance-ties", kind="edge", message="When many training rows (hundreds) are at the same "
+       "distance, the nearest are still the ones that come first in the training data.")
+def many_distance_ties(sub):
+    X_train, y_train, X_test = _many_ties(21)
+    for queries in (X_test, X_test[::2]):  # tied and untied queries together, then only tied ones
+        for k in (3, 5, 7):
+            _, got = _predict(sub, X_train, y_train, queries, k=k)
+            assert got == _expected(X_train, y_train, queries, k=k)[0]
+    got = sub.harness("fit_predict_proba", X_train, y_train, X_test, k=7)
+    assert isinstance(got, np.ndarray) and np.allclose(got, _expected(X_train, y_train, X_test, k=7)[1])
+
+
+@check(id="default-parameters", kind="core", message="KNNClassifier() must default to k=5 with uniform weights.")
+def default_parameters(sub):
+    X_train, y_train, X_test = _data(90, 40, seed=13)
+    got = sub.harness("fit_predict_proba", X_train, y_train, X_test)  # vote shares are fifths only with k=5
+    assert isinstance(got, np.ndarray) and np.allclose(got, _expected(X_train, y_train, X_test, k=5)[1])
+
+
+@check(id="invalid-parameters", kind="edge", message="k below 1 or a weights value other than 'uniform' and "
+       "'distance' must raise ValueError when the classifier is created.")
+def invalid_parameters(sub):
+    for params in ({"k": 0}, {"k": -3}, {"weights": "inverse"}):
+        assert "ValueError" in sub.raises("KNNClassifier", **params), params
+
+
 @check(id="k-larger-than-n", kind="edge", message="When k is larger than the number of training rows, use all of "
        "them instead of failing.")
 def k_larger_than_n(sub):
@@ -146,11 +186,21 @@ def numpy_only(sub):
     assert np.asarray(report.get("predictions")).tolist() == _expected(X_train, y_train, X_test, k=3)[0]
 
 
+def _numpy_baseline(X_train, X_test, k):
+    squared = (X_test**2).sum(1)[:, None] - 2 * X_test @ X_train.T + (X_train**2).sum(1)[None, :]
+    return np.argpartition(squared, k - 1, axis=1)[:, :k]
+
+
 @check(id="vectorised-speed", kind="behaviour", message="Prediction must be vectorised: thousands of queries "
-       "against thousands of training rows within the time budget (no Python loop over every pair).")
+       "against thousands of training rows within a small multiple of a plain NumPy distance computation (no "
+       "Python loop over every pair).")
 def vectorised_speed(sub):
-    X_train, y_train, X_test = _data(3000, 3000, d=4, seed=12)
-    _, got = _predict(sub, X_train, y_train, X_test, k=7)
-    assert sub.last_seconds <= BUDGET_SECONDS
+    X_train, y_train, X_test = _data(1500, 1500, d=4, seed=12)
+    for _ in range(2):  # the better of two runs, so one busy moment of the machine does not decide
+        _, got = _predict(sub, X_train, y_train, X_test, k=7)
+        if sub.last_seconds <= SPEED_RATIO * best_time(lambda: _numpy_baseline(X_train, X_test, 7)):
+            break
+    else:
+        raise AssertionError("slower than the budget")
     reference = KNeighborsClassifier(n_neighbors=7, algorithm="brute").fit(X_train, y_train)
     assert np.mean(np.array(got) == reference.predict(X_test)) >= 0.99

@@ -74,7 +74,10 @@ def _score(instance: dict) -> float:
     features = {"support_tickets": 0, **instance}
     z = MODEL["intercept"] + MODEL["plan_coef"][instance.get("plan", "basic")]
     z += sum(weight * features[name] for name, weight in MODEL["coef"].items())
-    return 1.0 / (1.0 + math.exp(-z))
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    small = math.exp(z)  # exp(-z) would overflow for very negative z
+    return small / (1.0 + small)
 
 
 def handle_request(body) -> dict:

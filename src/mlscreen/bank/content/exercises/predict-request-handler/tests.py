@@ -19,7 +19,10 @@ PROPERTY = settings(
 def _score(instance):
     z = MODEL["intercept"] + MODEL["plan_coef"][instance.get("plan", "basic")]
     z += sum(w * instance.get(name, 0) for name, w in MODEL["coef"].items())
-    return 1 / (1 + math.exp(-z))
+    if z >= 0:
+        return 1 / (1 + math.exp(-z))
+    small = math.exp(z)  # never overflows for very negative z
+    return small / (1 + small)
 
 
 def _instances():
@@ -89,6 +92,22 @@ def threshold_used(sub):
     instances = _instances()
     for threshold in (0.05, 0.3, 0.9, 0, 1):
         _ok(sub.call("handle_request", _request(instances, threshold=threshold)), instances, threshold)
+
+
+@check(id="extreme-values", kind="edge", message="Very large valid values must still get a score in [0, 1] "
+       "without raising (even where the probability rounds to exactly 0 or 1), and a score equal to the threshold "
+       "is labelled 1.")
+def extreme_values(sub):
+    instances = [{"tenure_months": 1e6, "monthly_spend": 0}, {"tenure_months": 0, "monthly_spend": 1e6}]
+    for threshold in (0, 1):
+        _ok(sub.call("handle_request", _request(instances, threshold=threshold)), instances, threshold)
+
+
+@check(id="non-object-body", kind="edge", message="A parsed body that is not an object (a list, a number) gets "
+       "one error with code 'type' on the field \"\".")
+def non_object_body(sub):
+    for body in ([1, 2], 42):
+        assert _errors(sub.call("handle_request", body)) == {("", "type")}
 
 
 @check(id="missing-fields", kind="edge", message="Missing required values must be reported, one error per missing "

@@ -109,6 +109,20 @@ def very_negative_logits(sub):
     assert abs(_scalar(sub.call("cross_entropy", logits, np.array([2, 0]))) - _loss(logits, [2, 0])) <= 1e-9
 
 
+@check(id="log-softmax-extreme", kind="edge", message="log_softmax must stay finite and exact where softmax "
+       "underflows (a class far below the others has a log-probability like -1000, not -inf), and so must the loss.")
+def log_softmax_extreme(sub):
+    logits = np.array([[0.0, -1000.0, 5.0], [1000.0, 0.0, -np.inf], [3000.0, 1.0, 2.0]])
+    expected = ref_log_softmax(logits, axis=-1)
+    got = sub.call("log_softmax", logits)
+    assert isinstance(got, np.ndarray) and got.shape == logits.shape
+    finite = np.isfinite(expected)
+    assert np.array_equal(np.isfinite(got), finite)  # only the masked class is -inf
+    assert np.allclose(got[finite], expected[finite], rtol=1e-12, atol=1e-9)
+    targets = np.array([1, 1, 2])  # the least likely classes: losses in the thousands, still exact
+    assert abs(_scalar(sub.call("cross_entropy", logits, targets)) - _loss(logits, targets)) <= 1e-9
+
+
 @check(id="rows-independent", kind="edge", message="Each row must be stabilised on its own: rows of very "
        "different scale in one batch must give the same result as one at a time.")
 def rows_independent(sub):

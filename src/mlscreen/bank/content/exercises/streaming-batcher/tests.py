@@ -92,6 +92,11 @@ def budget_boundary(sub):
     requests = _requests([4, 6, 10, 3, 3, 4, 1])
     got = sub.harness("collect", requests, max_size=8, max_tokens=10)
     assert _ids(got) == _ids(_expected(requests, 8, 10))
+    got = sub.harness("collect", requests, max_size=8, max_tokens=10, oversized="skip")  # 10 is not oversized
+    assert _ids(got) == _ids(_expected(requests, 8, 10, "skip"))
+    requests = _requests([3, 20, 4, 6, 2])  # after an oversized request, the next batch has the whole budget
+    got = sub.harness("collect", requests, max_size=8, max_tokens=10)
+    assert _ids(got) == _ids(_expected(requests, 8, 10))
 
 
 @check(id="empty-and-any-iterable", kind="edge", message="An empty input yields no batch at all (not an empty "
