@@ -12,10 +12,10 @@ from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Exercise, KnowledgeQuestion
 from mlscreen.errors import AuthenticationError, ConflictError, TooLargeError, UsageError
-from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Candidate, Invite, Submission, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
+from mlscreen.store.queue import JobQueue
 
 MAX_SOURCE = 200_000
 MAX_ANSWER = 20_000
