@@ -11,6 +11,7 @@ from starlette.responses import JSONResponse, RedirectResponse, Response
 
 from mlscreen.errors import AuthenticationError, ForbiddenError, MlscreenError
 from mlscreen.store.accounts import SESSION_MAX, authenticate, close_session, open_session
+from mlscreen.web.api_models import HealthOut
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, same
 from mlscreen.web.templating import render
@@ -23,7 +24,13 @@ def _safe_next(target: str) -> str:
     return target if target.startswith("/") and not target.startswith("//") and "\\" not in target else "/"
 
 
-@router.get("/healthz", name="healthz", tags=["health"])
+@router.get(
+    "/healthz",
+    name="healthz",
+    tags=["health"],
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "The database or the background workers are down."}},
+)
 def healthz(request: Request) -> JSONResponse:
     """Return 200 when the database answers and the background workers run, 503 otherwise."""
     state = request.app.state
