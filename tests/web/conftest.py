@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -66,13 +66,13 @@ class Client:
             signed = world.app.state.cookies._signer.sign(new.token).decode("ascii")
             self.http.cookies.set(SESSION_COOKIE, signed)
 
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+    def get(self, path: str, **kwargs: Any) -> httpx2.Response:
         return self.http.get(path, **kwargs)
 
-    def form(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+    def form(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx2.Response:
         return self.http.post(path, data={"csrf_token": self.csrf, **(data or {})}, **kwargs)
 
-    def api(self, method: str, path: str, json: Any = None) -> httpx.Response:
+    def api(self, method: str, path: str, json: Any = None) -> httpx2.Response:
         return self.http.request(method, path, json=json, headers={"X-CSRF-Token": self.csrf})
 
 
