@@ -7,8 +7,9 @@ STAMP := $(VENV)/.installed
 EXTRAS ?= grader,scoring,web,dev
 # The development tools at the versions everyone uses (see the file).
 CONSTRAINTS := constraints-dev.txt
-# What `make test-fast` leaves out: tests that need bubblewrap, Chromium, PostgreSQL/Redis or take long.
-FAST_MARKERS := not slow and not sandbox and not browser and not services
+# What `make test-fast` leaves out: tests that need bubblewrap, Chromium, PostgreSQL/Redis, the embedding model,
+# or take long.
+FAST_MARKERS := not slow and not sandbox and not browser and not services and not model
 DEBIAN_PACKAGES := bubblewrap chromium libseccomp2
 
 .PHONY: demo test test-fast lint typecheck pytest system-deps clean
@@ -52,7 +53,7 @@ pytest: $(STAMP) system-deps
 
 test: lint typecheck pytest
 
-# The quick loop while editing: no sandbox, browser, services or slow tests (under a minute on 2 cores).
+# The quick loop while editing: no sandbox, browser, services, model or slow tests (under a minute on 2 cores).
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -q -m "$(FAST_MARKERS)"
 
