@@ -1,4 +1,4 @@
-"""The direction of imports in DESIGN.md, checked on the source: pure cores, one-way store and jobs, thin routes."""
+"""The direction of imports, checked on the source: pure cores, one-way store and jobs, thin routes, no cycles."""
 
 from __future__ import annotations
 
@@ -77,7 +77,7 @@ def within(module: str, *prefixes: str) -> bool:
 
 
 def layering_breaches(graph: list[Import]) -> list[str]:
-    """Return one line per import that goes against the direction in DESIGN.md."""
+    """Return one line per import that goes against the direction of the layers (CONTRIBUTING.md)."""
     cores = tuple(f"mlscreen.{c}" for c in CORES)
     foundations = tuple(f"mlscreen.{f}" for f in FOUNDATIONS)
     breaches = []
