@@ -53,9 +53,9 @@ pytest: $(STAMP) system-deps
 
 test: lint typecheck pytest
 
-# The quick loop while editing: no sandbox, browser, services, model or slow tests (under a minute on 2 cores).
+# The quick loop while editing: no sandbox, browser, services, model or slow tests, on two processes.
 test-fast: $(STAMP)
-	$(VENV)/bin/pytest -q -m "$(FAST_MARKERS)"
+	$(VENV)/bin/pytest -q -n 2 -m "$(FAST_MARKERS)"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache
