@@ -5,14 +5,19 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 EXTRAS ?= grader,scoring,web,dev
+# The development tools at the versions everyone uses (see the file).
+CONSTRAINTS := constraints-dev.txt
+# What `make test-fast` leaves out: tests that need bubblewrap, Chromium, PostgreSQL/Redis, the embedding model,
+# or take long.
+FAST_MARKERS := not slow and not sandbox and not browser and not services and not model
 DEBIAN_PACKAGES := bubblewrap chromium libseccomp2
 
-.PHONY: demo test lint typecheck pytest system-deps clean
+.PHONY: demo test test-fast lint typecheck pytest system-deps clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(CONSTRAINTS)
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
-	$(PY) -m pip install -q -e '.[$(EXTRAS)]'
+	$(PY) -m pip install -q -e '.[$(EXTRAS)]' -c $(CONSTRAINTS)
 	@touch $(STAMP)
 
 # Debian packages the sandbox and the browser tests need; installed when we are root and they are missing.
@@ -47,6 +52,10 @@ pytest: $(STAMP) system-deps
 	$(VENV)/bin/pytest
 
 test: lint typecheck pytest
+
+# The quick loop while editing: no sandbox, browser, services, model or slow tests, on two processes.
+test-fast: $(STAMP)
+	$(VENV)/bin/pytest -q -n 2 -m "$(FAST_MARKERS)"
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -14,6 +14,7 @@ from mlscreen.bank import Bank, DesignPrompt, KnowledgeQuestion, PrescreenQuesti
 from mlscreen.bank.loader import PACKAGED_BANK, load_items, parse_file
 from mlscreen.bank.models import (
     ITEM_TYPES,
+    CombinationChanges,
     DesignComponent,
     EquivalentMutant,
     ExerciseLimits,
@@ -279,6 +280,7 @@ def test_framework_prescreen_questions_with_their_signals(bank: Bank) -> None:
 
 DOC = Path(__file__).parents[2] / "docs" / "content-format.md"
 NESTED_MODELS: list[type[BaseModel]] = [
+    CombinationChanges,
     RubricCategory,
     TimeBlock,
     LoopStep,

@@ -177,7 +177,9 @@ def test_process_memory_of_others_is_unreadable(sandbox: Sandbox, monkeypatch: p
         "        except OSError:\n            pass\n"
         "    return [mem, environ]\n"
     )
-    mem, environ = probe(sandbox, source)  # type: ignore[misc]
+    found = probe(sandbox, source)
+    assert isinstance(found, list)
+    mem, environ = found
     assert mem == []
     assert "s3cret" not in environ and "MLSCREEN" not in environ
 
@@ -256,7 +258,9 @@ def probe():
 @pytest.mark.skipif(platform.machine() != "x86_64", reason="the probe uses x86_64 syscall numbers")
 def test_job_cannot_signal_the_server_or_the_spare_child(sandbox: Sandbox) -> None:
     # bwrap's init, the fork-server and the spare child forked for the next job are all visible in /proc.
-    count, found, self_signal = probe(sandbox, SIGNAL_PROBE)  # type: ignore[misc]
+    seen = probe(sandbox, SIGNAL_PROBE)
+    assert isinstance(seen, list)
+    count, found, self_signal = seen
     assert count >= 3
     assert found and set(found.values()) == {"Operation not permitted"}, found
     assert self_signal == "allowed"

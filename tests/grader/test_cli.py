@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from mlscreen.bank.loader import PACKAGED_BANK
+from tests.conftest import CliResult
 
 REFERENCE = PACKAGED_BANK / "exercises" / "data-cleaning" / "reference.py"
 WRONG = PACKAGED_BANK / "exercises" / "data-cleaning" / "wrong_mean.py"
 
 
 @pytest.mark.sandbox
-def test_grade_json_contract(run_cli, tmp_path: Path) -> None:
+def test_grade_json_contract(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     from tests.grader.conftest import needs_bwrap
 
     needs_bwrap()
@@ -34,7 +36,9 @@ def test_grade_json_contract(run_cli, tmp_path: Path) -> None:
     ("content", "why"),
     [(None, "not found"), (b"\xff\xfe not utf-8", "not UTF-8"), (b"x = 1\n" * 60_000, "larger than")],
 )
-def test_grade_bad_input_exits_2(run_cli, tmp_path: Path, content: bytes | None, why: str) -> None:
+def test_grade_bad_input_exits_2(
+    run_cli: Callable[..., CliResult], tmp_path: Path, content: bytes | None, why: str
+) -> None:
     path = tmp_path / "sub.py"
     if content is not None:
         path.write_bytes(content)
@@ -43,14 +47,14 @@ def test_grade_bad_input_exits_2(run_cli, tmp_path: Path, content: bytes | None,
     assert why.split()[0] in result.stderr and "Traceback" not in result.stderr
 
 
-def test_grade_unknown_exercise_exits_2(run_cli) -> None:
+def test_grade_unknown_exercise_exits_2(run_cli: Callable[..., CliResult]) -> None:
     result = run_cli("grade", str(REFERENCE), "--exercise", "no-such-exercise", "--json")
     assert result.exit_code == 2
     assert "no-such-exercise" in result.stderr
 
 
 @pytest.mark.sandbox
-def test_grade_batch_writes_jsonl(run_cli, tmp_path: Path) -> None:
+def test_grade_batch_writes_jsonl(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     from tests.grader.conftest import needs_bwrap
 
     needs_bwrap()
@@ -67,7 +71,7 @@ def test_grade_batch_writes_jsonl(run_cli, tmp_path: Path) -> None:
 
 
 @pytest.mark.sandbox
-def test_run_examples_json(run_cli) -> None:
+def test_run_examples_json(run_cli: Callable[..., CliResult]) -> None:
     from tests.grader.conftest import needs_bwrap
 
     needs_bwrap()
@@ -80,7 +84,7 @@ def test_run_examples_json(run_cli) -> None:
     assert shown.exit_code == 0 and "ran (2/2 as expected)" in shown.stdout
 
 
-def test_run_examples_bad_input_exits_2(run_cli, tmp_path: Path) -> None:
+def test_run_examples_bad_input_exits_2(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
     missing = run_cli("exercise", "run-examples", str(tmp_path / "none.py"), "--exercise", "data-cleaning")
     assert missing.exit_code == 2 and "not found" in missing.stderr
     unknown = run_cli("exercise", "run-examples", str(REFERENCE), "--exercise", "no-such-exercise", "--json")

@@ -10,7 +10,7 @@ from mlscreen.grader.rubric import correctness, propose
 
 def _tests(failing: str | None) -> list[TestResult]:
     kinds = ["core", "core", "edge", "property", "behaviour", "ml"]
-    return [TestResult(f"t{i}", kind, kind != failing, "m") for i, kind in enumerate(kinds)]  # type: ignore[arg-type]
+    return [TestResult(f"t{i}", kind, kind != failing, "m") for i, kind in enumerate(kinds)]
 
 
 @pytest.mark.parametrize(("failing", "level"), [(None, 4), ("edge", 3), ("property", 3), ("behaviour", 3), ("ml", 4)])

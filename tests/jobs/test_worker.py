@@ -133,7 +133,7 @@ def test_a_celery_worker_process_runs_jobs_enqueued_through_the_queue(
         assert job.status == "done", job.error
         assert job.worker is not None and job.worker.startswith("celery:")
         assert job.result is not None and job.result["recommendation"] == "insufficient_evidence"
-        keys = [k.decode() for k in redis.Redis.from_url(REDIS_URL).keys("*")]
+        keys = [str(k) for k in redis.Redis.from_url(REDIS_URL, decode_responses=True).keys("*")]
         assert any(k.startswith(redis_prefix) for k in keys)  # the worker and the queue used the prefix...
         assert all(k.startswith("mlscreen-test-") for k in keys)  # ...and wrote no key without one
     finally:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from mlscreen.planning import TeamPlan
@@ -104,7 +106,7 @@ def test_ownership_splits_the_life_cycle(plan: Planner) -> None:
     ],
 )
 def test_late_signals_fire_at_their_thresholds(
-    plan: Planner, below: dict[str, float], at: dict[str, float], signal: str
+    plan: Planner, below: dict[str, Any], at: dict[str, Any], signal: str
 ) -> None:
     quiet = plan(facts(**below))
     assert signal_ids(quiet) == set() and quiet.mlops.urgency == "not_yet"
@@ -273,7 +275,8 @@ def test_waves_are_ordered_linked_to_loops_and_ready_for_openings(plan: Planner)
     assert by_role["ml_engineer"].count == 1  # three product teams, two ML engineers: one spoke short
     for role in ("head_of_ml", "data_engineer", "ml_product_manager"):
         assert by_role[role].profile is None and by_role[role].loop == []
-        assert by_role[role].profile_note and "No screening profile" in by_role[role].profile_note
+        note = by_role[role].profile_note
+        assert note and "No screening profile" in note
     assert all(w.why for w in result.waves)
 
 

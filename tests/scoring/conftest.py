@@ -9,6 +9,13 @@ import pytest
 from mlscreen.scoring.embedder import Embedder, default_embedder
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # A test that needs the model says so by its fixture; the marker lets `make test-fast` leave it out.
+    for item in items:
+        if "embedder" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.model)
+
+
 @pytest.fixture(scope="session")
 def embedder() -> Embedder:
     """The process-wide embedder with its model loaded (about 8 s, once per run)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -18,7 +18,7 @@ Run = Callable[..., CliResult]
 POINTS = [{"point": "Look for data drift in the input features", "weight": 2}, {"point": "Check upstream pipelines"}]
 
 
-def _write(path: Path, lines: list[object | str]) -> Path:
+def _write(path: Path, lines: Sequence[object]) -> Path:
     path.write_text("\n".join(x if isinstance(x, str) else json.dumps(x) for x in lines) + "\n", encoding="utf-8")
     return path
 

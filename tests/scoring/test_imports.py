@@ -6,6 +6,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 PROBE = """
 import sys
 from mlscreen.cli import main
@@ -50,6 +52,7 @@ print(len(set(ids)), len(set(round(s, 6) for s in scores)), len(scores))
 """
 
 
+@pytest.mark.model
 def test_concurrent_first_calls_load_the_model_once() -> None:
     # The user's cache holds the ONNX export the test run already made; reuse it rather than export again.
     env = {k: v for k, v in os.environ.items() if k != "XDG_CACHE_HOME"}

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import httpx
+import httpx2
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -17,6 +18,7 @@ from mlscreen.store.accounts import create_user, open_session
 from mlscreen.store.assessments import create_invite
 from mlscreen.store.candidates import add_candidate, assign_interviewer
 from mlscreen.store.db import Database
+from mlscreen.store.migrate import upgrade
 from mlscreen.store.models import User, WrittenAnswer
 from mlscreen.store.openings import add_member, create_opening
 from mlscreen.web.app import create_app
@@ -67,13 +69,13 @@ class Client:
             signed = world.app.state.cookies._signer.sign(new.token).decode("ascii")
             self.http.cookies.set(SESSION_COOKIE, signed)
 
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
+    def get(self, path: str, **kwargs: Any) -> httpx2.Response:
         return self.http.get(path, **kwargs)
 
-    def form(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx.Response:
+    def form(self, path: str, data: dict[str, Any] | None = None, **kwargs: Any) -> httpx2.Response:
         return self.http.post(path, data={"csrf_token": self.csrf, **(data or {})}, **kwargs)
 
-    def api(self, method: str, path: str, json: Any = None) -> httpx.Response:
+    def api(self, method: str, path: str, json: Any = None) -> httpx2.Response:
         return self.http.request(method, path, json=json, headers={"X-CSRF-Token": self.csrf})
 
 
@@ -102,17 +104,45 @@ def seed(db: Database, bank: Bank) -> dict[str, Any]:
         return ids
 
 
+@dataclass(frozen=True)
+class Seeded:
+    """A migrated and seeded SQLite file, and the ids `seed` returned for it."""
+
+    path: Path
+    ids: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def seeded_sqlite(bank: Bank, tmp_path_factory: pytest.TempPathFactory) -> Seeded:
+    """Build the seeded SQLite database once; every SQLite world starts from a copy of it.
+
+    Seeding hashes seven passwords with argon2, slow on purpose; copying the file is not.
+    """
+    directory = tmp_path_factory.mktemp("seeded")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("MLSCREEN_SETTINGS_FILE", str(directory / "no-settings.json"))
+        with fresh_database("sqlite", directory, create=False) as db:
+            upgrade(db)
+            ids = seed(db, bank)
+    assert not (directory / "test.db-wal").exists(), "the seeded database was not checkpointed"
+    return Seeded(directory / "test.db", ids)
+
+
 @pytest.fixture
-def make_world(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., World]]:
+def make_world(
+    bank: Bank, seeded_sqlite: Seeded, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., World]]:
     monkeypatch.setenv("MLSCREEN_DATA_DIR", str(tmp_path / "data"))
     opened: list[object] = []
 
     def make(backend: str = "sqlite", workers: int = 0) -> World:
+        if backend == "sqlite":
+            shutil.copyfile(seeded_sqlite.path, tmp_path / "test.db")
         manager = fresh_database(backend, tmp_path, create=False)
         db = manager.__enter__()
         opened.append(manager)
         app = create_app(db=db, bank=bank, workers=workers, key="test-secret-key")
-        ids = seed(db, bank)
+        ids = seeded_sqlite.ids if backend == "sqlite" else seed(db, bank)
         return World(
             app,
             db,

@@ -11,12 +11,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from fastapi import FastAPI
 from sqlalchemy import select
 
-from mlscreen.bank import Bank
+from mlscreen.bank import Bank, Exercise
 from mlscreen.jobs.adapters import close_grader_pool
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite
@@ -26,6 +27,9 @@ from mlscreen.store.models import Invite, Submission, utcnow
 from mlscreen.store.openings import create_opening
 from mlscreen.web.app import create_app
 from tests.conftest import require_service
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.sandbox, pytest.mark.slow]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "browser"
@@ -85,13 +89,13 @@ def running(app: FastAPI, port: int) -> Iterator[str]:
         thread.join(15)
 
 
-def shot(page: object, name: str) -> None:
+def shot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
 
 
-def sign_in(browser: object, base: str, email: str) -> object:
-    context = browser.new_context()  # type: ignore[attr-defined]
+def sign_in(browser: Browser, base: str, email: str) -> Page:
+    context = browser.new_context()
     page = context.new_page()
     page.goto(f"{base}/")
     page.fill("input[name=email]", email)
@@ -101,11 +105,16 @@ def sign_in(browser: object, base: str, email: str) -> object:
     return page
 
 
-def fill_scorecard(page: object, level: str, recommendation: str) -> None:
-    for fieldset in page.query_selector_all("fieldset.rating"):  # type: ignore[attr-defined]
-        fieldset.query_selector(f"input[type=radio][value='{level}']").check()
-        fieldset.query_selector("textarea").fill(f"Concrete evidence for level {level}.")
-    page.check(f"input[name=recommendation][value={recommendation}]")  # type: ignore[attr-defined]
+def fill_scorecard(page: Page, level: str, recommendation: str) -> None:
+    for fieldset in page.query_selector_all("fieldset.rating"):
+        radio, evidence = (
+            fieldset.query_selector(f"input[type=radio][value='{level}']"),
+            fieldset.query_selector("textarea"),
+        )
+        assert radio is not None and evidence is not None
+        radio.check()
+        evidence.fill(f"Concrete evidence for level {level}.")
+    page.check(f"input[name=recommendation][value={recommendation}]")
 
 
 def watch_console(browser: object) -> list[str]:
@@ -141,47 +150,47 @@ def test_whole_loop(server: str, bank: Bank) -> None:
             # The policy is enforced, and the watch would see a breach: an inline script is refused.
             page = sign_in(browser, server, "hm@example.org")
             for path in ("/openings", "/plan"):
-                page.goto(f"{server}{path}")  # type: ignore[attr-defined]
+                page.goto(f"{server}{path}")
             assert csp_violations(console) == [], csp_violations(console)
-            page.evaluate(  # type: ignore[attr-defined]
+            page.evaluate(
                 "() => { const s = document.createElement('script'); s.textContent = 'window.ran = 1';"
                 " document.body.appendChild(s); }"
             )
-            page.wait_for_timeout(200)  # type: ignore[attr-defined]
-            assert page.evaluate("() => window.ran") is None  # type: ignore[attr-defined]
+            page.wait_for_timeout(200)
+            assert page.evaluate("() => window.ran") is None
             assert any("inline script" in m for m in csp_violations(console)), console
         finally:
             browser.close()
 
 
-def run_loop(browser: object, base: str, bank: Bank) -> None:
+def run_loop(browser: Browser, base: str, bank: Bank) -> None:
     hm = sign_in(browser, base, "hm@example.org")
     shot(hm, "01-dashboard")
     # Open a role from a profile.
-    hm.goto(f"{base}/openings/new")  # type: ignore[attr-defined]
-    hm.fill("input[name=title]", "ML Engineer, Search")  # type: ignore[attr-defined]
-    hm.select_option("select[name=profile_id]", "ml-engineer")  # type: ignore[attr-defined]
-    hm.click("button:has-text('Open the role')")  # type: ignore[attr-defined]
-    hm.wait_for_selector("h2:has-text('Loop')")  # type: ignore[attr-defined]
-    opening_url = hm.url  # type: ignore[attr-defined]
+    hm.goto(f"{base}/openings/new")
+    hm.fill("input[name=title]", "ML Engineer, Search")
+    hm.select_option("select[name=profile_id]", "ml-engineer")
+    hm.click("button:has-text('Open the role')")
+    hm.wait_for_selector("h2:has-text('Loop')")
+    opening_url = hm.url
     for name in ("Ines One", "Ivan Two"):
-        hm.select_option("select[name=user_id]", label=f"{name} (interviewer)")  # type: ignore[attr-defined]
-        hm.click("button:has-text('Give access')")  # type: ignore[attr-defined]
-        hm.wait_for_load_state()  # type: ignore[attr-defined]
+        hm.select_option("select[name=user_id]", label=f"{name} (interviewer)")
+        hm.click("button:has-text('Give access')")
+        hm.wait_for_load_state()
     shot(hm, "02-opening")
     # Add a candidate.
-    hm.fill("input[name=name]", "Casey Candidate")  # type: ignore[attr-defined]
-    hm.fill("input[name=email][maxlength='254']", "casey@example.net")  # type: ignore[attr-defined]
-    hm.click("button:has-text('Add')")  # type: ignore[attr-defined]
-    hm.wait_for_selector("h1:has-text('Casey Candidate')")  # type: ignore[attr-defined]
-    candidate_url = hm.url  # type: ignore[attr-defined]
+    hm.fill("input[name=name]", "Casey Candidate")
+    hm.fill("input[name=email][maxlength='254']", "casey@example.net")
+    hm.click("button:has-text('Add')")
+    hm.wait_for_selector("h1:has-text('Casey Candidate')")
+    candidate_url = hm.url
     # Send the coding assessment.
-    hm.select_option("form[action$='/invites'] select[name=position]", label="Coding assessment")  # type: ignore[attr-defined]
-    hm.click("button:has-text('Create link')")  # type: ignore[attr-defined]
-    link = hm.input_value("#invite-link")  # type: ignore[attr-defined]
+    hm.select_option("form[action$='/invites'] select[name=position]", label="Coding assessment")
+    hm.click("button:has-text('Create link')")
+    link = hm.input_value("#invite-link")
     assert "/assess/" in link
     # The candidate writes code in the editor and submits; the grade appears without a reload.
-    candidate = browser.new_context().new_page()  # type: ignore[attr-defined]
+    candidate = browser.new_context().new_page()
     candidate.goto(link)
     # Opening the link shows what is recorded and automated; only Start starts the clock.
     assert "What is recorded" in candidate.inner_text("#start-page")
@@ -193,9 +202,7 @@ def run_loop(browser: object, base: str, bank: Bank) -> None:
     assert re.match(r"\d+:\d\d", candidate.inner_text("#timer"))
     exercise = re.search(r"<h2>([^<]+)</h2>", candidate.content())
     assert exercise is not None
-    exercise_id = next(
-        e.id for e in bank.items() if getattr(e, "type", "") == "exercise" and e.title == exercise.group(1)
-    )
+    exercise_id = next(e.id for e in bank.items(Exercise) if e.title == exercise.group(1))
     source = bank.exercise_source(exercise_id, "reference")
     candidate.evaluate(REPLACE_ALL, source)
     candidate.wait_for_selector("#saved:has-text('saved')", timeout=15000)
@@ -210,56 +217,57 @@ def run_loop(browser: object, base: str, bank: Bank) -> None:
     assert "checks passed" in candidate.inner_text("#result")
     shot(candidate, "04-portal-graded")
     # Move to the ML knowledge interview and assign both interviewers.
-    hm.goto(candidate_url)  # type: ignore[attr-defined]
-    hm.select_option("form[action$='/stage'] select[name=position]", label="ML knowledge and applied reasoning")  # type: ignore[attr-defined]
-    hm.click("button:has-text('Move')")  # type: ignore[attr-defined]
-    hm.wait_for_load_state()  # type: ignore[attr-defined]
+    hm.goto(candidate_url)
+    hm.select_option("form[action$='/stage'] select[name=position]", label="ML knowledge and applied reasoning")
+    hm.click("button:has-text('Move')")
+    hm.wait_for_load_state()
     for name in ("Ines One", "Ivan Two"):
         hm.select_option(
             "form[action$='/assignments'] select[name=position]", label="ML knowledge and applied reasoning"
-        )  # type: ignore[attr-defined]
-        hm.select_option("select[name=interviewer_id]", label=f"{name} (interviewer)")  # type: ignore[attr-defined]
-        hm.click("button:has-text('Assign')")  # type: ignore[attr-defined]
-        hm.wait_for_load_state()  # type: ignore[attr-defined]
-    assert "passed" in hm.inner_text(".submission")  # type: ignore[attr-defined]
+        )
+        hm.select_option("select[name=interviewer_id]", label=f"{name} (interviewer)")
+        hm.click("button:has-text('Assign')")
+        hm.wait_for_load_state()
+    assert "passed" in hm.inner_text(".submission")
     shot(hm, "05-candidate")
     # Interviewer one submits; interviewer two cannot see it until submitting theirs.
     one = sign_in(browser, base, "one@example.org")
-    one.click("#pending a")  # type: ignore[attr-defined]
-    one.wait_for_selector("h2:has-text('Interview kit')")  # type: ignore[attr-defined]
+    one.click("#pending a")
+    one.wait_for_selector("h2:has-text('Interview kit')")
     shot(one, "06-kit-and-scorecard")
     fill_scorecard(one, "4", "strong_yes")
     # Evidence of only spaces: the browser itself refuses to send the form.
-    blank = one.query_selector("fieldset.rating textarea")  # type: ignore[attr-defined]
+    blank = one.query_selector("fieldset.rating textarea")
+    assert blank is not None
     blank.fill("   ")
-    kit_url = one.url  # type: ignore[attr-defined]
-    one.click("button:has-text('Submit scorecard')")  # type: ignore[attr-defined]
-    assert blank.evaluate("t => t.validity.valid") is False and one.url == kit_url  # type: ignore[attr-defined]
+    kit_url = one.url
+    one.click("button:has-text('Submit scorecard')")
+    assert blank.evaluate("t => t.validity.valid") is False and one.url == kit_url
     blank.fill("Concrete evidence for level 4.")
-    one.click("button:has-text('Submit scorecard')")  # type: ignore[attr-defined]
-    one.wait_for_selector("h1:has-text('Casey Candidate')")  # type: ignore[attr-defined]
+    one.click("button:has-text('Submit scorecard')")
+    one.wait_for_selector("h1:has-text('Casey Candidate')")
     two = sign_in(browser, base, "two@example.org")
-    two.goto(candidate_url)  # type: ignore[attr-defined]
-    assert two.query_selector("[data-interviewer='Ines One']") is None  # type: ignore[attr-defined]
-    assert "stay hidden" in two.inner_text("#hidden-note")  # type: ignore[attr-defined]
+    two.goto(candidate_url)
+    assert two.query_selector("[data-interviewer='Ines One']") is None
+    assert "stay hidden" in two.inner_text("#hidden-note")
     shot(two, "07-hidden-until-submitted")
-    two.goto(candidate_url + "/stages/2/scorecard")  # type: ignore[attr-defined]
+    two.goto(candidate_url + "/stages/2/scorecard")
     fill_scorecard(two, "1", "no")
-    two.click("button:has-text('Submit scorecard')")  # type: ignore[attr-defined]
-    two.wait_for_selector("[data-interviewer='Ines One']")  # type: ignore[attr-defined]
+    two.click("button:has-text('Submit scorecard')")
+    two.wait_for_selector("[data-interviewer='Ines One']")
     # The hiring manager reads the packet and decides.
-    hm.goto(candidate_url + "/packet")  # type: ignore[attr-defined]
-    assert hm.inner_text("#mechanical")  # type: ignore[attr-defined]
-    assert "recommendation" in hm.inner_text(".disagreements")  # type: ignore[attr-defined]
+    hm.goto(candidate_url + "/packet")
+    assert hm.inner_text("#mechanical")
+    assert "recommendation" in hm.inner_text(".disagreements")
     shot(hm, "08-packet")
-    hm.check("input[name=outcome][value=hire]")  # type: ignore[attr-defined]
-    hm.fill("textarea[name=rationale]", "Strong coding and solid knowledge; the disagreement was discussed.")  # type: ignore[attr-defined]
-    hm.click("button:has-text('Record decision')")  # type: ignore[attr-defined]
-    hm.wait_for_selector("#decision")  # type: ignore[attr-defined]
-    assert "hire" in hm.inner_text("#decision")  # type: ignore[attr-defined]
+    hm.check("input[name=outcome][value=hire]")
+    hm.fill("textarea[name=rationale]", "Strong coding and solid knowledge; the disagreement was discussed.")
+    hm.click("button:has-text('Record decision')")
+    hm.wait_for_selector("#decision")
+    assert "hire" in hm.inner_text("#decision")
     shot(hm, "09-decision")
-    hm.goto(opening_url)  # type: ignore[attr-defined]
-    assert "hired" in hm.inner_text("#candidates")  # type: ignore[attr-defined]
+    hm.goto(opening_url)
+    assert "hired" in hm.inner_text("#candidates")
 
 
 class Clock:

@@ -228,13 +228,13 @@ def test_a_request_that_cannot_get_a_connection_is_answered_503(
 def locked(db: Database, backend: str) -> Iterator[None]:
     """Hold a lock that makes the next staff write wait: SQLite's write lock, or a PostgreSQL table lock."""
     if backend == "sqlite":
-        conn = sqlite3.connect(str(db.url.database), isolation_level=None)
-        conn.execute("BEGIN IMMEDIATE")
+        raw = sqlite3.connect(str(db.url.database), isolation_level=None)
+        raw.execute("BEGIN IMMEDIATE")
         try:
             yield
         finally:
-            conn.execute("COMMIT")
-            conn.close()
+            raw.execute("COMMIT")
+            raw.close()
         return
     with db.engine.connect() as conn:
         conn.exec_driver_sql("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")

@@ -27,6 +27,12 @@ class Clock:
         return self.now
 
 
+def began(invite: Invite) -> datetime:
+    """Return when the candidate first opened the link (the test has made sure they did)."""
+    assert invite.started_at is not None
+    return invite.started_at
+
+
 def started(world: World, token: str) -> Invite:
     with world.db.session() as s:
         found = s.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
@@ -101,7 +107,7 @@ def test_a_late_submit_is_refused_as_a_page_and_keeps_the_draft(clocked: tuple[W
     begin(anon, world, token)
     inv = started(world, token)
     anon.post(f"/assess/{token}/draft", data={"csrf_token": csrf, "code": "saved = True\n"})
-    clock.now = inv.started_at + timedelta(minutes=inv.minutes) + world.app.state.grace + timedelta(hours=1)
+    clock.now = began(inv) + timedelta(minutes=inv.minutes) + world.app.state.grace + timedelta(hours=1)
     late = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "new = True\n", "confirm": "yes"})
     assert late.status_code == 409 and "text/html" in late.headers["content-type"]
     assert "time is up" in late.text and 'id="time-up"' in late.text
@@ -115,7 +121,7 @@ def test_submitting_within_the_grace_period_is_accepted(clocked: tuple[World, Cl
     token, csrf = world.token, portal_csrf(world, world.token)
     begin(anon, world, token)
     inv = started(world, token)
-    clock.now = inv.started_at + timedelta(minutes=inv.minutes) + world.app.state.grace - timedelta(seconds=1)
+    clock.now = began(inv) + timedelta(minutes=inv.minutes) + world.app.state.grace - timedelta(seconds=1)
     done = anon.post(f"/assess/{token}/submit", data={"csrf_token": csrf, "code": "final = 1\n", "confirm": "yes"})
     assert done.status_code == 200 and "submitted" in done.text and 'id="time-up"' not in done.text
     with world.db.session() as s:
@@ -132,7 +138,7 @@ def test_the_grace_period_is_a_setting(make_world: Callable[..., World], monkeyp
     anon = TestClient(world.app)
     begin(anon, world, world.token)
     inv = started(world, world.token)
-    clock.now = inv.started_at + timedelta(minutes=inv.minutes)
+    clock.now = began(inv) + timedelta(minutes=inv.minutes)
     saved = anon.post(f"/assess/{world.token}/draft", data={"csrf_token": portal_csrf(world, world.token)})
     assert world.app.state.grace == timedelta(0) and saved.status_code == 409
 
@@ -152,7 +158,7 @@ def test_overdue_assessments_nobody_reopened_are_closed_with_their_saved_answers
     )
     assert saved.status_code == 200
     queue, grace = world.app.state.queue, world.app.state.grace
-    ends = inv.started_at + timedelta(minutes=inv.minutes)
+    ends = began(inv) + timedelta(minutes=inv.minutes)
     assert close_overdue_assessments(world.db, queue, now=ends + grace - timedelta(seconds=1), grace=grace) == 0
     assert close_overdue_assessments(world.db, queue, now=ends + grace, grace=grace) == 1
     assert close_overdue_assessments(world.db, queue, now=ends + grace, grace=grace) == 0  # closed once only
@@ -169,7 +175,7 @@ def test_the_sweeper_thread_closes_overdue_assessments(clocked: tuple[World, Clo
     begin(anon, world, world.token)
     inv = started(world, world.token)
     anon.post(f"/assess/{world.token}/draft", data={"csrf_token": portal_csrf(world, world.token), "code": "y = 2\n"})
-    clock.now = inv.started_at + timedelta(minutes=inv.minutes) + world.app.state.grace
+    clock.now = began(inv) + timedelta(minutes=inv.minutes) + world.app.state.grace
     sweeper = DeadlineSweeper(world.db, world.app.state.queue, clock=clock, grace=world.app.state.grace, every=0.05)
     sweeper.start()
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import httpx
+import httpx2
 
 from mlscreen.web.headers import CONTENT_SECURITY_POLICY
 from tests.web.conftest import World
@@ -14,7 +14,7 @@ EXPECTED = {
 }
 
 
-def assert_hardened(response: httpx.Response) -> None:
+def assert_hardened(response: httpx2.Response) -> None:
     csp = response.headers.get("content-security-policy", "")
     directives = {d.strip().partition(" ")[0]: d.strip().partition(" ")[2] for d in csp.split(";") if d.strip()}
     assert directives.get("script-src") == "'self'", csp  # no 'unsafe-inline', no 'unsafe-eval'

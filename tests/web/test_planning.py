@@ -17,7 +17,7 @@ FACTS = {
 }
 
 
-def openings(world: World) -> list[tuple[str, str, int]]:
+def openings(world: World) -> list[tuple[str, str, int | None]]:
     with world.db.session() as s:
         return [(o.title, o.profile_id, o.hiring_manager_id) for o in s.scalars(select(Opening).order_by(Opening.id))]
 

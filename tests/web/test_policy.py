@@ -105,7 +105,7 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "invite_id": world.invite,
     }
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})
-    method = sorted(route.methods - {"HEAD"})[0]
+    method = sorted(set(route.methods or ()) - {"HEAD"})[0]
     if method == "GET":
         response = client.get(path)
     elif route.name.startswith("portal_"):

@@ -29,7 +29,7 @@ def test_serve_demo(tmp_path: Path) -> None:
     args = [sys.executable, "-c", code, "serve", "--demo", "--host", "127.0.0.1", "--port", str(port)]
     proc = subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        lines = []
+        lines: list[str] = []
         assert proc.stdout is not None
         while True:
             line = proc.stdout.readline()

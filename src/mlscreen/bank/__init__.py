@@ -3,6 +3,8 @@
 from mlscreen.bank.bank import Bank, LoopEntry, bank_dirs, load_bank
 from mlscreen.bank.models import (
     COMPETENCIES,
+    CombinationChanges,
+    CombinationRule,
     DesignPrompt,
     Exercise,
     Item,
@@ -17,6 +19,8 @@ from mlscreen.bank.models import (
 __all__ = [
     "COMPETENCIES",
     "Bank",
+    "CombinationChanges",
+    "CombinationRule",
     "DesignPrompt",
     "Exercise",
     "Item",

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
+from pydantic import ValidationError
+
 from mlscreen import settings
 from mlscreen.bank.loader import PACKAGED_BANK, Loaded, Source, load_items, raise_if
 from mlscreen.bank.models import (
+    CombinationRule,
     DesignPrompt,
     Exercise,
     Item,
@@ -23,6 +26,8 @@ from mlscreen.bank.models import (
 from mlscreen.errors import ContentError, NotFoundError
 
 T = TypeVar("T", bound=Item)
+COMBINATION = "combination"
+"""The id of the bank's one combination rule (a private bank replaces it with `overrides: true`)."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +112,14 @@ class Bank:
             )
         return entries
 
+    def combination(self, profile_id: str) -> CombinationRule:
+        """Return the combination rule for the profile's packets: the bank's rule with the profile's changes.
+
+        Raises `NotFoundError` for an unknown profile or a bank without a combination rule.
+        """
+        profile = self.get(profile_id, Profile)
+        return self.get(COMBINATION, CombinationRule).changed(profile.combination)
+
     def exercise_source(self, exercise_id: str, part: str) -> str:
         """Return the text of an exercise's sidecar `part` ('starter', 'reference' or 'tests')."""
         exercise = self.get(exercise_id, Exercise)
@@ -169,6 +182,35 @@ def cross_check(loaded: dict[str, Loaded]) -> list[ContentError]:
             need(item, "loop.stage", [s.stage for s in steps], stages, "stage")
             for step in steps:
                 need(item, "loop.topics", step.topics or [], topics, "topic")
+    problems.extend(_combination_problems(loaded))
+    return problems
+
+
+def _combination_problems(loaded: dict[str, Loaded]) -> list[ContentError]:
+    """Return problems with the combination rule: missing while profiles need it, or broken by a profile's changes."""
+    profiles = [e.item for e in loaded.values() if isinstance(e.item, Profile)]
+    rule = loaded.get(COMBINATION)
+    if rule is None or not isinstance(rule.item, CombinationRule):
+        if not profiles:
+            return []
+        return [
+            _problem(
+                loaded,
+                profiles[0],
+                "combination",
+                "the bank has no combination rule for the decision packet",
+                "keep the packaged bank loaded, or add an item of type combination (docs/content-format.md)",
+            )
+        ]
+    problems = []
+    for profile in profiles:
+        try:
+            rule.item.changed(profile.combination)
+        except ValidationError as exc:
+            message = "; ".join(str(e["msg"]) for e in exc.errors())
+            problems.append(
+                _problem(loaded, profile, "combination", message, "change the profile's values so the rule holds")
+            )
     return problems
 
 

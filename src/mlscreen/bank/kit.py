@@ -45,11 +45,25 @@ def select_questions(
     The choice is deterministic for a given bank, seed and level: one question per topic in topic order
     (preferring questions written for the profile), then any further questions the count calls for.
     """
-    stage = entry.stage
-    if not stage.question_type or entry.question_count == 0:
+    if not entry.stage.question_type or entry.question_count == 0:
         return [], []
+    pool = _candidates(bank, entry, profile=profile, seed=seed, level=level)
+    chosen, uncovered = _one_per_topic(pool, entry)
+    # Fill up with questions on the stage's topics first, so a stage never borrows another stage's questions
+    # (culture and recruiter screen both ask pre-screen questions) while on-topic ones remain; sorted() is stable.
+    for q in sorted(pool, key=lambda q: not set(q.topics) & set(entry.topics)):
+        if len(chosen) >= entry.question_count:
+            break
+        if q not in chosen and profile in q.profiles:
+            chosen.append(q)
+    return chosen, uncovered
+
+
+def _candidates(bank: Bank, entry: LoopEntry, *, profile: str, seed: int, level: str | None) -> list[Question]:
+    """Return the reviewed questions of the stage's type (at `level`), in a seed-dependent order, profile's first."""
     from mlscreen.bank.models import ITEM_TYPES, QUESTION_TYPES
 
+    stage = entry.stage
     assert stage.question_type in QUESTION_TYPES
     kind = ITEM_TYPES[stage.question_type]
     pool = [q for q in bank.items(kind) if isinstance(q, Question) and q.status == "reviewed"]
@@ -59,6 +73,11 @@ def select_questions(
     rng.shuffle(pool)
     # Questions written for this profile first; the shuffle keeps the order among equals seed-dependent.
     pool.sort(key=lambda q: profile not in q.profiles)
+    return pool
+
+
+def _one_per_topic(pool: list[Question], entry: LoopEntry) -> tuple[list[Question], list[str]]:
+    """Return the first question of `pool` on each of the entry's topics (up to its count), and the uncovered ones."""
     chosen: list[Question] = []
     uncovered = []
     for topic in entry.topics:
@@ -71,13 +90,6 @@ def select_questions(
             uncovered.append(topic)
         else:
             chosen.append(match)
-    # Fill up with questions on the stage's topics first, so a stage never borrows another stage's questions
-    # (culture and recruiter screen both ask pre-screen questions) while on-topic ones remain; sorted() is stable.
-    for q in sorted(pool, key=lambda q: not set(q.topics) & set(entry.topics)):
-        if len(chosen) >= entry.question_count:
-            break
-        if q not in chosen and profile in q.profiles:
-            chosen.append(q)
     return chosen, uncovered
 
 

@@ -139,6 +139,48 @@ class LoopStep(Strict):
     question_count: int | None = Field(default=None, ge=0, le=20)
 
 
+class CombinationChanges(Strict):
+    """A profile's changes to the combination rule; unset values keep the bank's rule."""
+
+    strong_yes_at: float | None = Field(default=None, ge=1, le=4)
+    yes_at: float | None = Field(default=None, ge=1, le=4)
+    no_at: float | None = Field(default=None, ge=1, le=4)
+    veto_weight: float | None = Field(default=None, gt=0, le=1)
+    veto_below: float | None = Field(default=None, ge=1, le=4)
+    min_coverage: float | None = Field(default=None, gt=0, le=1)
+    disagreement_spread: int | None = Field(default=None, ge=1, le=3)
+
+
+class CombinationRule(Item):
+    """How the decision packet turns mean ratings (1-4) into a recommendation; the bank holds exactly one."""
+
+    type: Literal["combination"]
+    id: Literal["combination"]
+    description: Text
+    strong_yes_at: float = Field(ge=1, le=4, description="A weighted mean at or above this is a strong yes.")
+    yes_at: float = Field(ge=1, le=4, description="At or above this (and below strong_yes_at): yes.")
+    no_at: float = Field(ge=1, le=4, description="At or above this (and below yes_at): no; below it: strong no.")
+    veto_weight: float = Field(gt=0, le=1, description="A competency weighing this much or more can veto.")
+    veto_below: float = Field(ge=1, le=4, description="Such a competency rated below this caps a yes at no.")
+    min_coverage: float = Field(gt=0, le=1, description="Share of the profile's weight that must be rated.")
+    disagreement_spread: int = Field(ge=1, le=3, description="Ratings this far apart at one stage are flagged.")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CombinationRule:
+        if not self.no_at < self.yes_at < self.strong_yes_at:
+            raise ValueError(
+                f"thresholds must rise: no_at ({self.no_at}) < yes_at ({self.yes_at}) "
+                f"< strong_yes_at ({self.strong_yes_at})"
+            )
+        return self
+
+    def changed(self, changes: CombinationChanges | None) -> CombinationRule:
+        """Return this rule with a profile's `changes` applied; raises `pydantic.ValidationError` if they break it."""
+        if changes is None:
+            return self
+        return CombinationRule.model_validate(self.model_dump() | changes.model_dump(exclude_none=True))
+
+
 class Profile(Item):
     """A role profile: what the role is, how it weighs the competencies, and its interview loop."""
 
@@ -147,6 +189,9 @@ class Profile(Item):
     focus: list[Text] = Field(min_length=1)
     weights: dict[Competency, float]
     loop: list[LoopStep] = Field(min_length=1)
+    combination: CombinationChanges | None = Field(
+        default=None, description="Changes to the bank's combination rule for this profile's packets."
+    )
 
     @field_validator("weights")
     @classmethod
@@ -281,7 +326,15 @@ class Exercise(Question):
 
 
 AnyItem = Annotated[
-    Topic | Rubric | Stage | Profile | KnowledgeQuestion | DesignPrompt | PrescreenQuestion | Exercise,
+    Topic
+    | Rubric
+    | Stage
+    | Profile
+    | CombinationRule
+    | KnowledgeQuestion
+    | DesignPrompt
+    | PrescreenQuestion
+    | Exercise,
     Field(discriminator="type"),
 ]
 ITEM_TYPES: dict[str, type[Item]] = {
@@ -289,6 +342,7 @@ ITEM_TYPES: dict[str, type[Item]] = {
     "rubric": Rubric,
     "stage": Stage,
     "profile": Profile,
+    "combination": CombinationRule,
     "knowledge": KnowledgeQuestion,
     "design": DesignPrompt,
     "prescreen": PrescreenQuestion,

@@ -14,6 +14,7 @@ from rich.progress import Progress
 
 from mlscreen.errors import MlscreenError
 from mlscreen.grader.pool import GraderPool
+from mlscreen.grader.submission import read_submission
 
 
 @dataclass
@@ -38,8 +39,6 @@ def grade_directory(
     A file that cannot be read is recorded with status "invalid". Raises `NotFoundError` for an unknown
     exercise and `SandboxUnavailableError` when no sandbox can start.
     """
-    from mlscreen.grader.cli import read_submission
-
     files = sorted(p for p in directory.glob("*.py") if p.is_file())
     summary = BatchSummary()
     lines: dict[Path, dict[str, Any]] = {}

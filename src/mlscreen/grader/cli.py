@@ -12,30 +12,11 @@ from rich.table import Table
 from rich.text import Text
 
 from mlscreen.errors import UsageError
+from mlscreen.grader.submission import read_submission
 
 exercise_app = typer.Typer(help="Author and check practical coding exercises.", no_args_is_help=True)
 NO_SANDBOX_HELP = "UNSAFE: run without the bubblewrap sandbox. Only for authors checking their own references."
 _err = Console(stderr=True, highlight=False)
-
-
-def read_submission(path: Path) -> str:
-    """Return the text of a submission file; raises `UsageError` if missing, unreadable, not UTF-8 or too large."""
-    from mlscreen.grader.pool import MAX_SOURCE_BYTES
-
-    try:
-        if not path.is_file():
-            raise UsageError(f"submission {path} not found", hint="give the path of a .py file")
-        if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise UsageError(
-                f"submission {path} is larger than {MAX_SOURCE_BYTES // 1000} kB", hint="submit only the module"
-            )
-        return path.read_bytes().decode("utf-8")
-    except UnicodeDecodeError:
-        raise UsageError(f"submission {path} is not UTF-8 text", hint="save the file as UTF-8") from None
-    except OSError as exc:
-        raise UsageError(
-            f"cannot read submission {path}: {exc.strerror}", hint="check the path and permissions"
-        ) from None
 
 
 def _warn_unsandboxed() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -11,6 +12,10 @@ import typer
 if TYPE_CHECKING:
     from mlscreen.planning import TeamPlan
 
+RoleOpener = Callable[["TeamPlan", str | None], None]
+"""Opens a plan's roles as the user with the given e-mail (None when `--as` was not given) and prints them."""
+
+_opener: RoleOpener | None = None
 _FACTS = "Facts (override the file)"
 _HEADCOUNT = "Headcount (override the file)"
 
@@ -108,28 +113,21 @@ def plan_team_command(
 
 
 def _create_openings(plan: TeamPlan, owner: str | None) -> None:
-    """Open the plan's roles in the configured database as `owner` and print what was created and skipped."""
-    from mlscreen.bank import load_bank
+    """Hand the plan to the opener the database layer registered (this core never touches the database)."""
     from mlscreen.errors import UsageError
-    from mlscreen.store.db import Database
-    from mlscreen.store.planning import open_plan_roles, planner_by_email
 
-    if not owner:
+    if _opener is None:
         raise UsageError(
-            "--create-openings needs the owner of the new openings",
-            hint="add --as EMAIL naming an admin or hiring manager (see `mlscreen user add`)",
+            "--create-openings needs the database layer, which is not installed",
+            hint="pip install 'mlscreen[web]'",
         )
-    db = Database()
-    try:
-        with db.session() as s:
-            done = open_plan_roles(s, load_bank(), plan, actor=planner_by_email(s, owner))
-            lines = [f"opened {o.id}: {o.title} (profile {o.profile_id})" for o in done.created]
-            lines += [f"skipped: {w.title} (no screening profile in the bank)" for w in done.skipped]
-    finally:
-        db.dispose()
-    for line in lines:
-        typer.echo(line)
-    typer.echo(f"{len(done.created)} opening(s) created for {owner}, {len(done.skipped)} wave(s) skipped")
+    _opener(plan, owner)
+
+
+def set_role_opener(opener: RoleOpener) -> None:
+    """Let the database layer (`mlscreen.store.cli`) carry out `--create-openings`."""
+    global _opener
+    _opener = opener
 
 
 def register(app: typer.Typer) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
@@ -90,9 +89,3 @@ def default_embedder() -> Embedder:
         if _default is None:
             _default = Embedder()
         return _default
-
-
-def cache_dir() -> Path:
-    """Return the directory for evaluation embedding caches (outside the repository, in the user's cache)."""
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
-    return Path(base) / "mlscreen" / "embeddings"

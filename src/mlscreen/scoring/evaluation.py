@@ -11,10 +11,11 @@ import numpy.typing as npt
 from mlscreen.scoring.calibration import Calibration, Kind, fit
 from mlscreen.scoring.config import load_config
 from mlscreen.scoring.datasets import Dataset
-from mlscreen.scoring.embedder import Embedder, cache_dir
+from mlscreen.scoring.embedder import Embedder
 from mlscreen.scoring.examples import estimate, fit_weight
 from mlscreen.scoring.features import FEATURE_NAMES
 from mlscreen.scoring.points import build_target
+from mlscreen.scoring.runtime import cache_dir
 from mlscreen.scoring.scorer import ScoringRequest, analyse_batch
 from mlscreen.scoring.text import split_clauses
 

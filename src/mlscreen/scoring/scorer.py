@@ -79,6 +79,20 @@ def analyse_batch(
     config = config or load_config()
     embedder = embedder or default_embedder()
     prepared = [_prepare(r, config) for r in requests]
+    order = _texts(prepared, config)
+    rows = _Rows(embedder.embed(order), {t: i for i, t in enumerate(order)})
+    out = []
+    for p in prepared:
+        clause_vectors = rows([c.text for c in p.clauses])
+        forms = [rows(point.forms) for point in p.request.target.points]
+        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config)
+        flags = _red_flags(p, clause_vectors, forms, rows, config) if p.clauses else []
+        out.append(Analysed(p, analysis, flags, _example_estimate(p, clause_vectors, rows, config)))
+    return out
+
+
+def _texts(prepared: Sequence[PreparedAnswer], config: ScoringConfig) -> list[str]:
+    """Return every distinct text the batch needs embedded, in first-seen order."""
     texts: dict[str, None] = {}
     for p in prepared:
         texts.update(dict.fromkeys(c.text for c in p.clauses))
@@ -89,47 +103,58 @@ def analyse_batch(
             texts.update(
                 dict.fromkeys(_flag_text(f, config) for f in p.request.target.red_flags if _matchable(f, config))
             )
-    order = list(texts)
-    row = {t: i for i, t in enumerate(order)}
-    vectors = embedder.embed(order)
+    return list(texts)
 
-    def rows(items: Sequence[str]) -> Matrix:
-        return vectors[[row[t] for t in items]] if items else np.zeros((0, vectors.shape[1]), np.float32)
 
-    out = []
-    for p in prepared:
-        clause_vectors = rows([c.text for c in p.clauses])
-        forms = [rows(point.forms) for point in p.request.target.points]
-        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config)
-        flags: list[RedFlagHit] = []
-        # A red flag is usually about the same subject as a good point, with the opposite stance, so similarity
-        # alone flags good answers too. A clause counts only if it reads more like the flag than like any point.
-        closest_point = (clause_vectors @ np.concatenate(forms).T).max(axis=1) if p.clauses else np.zeros(0)
-        for flag in p.request.target.red_flags if p.clauses else ():
-            if not _matchable(flag, config):
-                continue
-            said = _flag_text(flag, config)
-            sims = clause_vectors @ rows([said])[0]
-            for j in np.argsort(-sims):
-                if sims[j] < config.red_flag_similarity:
-                    break
-                closer_to_flag = sims[j] >= closest_point[j] + config.red_flag_margin
-                if closer_to_flag and not polarity_mismatch(said, p.clauses[j].text):
-                    c = p.clauses[j]
-                    flags.append(RedFlagHit(flag, float(sims[j]), Evidence(c.text, c.start, c.end)))
-                    break
-        graded = p.request.target.examples
-        example_estimate = None
-        if graded and p.clauses:
-            example_estimate = estimate(
-                centroid(clause_vectors),
-                rows([e.answer for e in graded]).astype(np.float64),
-                np.array([e.grade for e in graded]),
-                k=config.examples_k,
-                temperature=config.examples_temperature,
-            )
-        out.append(Analysed(p, analysis, flags, example_estimate))
-    return out
+@dataclass(frozen=True)
+class _Rows:
+    """The batch's embeddings, looked up by text."""
+
+    vectors: Matrix
+    row: dict[str, int]
+
+    def __call__(self, items: Sequence[str]) -> Matrix:
+        if not items:
+            return np.zeros((0, self.vectors.shape[1]), np.float32)
+        return self.vectors[[self.row[t] for t in items]]
+
+
+def _red_flags(
+    p: PreparedAnswer, clause_vectors: Matrix, forms: list[Matrix], rows: _Rows, config: ScoringConfig
+) -> list[RedFlagHit]:
+    """Return the red flags some clause of the answer states, each with the first clause that states it."""
+    flags: list[RedFlagHit] = []
+    # A red flag is usually about the same subject as a good point, with the opposite stance, so similarity
+    # alone flags good answers too. A clause counts only if it reads more like the flag than like any point.
+    closest_point = (clause_vectors @ np.concatenate(forms).T).max(axis=1)
+    for flag in p.request.target.red_flags:
+        if not _matchable(flag, config):
+            continue
+        said = _flag_text(flag, config)
+        sims = clause_vectors @ rows([said])[0]
+        for j in np.argsort(-sims):
+            if sims[j] < config.red_flag_similarity:
+                break
+            closer_to_flag = sims[j] >= closest_point[j] + config.red_flag_margin
+            if closer_to_flag and not polarity_mismatch(said, p.clauses[j].text):
+                c = p.clauses[j]
+                flags.append(RedFlagHit(flag, float(sims[j]), Evidence(c.text, c.start, c.end)))
+                break
+    return flags
+
+
+def _example_estimate(p: PreparedAnswer, clause_vectors: Matrix, rows: _Rows, config: ScoringConfig) -> float | None:
+    """Return the graded examples' estimate of the answer's score, or None without examples or clauses."""
+    graded = p.request.target.examples
+    if not graded or not p.clauses:
+        return None
+    return estimate(
+        centroid(clause_vectors),
+        rows([e.answer for e in graded]).astype(np.float64),
+        np.array([e.grade for e in graded]),
+        k=config.examples_k,
+        temperature=config.examples_temperature,
+    )
 
 
 def score_requests(

@@ -18,11 +18,11 @@ from mlscreen.errors import (
     NotFoundError,
     UsageError,
 )
-from mlscreen.jobs.queue import JobQueue
 from mlscreen.store import audit
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Candidate, Invite, Submission, User, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
+from mlscreen.store.queue import JobQueue
 
 MAX_ANSWER = 20_000
 DEFAULT_GRACE = timedelta(seconds=60)

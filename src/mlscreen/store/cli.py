@@ -1,13 +1,17 @@
-"""`mlscreen db upgrade` and `mlscreen user add`: set up the database and the people who sign in."""
+"""`mlscreen db upgrade`, `mlscreen user add` and `plan-team --create-openings`: the commands that use the database."""
 
 from __future__ import annotations
 
 import os
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from mlscreen.errors import UsageError
+from mlscreen.planning.cli import set_role_opener
+
+if TYPE_CHECKING:
+    from mlscreen.planning import TeamPlan
 
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage the people who sign in.", no_args_is_help=True)
@@ -64,7 +68,32 @@ def user_add(
     typer.echo(f"added user {user_id} ({role})")
 
 
+def open_plan_roles_command(plan: TeamPlan, owner: str | None) -> None:
+    """Open the plan's roles in the configured database as `owner` and print what was created and skipped."""
+    from mlscreen.bank import load_bank
+    from mlscreen.store.db import Database
+    from mlscreen.store.planning import open_plan_roles, planner_by_email
+
+    if not owner:
+        raise UsageError(
+            "--create-openings needs the owner of the new openings",
+            hint="add --as EMAIL naming an admin or hiring manager (see `mlscreen user add`)",
+        )
+    db = Database()
+    try:
+        with db.session() as s:
+            done = open_plan_roles(s, load_bank(), plan, actor=planner_by_email(s, owner))
+            lines = [f"opened {o.id}: {o.title} (profile {o.profile_id})" for o in done.created]
+            lines += [f"skipped: {w.title} (no screening profile in the bank)" for w in done.skipped]
+    finally:
+        db.dispose()
+    for line in lines:
+        typer.echo(line)
+    typer.echo(f"{len(done.created)} opening(s) created for {owner}, {len(done.skipped)} wave(s) skipped")
+
+
 def register(app: typer.Typer) -> None:
-    """Add the `db` and `user` groups to the top-level command."""
+    """Add the `db` and `user` groups to the top-level command, and carry out `plan-team --create-openings`."""
     app.add_typer(db_app, name="db")
     app.add_typer(user_app, name="user")
+    set_role_opener(open_plan_roles_command)

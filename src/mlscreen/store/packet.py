@@ -1,4 +1,4 @@
-"""The decision packet: ratings per stage and competency, weighted by the profile, combined by a fixed rule."""
+"""The decision packet: ratings per stage and competency, weighted by the profile, combined by the bank's rule."""
 
 from __future__ import annotations
 
@@ -9,21 +9,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from mlscreen.bank import COMPETENCIES, Bank, Profile
+from mlscreen.bank import COMPETENCIES, Bank, CombinationRule, Profile
 from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, UsageError
 from mlscreen.store import audit
 from mlscreen.store.assessments import attempt_of, revoke_unfinished
 from mlscreen.store.models import Candidate, Decision, Scorecard, Submission, User
 from mlscreen.store.scorecards import answers_of, scorecards_of
 
-# The combination rule (docs/web.md explains it): thresholds on the weighted mean of human ratings.
-STRONG_YES_AT = 3.25
-YES_AT = 2.75
-NO_AT = 2.0
-VETO_WEIGHT = 0.2  # a competency weighing this much or more ...
-VETO_BELOW = 2.0  # ... with a mean rating below this makes the recommendation "no" at best
-MIN_COVERAGE = 0.5  # share of the profile's weight that must be rated before any recommendation
-DISAGREEMENT_SPREAD = 2  # ratings of one category at one stage this far apart are flagged
 OUTCOMES: tuple[str, ...] = ("hire", "no_hire")
 
 
@@ -48,31 +40,33 @@ class Packet:
 
 
 def combine(
-    competency_means: dict[str, float], weights: dict[str, float]
+    competency_means: dict[str, float], weights: dict[str, float], rule: CombinationRule
 ) -> tuple[float | None, float, str, list[str]]:
-    """Return (weighted score, coverage, recommendation, reasons) from mean ratings per competency."""
+    """Return (weighted score, coverage, recommendation, reasons) from mean ratings per competency under `rule`."""
     rated = {c: m for c, m in competency_means.items() if weights.get(c, 0) > 0}
     coverage = round(sum(weights[c] for c in rated), 4)
-    if not rated or coverage < MIN_COVERAGE:
+    if not rated or coverage < rule.min_coverage:
         return None, coverage, "insufficient_evidence", [f"only {coverage:.0%} of the profile's weight is rated"]
     score = sum(weights[c] * m for c, m in rated.items()) / coverage
-    if score >= STRONG_YES_AT:
+    if score >= rule.strong_yes_at:
         rec = "strong_yes"
-    elif score >= YES_AT:
+    elif score >= rule.yes_at:
         rec = "yes"
-    elif score >= NO_AT:
+    elif score >= rule.no_at:
         rec = "no"
     else:
         rec = "strong_no"
     reasons = [f"weighted mean rating {score:.2f}"]
-    vetoes = [c for c, m in rated.items() if weights[c] >= VETO_WEIGHT and m < VETO_BELOW]
+    vetoes = [c for c, m in rated.items() if weights[c] >= rule.veto_weight and m < rule.veto_below]
     if vetoes and rec in ("yes", "strong_yes"):
         rec = "no"
-        reasons.append(f"veto: {', '.join(vetoes)} rated below {VETO_BELOW} with weight >= {VETO_WEIGHT}")
+        reasons.append(f"veto: {', '.join(vetoes)} rated below {rule.veto_below} with weight >= {rule.veto_weight}")
     return round(score, 3), coverage, rec, reasons
 
 
-def _disagreements(cards: list[Scorecard]) -> list[dict[str, Any]]:
+def disagreements(cards: list[Scorecard], spread: int) -> list[dict[str, Any]]:
+    """Return the disagreements within each stage: ratings of one category `spread` or more apart, and
+    recommendations on both sides of the line."""
     out: list[dict[str, Any]] = []
     by_stage: dict[int, list[Scorecard]] = {}
     for card in cards:
@@ -83,7 +77,7 @@ def _disagreements(cards: list[Scorecard]) -> list[dict[str, Any]]:
         categories = {cat for card in group for cat in card.ratings}
         for cat in sorted(categories):
             values = [int(card.ratings[cat]["rating"]) for card in group if cat in card.ratings]
-            if len(values) >= 2 and max(values) - min(values) >= DISAGREEMENT_SPREAD:
+            if len(values) >= 2 and max(values) - min(values) >= spread:
                 out.append({"position": position, "category": cat, "ratings": values})
         recs = {card.recommendation for card in group}
         if recs & {"yes", "strong_yes"} and recs & {"no", "strong_no"}:
@@ -121,10 +115,11 @@ def build_packet(db: Session, bank: Bank, candidate: Candidate, *, cards: list[S
             "mean": round(mean(values), 2) if values else None,
             "ratings": len(values),
         }
+    rule = bank.combination(profile.id)
     packet.weighted_score, packet.coverage, packet.recommendation, packet.reasons = combine(
-        means, {str(k): v for k, v in profile.weights.items()}
+        means, {str(k): v for k, v in profile.weights.items()}, rule
     )
-    packet.disagreements = _disagreements(cards)
+    packet.disagreements = disagreements(cards, rule.disagreement_spread)
     subs = db.scalars(select(Submission).where(Submission.candidate_id == candidate.id).order_by(Submission.id))
     packet.submissions = [
         {"id": s.id, "exercise": s.exercise_id, "status": s.status, "result": s.result, **attempt_of(s.invite)}

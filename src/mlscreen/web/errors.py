@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
+from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from mlscreen.errors import AuthenticationError, MlscreenError
@@ -17,6 +18,7 @@ from mlscreen.web.requestlog import loggable_path
 from mlscreen.web.templating import render_error
 
 log = logging.getLogger(__name__)
+HTTP_METHODS = ("DELETE", "GET", "HEAD", "OPTIONS", "PATCH", "POST", "PUT")
 
 
 def wants_json(request: Request) -> bool:
@@ -58,7 +60,20 @@ async def _validation_error(request: Request, exc: Exception) -> Response:
 async def _http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     messages = {404: "page not found", 405: "method not allowed"}
-    return respond(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)), None)
+    response = respond(request, exc.status_code, messages.get(exc.status_code, str(exc.detail)), None)
+    if exc.status_code == 405:
+        response.headers["Allow"] = ", ".join(allowed_methods(request))
+    return response
+
+
+def allowed_methods(request: Request) -> list[str]:
+    """Return every method some route answers on the request's path (the router names only the first route's)."""
+    allowed = []
+    for method in HTTP_METHODS:
+        probe = {"type": "http", "method": method, "path": request.url.path, "root_path": "", "headers": []}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return allowed
 
 
 class UnexpectedErrors:

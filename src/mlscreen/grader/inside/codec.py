@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import functools
 import math
+from collections.abc import Callable
 from typing import Any
 
 MAX_DEPTH = 32
@@ -108,14 +109,27 @@ def encode(value: Any, depth: int = 0) -> Any:
         return value
     if isinstance(value, int | float | np.generic) or value is pd.NA or value is pd.NaT:
         return _scalar(value)
+    if isinstance(value, list | tuple | dict):
+        return _encode_container(value, depth)
+    return _encode_data(value, depth)
+
+
+def _encode_container(value: list[Any] | tuple[Any, ...] | dict[Any, Any], depth: int) -> Any:
+    """Encode a list, a tuple or a dict (one with keys other than plain strings as a list of pairs)."""
     if isinstance(value, list):
         return [encode(v, depth + 1) for v in value]
     if isinstance(value, tuple):
         return {TAG: "tuple", "v": [encode(v, depth + 1) for v in value]}
-    if isinstance(value, dict):
-        if all(type(k) is str and k != TAG for k in value):
-            return {k: encode(v, depth + 1) for k, v in value.items()}
-        return {TAG: "dict", "v": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
+    if all(type(k) is str and k != TAG for k in value):
+        return {k: encode(v, depth + 1) for k, v in value.items()}
+    return {TAG: "dict", "v": [[encode(k, depth + 1), encode(v, depth + 1)] for k, v in value.items()]}
+
+
+def _encode_data(value: Any, depth: int) -> Any:
+    """Encode an array, a series, a frame or an index; raises `CodecError` for any other type."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
     if isinstance(value, np.ndarray):
         if value.dtype.kind not in "biufUOM":
             raise CodecError(f"arrays of dtype {value.dtype} cannot be returned")
@@ -176,37 +190,46 @@ def _raw(obj: dict[str, Any], key: str, dtype: Any) -> Any:
 
 def _decode_values(obj: dict[str, Any], depth: int) -> Any:
     """Decode the `dtype` and `raw`/`mask` or `data` of an encoded column into an array of that dtype (or object)."""
-    import numpy as np
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-
     dtype = str(obj.get("dtype", "object"))
     if "raw" in obj:
-        if dtype in _NUMPY_DTYPES:
-            return _raw(obj, "raw", dtype)
-        if dtype in _NULLABLE_DTYPES:
-            numpy_dtype = "bool" if dtype == "boolean" else dtype.lower()
-            values = _raw(obj, "raw", numpy_dtype)
-            mask = _raw(obj, "mask", "bool")
-            if len(mask) != len(values):
-                raise CodecError("a nullable column's mask does not match its values")
-            kind = {"b": pd.arrays.BooleanArray, "f": pd.arrays.FloatingArray}.get(values.dtype.kind)
-            return (kind or pd.arrays.IntegerArray)(values, mask)
-        raise CodecError(f"raw columns of dtype {dtype} are not accepted")
+        return _decode_raw(obj, dtype)
     raw = obj.get("data")
     if not isinstance(raw, list):
         raise CodecError("column data must be a list")
     # Most columns hold only plain JSON scalars, which decode to themselves.
     values = raw if all(type(v) in _ATOMS for v in raw) else [_decode_scalar(v, depth) for v in raw]
+    return _decode_listed(values, dtype)
+
+
+def _decode_raw(obj: dict[str, Any], dtype: str) -> Any:
+    """Decode a column sent as raw bytes: a NumPy array, or a pandas masked array for a nullable dtype."""
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
     if dtype in _NUMPY_DTYPES:
-        try:
+        return _raw(obj, "raw", dtype)
+    if dtype not in _NULLABLE_DTYPES:
+        raise CodecError(f"raw columns of dtype {dtype} are not accepted")
+    numpy_dtype = "bool" if dtype == "boolean" else dtype.lower()
+    values = _raw(obj, "raw", numpy_dtype)
+    mask = _raw(obj, "mask", "bool")
+    if len(mask) != len(values):
+        raise CodecError("a nullable column's mask does not match its values")
+    kind = {"b": pd.arrays.BooleanArray, "f": pd.arrays.FloatingArray}.get(values.dtype.kind)
+    return (kind or pd.arrays.IntegerArray)(values, mask)
+
+
+def _decode_listed(values: list[Any], dtype: str) -> Any:
+    """Build an array of `dtype` from decoded `values` (an object array for any other dtype)."""
+    import numpy as np
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        if dtype in _NUMPY_DTYPES:
             return np.array([np.nan if v is pd.NA or v is None else v for v in values], dtype=dtype)
-        except (TypeError, ValueError, OverflowError):
-            raise CodecError(f"column data does not fit dtype {dtype}") from None
-    if dtype in _NULLABLE_DTYPES or dtype in _STRING_DTYPES:
-        try:
+        if dtype in _NULLABLE_DTYPES or dtype in _STRING_DTYPES:
             return pd.array(values, dtype=_pandas_dtype(dtype))
-        except (TypeError, ValueError, OverflowError):
-            raise CodecError(f"column data does not fit dtype {dtype}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise CodecError(f"column data does not fit dtype {dtype}") from None
     if dtype.startswith("datetime64[") and dtype[len("datetime64[") : -1] in {"s", "ms", "us", "ns"}:
         return pd.to_datetime(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=dtype)
     out = np.empty(len(values), dtype=object)
@@ -216,9 +239,6 @@ def _decode_values(obj: dict[str, Any], depth: int) -> Any:
 
 def decode(obj: Any, depth: int = 0) -> Any:
     """Return the value `obj` encodes; raises `CodecError` on anything malformed or too deep."""
-    import numpy as np
-    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
-
     if type(obj) in _ATOMS:  # JSON gives exactly these types, never subclasses
         return obj
     if depth > MAX_DEPTH + 4:
@@ -231,51 +251,94 @@ def decode(obj: Any, depth: int = 0) -> Any:
     if tag is None:
         return {k: decode(v, depth + 1) for k, v in obj.items()}
     try:
-        if tag in {"nan", "inf", "-inf"}:
-            return float(tag)
-        if tag in {"na", "nat", "ts"}:
-            return _decode_scalar(obj, depth)
-        if tag == "tuple":
-            return tuple(decode(v, depth + 1) for v in obj["v"])
-        if tag == "dict":
-            return {_hashable(decode(k, depth + 1)): decode(v, depth + 1) for k, v in obj["v"]}
-        if tag == "nd":
-            shape = tuple(int(n) for n in obj["shape"])
-            if any(n < 0 for n in shape):
-                raise CodecError("malformed array shape")
-            flat = _decode_values(obj, depth)
-            arr = np.asarray(flat)
-            return arr.reshape(shape)
-        if tag == "range":
-            start, stop, step = (int(n) for n in obj["v"])
-            return pd.RangeIndex(start, stop, step, name=_hashable(decode(obj.get("name"), depth + 1)))
-        if tag == "index":
-            return pd.Index(_decode_values(obj, depth), name=_hashable(decode(obj.get("name"), depth + 1)))
-        if tag == "series":
-            index = _index(decode(obj["index"], depth + 1))
-            values = _decode_values(obj, depth)
-            if len(values) != len(index):
-                raise CodecError("a series' values do not match its index")
-            return pd.Series(values, index=index, name=_hashable(decode(obj.get("name"), depth + 1)), copy=False)
-        if tag == "frame":
-            columns = [_hashable(decode(c, depth + 1)) for c in obj["columns"]]
-            index = _index(decode(obj["index"], depth + 1))
-            if not isinstance(obj["cols"], list) or len(columns) != len(obj["cols"]):
-                raise CodecError("malformed frame")
-            arrays = [_decode_values(c, depth + 1) if isinstance(c, dict) else None for c in obj["cols"]]
-            if any(a is None or len(a) != len(index) for a in arrays):
-                raise CodecError("a frame's columns do not match its index")
-            labels = _object_index(columns) if columns else pd.RangeIndex(0)
-            if hasattr(pd.DataFrame, "_from_arrays"):  # several times faster than the public constructor
-                return pd.DataFrame._from_arrays(arrays, columns=labels, index=index, verify_integrity=False)
-            frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
-            frame.columns = labels
-            return frame
+        decoder = _DECODERS.get(tag)
+        if decoder is None:
+            raise CodecError(f"unknown tag {tag!r}")
+        return decoder(obj, depth)
     except CodecError:
         raise
     except (KeyError, TypeError, ValueError, AttributeError, OverflowError):
         raise CodecError(f"malformed {tag!r} value") from None
-    raise CodecError(f"unknown tag {tag!r}")
+
+
+def _decode_float(obj: dict[str, Any], depth: int) -> Any:
+    return float(obj[TAG])
+
+
+def _decode_tuple(obj: dict[str, Any], depth: int) -> Any:
+    return tuple(decode(v, depth + 1) for v in obj["v"])
+
+
+def _decode_dict(obj: dict[str, Any], depth: int) -> Any:
+    return {_hashable(decode(k, depth + 1)): decode(v, depth + 1) for k, v in obj["v"]}
+
+
+def _decode_array(obj: dict[str, Any], depth: int) -> Any:
+    import numpy as np
+
+    shape = tuple(int(n) for n in obj["shape"])
+    if any(n < 0 for n in shape):
+        raise CodecError("malformed array shape")
+    return np.asarray(_decode_values(obj, depth)).reshape(shape)
+
+
+def _decode_range(obj: dict[str, Any], depth: int) -> Any:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    start, stop, step = (int(n) for n in obj["v"])
+    return pd.RangeIndex(start, stop, step, name=_hashable(decode(obj.get("name"), depth + 1)))
+
+
+def _decode_index(obj: dict[str, Any], depth: int) -> Any:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    return pd.Index(_decode_values(obj, depth), name=_hashable(decode(obj.get("name"), depth + 1)))
+
+
+def _decode_series(obj: dict[str, Any], depth: int) -> Any:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    index = _index(decode(obj["index"], depth + 1))
+    values = _decode_values(obj, depth)
+    if len(values) != len(index):
+        raise CodecError("a series' values do not match its index")
+    return pd.Series(values, index=index, name=_hashable(decode(obj.get("name"), depth + 1)), copy=False)
+
+
+def _decode_frame(obj: dict[str, Any], depth: int) -> Any:
+    import pandas as pd  # type: ignore[import-untyped,unused-ignore]
+
+    columns = [_hashable(decode(c, depth + 1)) for c in obj["columns"]]
+    index = _index(decode(obj["index"], depth + 1))
+    if not isinstance(obj["cols"], list) or len(columns) != len(obj["cols"]):
+        raise CodecError("malformed frame")
+    arrays = [_decode_values(c, depth + 1) if isinstance(c, dict) else None for c in obj["cols"]]
+    if any(a is None or len(a) != len(index) for a in arrays):
+        raise CodecError("a frame's columns do not match its index")
+    labels = _object_index(columns) if columns else pd.RangeIndex(0)
+    if hasattr(pd.DataFrame, "_from_arrays"):  # several times faster than the public constructor
+        return pd.DataFrame._from_arrays(arrays, columns=labels, index=index, verify_integrity=False)
+    frame = pd.DataFrame(dict(enumerate(arrays)), index=index, copy=False)
+    frame.columns = labels
+    return frame
+
+
+_DECODERS: dict[str, Callable[[dict[str, Any], int], Any]] = {
+    "nan": _decode_float,
+    "inf": _decode_float,
+    "-inf": _decode_float,
+    "na": _decode_scalar,
+    "nat": _decode_scalar,
+    "ts": _decode_scalar,
+    "tuple": _decode_tuple,
+    "dict": _decode_dict,
+    "nd": _decode_array,
+    "range": _decode_range,
+    "index": _decode_index,
+    "series": _decode_series,
+    "frame": _decode_frame,
+}
+"""One decoder per tag; a decoder gets the tagged object and its depth."""
 
 
 @functools.lru_cache(maxsize=64)

@@ -20,13 +20,28 @@ from mlscreen.store.models import Candidate, Job, Opening, Scorecard
 from mlscreen.store.openings import create_opening, stage_counts, update_stage, visible_openings
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import scorecards_of, submit_scorecard
+from mlscreen.web.api_models import (
+    ERRORS,
+    AssignmentOut,
+    AuditEventOut,
+    CandidateDetailOut,
+    CandidateOut,
+    DecisionOut,
+    InviteOut,
+    MeOut,
+    OpeningOut,
+    PacketOut,
+    ProfileOut,
+    ScorecardOut,
+    SessionOut,
+)
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.links import portal_link
 from mlscreen.web.policy import visible_scorecards
 from mlscreen.web.routes.auth import sign_in
 from mlscreen.web.security import SESSION_COOKIE
 
-router = APIRouter(prefix="/api/v1", tags=["api"])
+router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 CtxDep = Annotated[Ctx, Depends(current)]
 
 
@@ -146,7 +161,7 @@ def scorecard_json(card: Scorecard) -> dict[str, Any]:
     }
 
 
-@router.post("/session", name="api_session_create", status_code=201)
+@router.post("/session", name="api_session_create", response_model=SessionOut, status_code=201)
 async def api_session_create(request: Request, ctx: CtxDep, body: Credentials) -> JSONResponse:
     """Sign in; returns a bearer token (also set as the session cookie) and the CSRF token for cookie clients."""
     new, user_id, role = await sign_in(ctx, email=body.email, password=body.password)
@@ -167,26 +182,26 @@ def api_session_delete(ctx: CtxDep) -> Response:
     return Response(status_code=204)
 
 
-@router.get("/me", name="api_me")
+@router.get("/me", name="api_me", response_model=MeOut)
 def api_me(ctx: CtxDep) -> dict[str, Any]:
     """Who is signed in."""
     me = ctx.me
     return {"id": me.id, "email": me.email, "name": me.name, "role": me.role}
 
 
-@router.get("/profiles", name="api_profiles")
+@router.get("/profiles", name="api_profiles", response_model=list[ProfileOut])
 def api_profiles(ctx: CtxDep) -> list[dict[str, Any]]:
     """The bank's role profiles and their competency weights."""
     return [{"id": p.id, "title": p.title, "weights": dict(p.weights)} for p in ctx.bank.profiles()]
 
 
-@router.get("/openings", name="api_openings")
+@router.get("/openings", name="api_openings", response_model=list[OpeningOut])
 def api_openings(ctx: CtxDep) -> list[dict[str, Any]]:
     """The openings the user has access to."""
     return [opening_json(ctx, o) for o in visible_openings(ctx.db, ctx.me)]
 
 
-@router.post("/openings", name="api_opening_create", status_code=201)
+@router.post("/openings", name="api_opening_create", response_model=OpeningOut, status_code=201)
 def api_opening_create(ctx: CtxDep, body: OpeningIn) -> dict[str, Any]:
     """Open a role from a profile."""
     opening = create_opening(
@@ -201,13 +216,13 @@ def api_opening_create(ctx: CtxDep, body: OpeningIn) -> dict[str, Any]:
     return opening_json(ctx, opening)
 
 
-@router.get("/openings/{opening_id}", name="api_opening")
+@router.get("/openings/{opening_id}", name="api_opening", response_model=OpeningOut)
 def api_opening(ctx: CtxDep, opening_id: int) -> dict[str, Any]:
     """One opening with its stages."""
     return opening_json(ctx, ctx.opening)
 
 
-@router.patch("/openings/{opening_id}/stages/{position}", name="api_opening_stage_update")
+@router.patch("/openings/{opening_id}/stages/{position}", name="api_opening_stage_update", response_model=OpeningOut)
 def api_opening_stage_update(ctx: CtxDep, opening_id: int, position: int, body: StageIn) -> dict[str, Any]:
     """Adjust a stage's duration, interviewer role or questions."""
     update_stage(
@@ -223,7 +238,7 @@ def api_opening_stage_update(ctx: CtxDep, opening_id: int, position: int, body: 
     return opening_json(ctx, ctx.opening)
 
 
-@router.get("/openings/{opening_id}/candidates", name="api_candidates")
+@router.get("/openings/{opening_id}/candidates", name="api_candidates", response_model=list[CandidateOut])
 def api_candidates(ctx: CtxDep, opening_id: int) -> list[dict[str, Any]]:
     """The opening's candidates the user may see."""
     query = select(Candidate).where(Candidate.opening_id == ctx.opening.id).order_by(Candidate.id)
@@ -232,13 +247,15 @@ def api_candidates(ctx: CtxDep, opening_id: int) -> list[dict[str, Any]]:
     ]
 
 
-@router.post("/openings/{opening_id}/candidates", name="api_candidate_create", status_code=201)
+@router.post(
+    "/openings/{opening_id}/candidates", name="api_candidate_create", response_model=CandidateOut, status_code=201
+)
 def api_candidate_create(ctx: CtxDep, opening_id: int, body: CandidateIn) -> dict[str, Any]:
     """Add a candidate at the first stage."""
     return candidate_json(add_candidate(ctx.db, ctx.opening, name=body.name, email=body.email))
 
 
-@router.get("/candidates/{candidate_id}", name="api_candidate")
+@router.get("/candidates/{candidate_id}", name="api_candidate", response_model=CandidateDetailOut)
 def api_candidate(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
     """One candidate, with their submissions and decision."""
     out = candidate_json(ctx.candidate)
@@ -248,13 +265,15 @@ def api_candidate(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
     return out
 
 
-@router.post("/candidates/{candidate_id}/stage", name="api_candidate_move")
+@router.post("/candidates/{candidate_id}/stage", name="api_candidate_move", response_model=CandidateOut)
 def api_candidate_move(ctx: CtxDep, candidate_id: int, body: MoveIn) -> dict[str, Any]:
     """Move the candidate to another stage (audited)."""
     return candidate_json(move_candidate(ctx.db, ctx.candidate, position=body.position, actor=ctx.me))
 
 
-@router.post("/candidates/{candidate_id}/assignments", name="api_candidate_assign", status_code=201)
+@router.post(
+    "/candidates/{candidate_id}/assignments", name="api_candidate_assign", response_model=AssignmentOut, status_code=201
+)
 def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict[str, Any]:
     """Assign an interviewer to one of the candidate's stages."""
     found = assign_interviewer(
@@ -267,7 +286,9 @@ def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict
     return {"id": found.id, "position": found.stage_position, "interviewer_id": found.interviewer_id}
 
 
-@router.post("/candidates/{candidate_id}/invites", name="api_candidate_invite", status_code=201)
+@router.post(
+    "/candidates/{candidate_id}/invites", name="api_candidate_invite", response_model=InviteOut, status_code=201
+)
 def api_candidate_invite(ctx: CtxDep, candidate_id: int, body: InviteIn) -> dict[str, Any]:
     """Create an assessment link; the link is returned once and only its hash is kept.
 
@@ -300,14 +321,16 @@ def api_invite_revoke(ctx: CtxDep, candidate_id: int, invite_id: int, body: Reas
     return {"id": invite.id, "revoked_at": invite.revoked_at.isoformat(), "reason": invite.revoked_reason}
 
 
-@router.get("/candidates/{candidate_id}/scorecards", name="api_scorecards")
+@router.get("/candidates/{candidate_id}/scorecards", name="api_scorecards", response_model=list[ScorecardOut])
 def api_scorecards(ctx: CtxDep, candidate_id: int) -> list[dict[str, Any]]:
     """The candidate's scorecards the user may read (others' only after submitting one's own)."""
     cards = visible_scorecards(ctx.db, ctx.me, ctx.candidate, scorecards_of(ctx.db, ctx.candidate.id))
     return [scorecard_json(c) for c in cards]
 
 
-@router.post("/candidates/{candidate_id}/scorecards", name="api_scorecard_create", status_code=201)
+@router.post(
+    "/candidates/{candidate_id}/scorecards", name="api_scorecard_create", response_model=ScorecardOut, status_code=201
+)
 def api_scorecard_create(ctx: CtxDep, candidate_id: int, body: ScorecardIn) -> dict[str, Any]:
     """Submit a scorecard for a stage (audited)."""
     card = submit_scorecard(
@@ -323,13 +346,15 @@ def api_scorecard_create(ctx: CtxDep, candidate_id: int, body: ScorecardIn) -> d
     return scorecard_json(card)
 
 
-@router.get("/candidates/{candidate_id}/packet", name="api_packet")
+@router.get("/candidates/{candidate_id}/packet", name="api_packet", response_model=PacketOut)
 def api_packet(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
     """The decision packet."""
     return build_packet(ctx.db, ctx.bank, ctx.candidate).to_json()
 
 
-@router.post("/candidates/{candidate_id}/decision", name="api_decision_create", status_code=201)
+@router.post(
+    "/candidates/{candidate_id}/decision", name="api_decision_create", response_model=DecisionOut, status_code=201
+)
 def api_decision_create(ctx: CtxDep, candidate_id: int, body: DecisionIn) -> dict[str, Any]:
     """Record the decision with its rationale (audited)."""
     decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=body.outcome, rationale=body.rationale, actor=ctx.me)
@@ -342,7 +367,7 @@ def api_candidate_reopen(ctx: CtxDep, candidate_id: int, body: ReasonIn) -> dict
     return candidate_json(reopen(ctx.db, ctx.candidate, actor=ctx.me, reason=body.reason))
 
 
-@router.get("/audit", name="api_audit")
+@router.get("/audit", name="api_audit", response_model=list[AuditEventOut])
 def api_audit(ctx: CtxDep) -> list[dict[str, Any]]:
     """The newest audit events."""
     return [
@@ -359,7 +384,7 @@ def api_audit(ctx: CtxDep) -> list[dict[str, Any]]:
     ]
 
 
-@router.get("/jobs", name="api_jobs")
+@router.get("/jobs", name="api_jobs", response_model=dict[str, int])
 async def api_jobs(ctx: CtxDep) -> dict[str, int]:
     """Job counts by status (for operators)."""
     from sqlalchemy import func

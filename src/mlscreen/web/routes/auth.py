@@ -25,6 +25,7 @@ from mlscreen.store.accounts import (
     start_sign_in,
 )
 from mlscreen.store.db import ping
+from mlscreen.web.api_models import HealthOut
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, same
 from mlscreen.web.templating import render
@@ -75,7 +76,13 @@ async def sign_in(ctx: Ctx, *, email: str, password: str) -> tuple[NewSession, i
         return await run_in_threadpool(finish, db)
 
 
-@router.get("/healthz", name="healthz", tags=["health"])
+@router.get(
+    "/healthz",
+    name="healthz",
+    tags=["health"],
+    response_model=HealthOut,
+    responses={503: {"model": HealthOut, "description": "The database or the background workers are down."}},
+)
 async def healthz(ctx: CtxDep) -> JSONResponse:
     """Return 200 when the database answers and the background workers run, 503 otherwise."""
     state = ctx.request.app.state

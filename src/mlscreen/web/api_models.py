@@ -1,0 +1,204 @@
+"""What each /api/v1 operation answers: response models, so /openapi.json describes every response."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
+
+
+class Out(BaseModel):
+    """Response bodies name every field: an undeclared one is a bug the tests catch, never a silent extra."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class ErrorOut(Out):
+    """Every error: what was wrong, the HTTP status, how to fix it, and the invalid fields of a request."""
+
+    error: str
+    status: int
+    hint: str | None = None
+    errors: list[str] | None = None
+
+
+class HealthOut(Out):
+    ok: bool
+    database: bool = Field(description="The database answers.")
+    workers: bool = Field(description="The background workers run (true when this process runs none).")
+
+
+class SessionOut(Out):
+    token: str = Field(description="Send as `Authorization: Bearer TOKEN`; also set as the session cookie.")
+    csrf_token: str = Field(description="Send as `X-CSRF-Token` on writes made with the cookie.")
+    user_id: int
+    role: str
+
+
+class MeOut(Out):
+    id: int
+    email: str
+    name: str
+    role: str
+
+
+class ProfileOut(Out):
+    id: str
+    title: str
+    weights: dict[str, float] = Field(description="Weight of each competency; they add up to 1.")
+
+
+class OpeningStageOut(Out):
+    position: int
+    stage_id: str
+    title: str
+    kind: str
+    duration_min: int
+    interviewer_role: str
+    question_ids: list[str]
+    rubric_ids: list[str]
+    candidates: int = Field(description="Candidates at this stage now.")
+
+
+class OpeningOut(Out):
+    id: int
+    title: str
+    profile_id: str
+    level: str | None
+    status: str
+    hiring_manager_id: int | None
+    stages: list[OpeningStageOut]
+
+
+class CandidateOut(Out):
+    id: int
+    opening_id: int
+    name: str
+    email: str
+    stage_position: int
+    status: str
+
+
+class SubmissionOut(Out):
+    id: int
+    exercise: str
+    status: str
+    result: dict[str, Any] | None = Field(description="The grader's result (`mlscreen grade --json`), once graded.")
+    created_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+class DecisionBriefOut(Out):
+    outcome: Literal["hire", "no_hire"]
+    rationale: str
+
+
+class CandidateDetailOut(CandidateOut):
+    submissions: list[SubmissionOut]
+    decision: DecisionBriefOut | None
+
+
+class AssignmentOut(Out):
+    id: int
+    position: int
+    interviewer_id: int
+
+
+class InviteOut(Out):
+    id: int
+    link: str = Field(description="The candidate's assessment link; shown once, only its hash is kept.")
+    expires_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+class ScorecardOut(Out):
+    id: int
+    candidate_id: int
+    position: int
+    interviewer_id: int
+    ratings: dict[str, dict[str, Any]] = Field(description="Per rubric category: rating, evidence, competency.")
+    checks: dict[str, Any] = Field(description="A pre-screen's look-fors and red flags.")
+    recommendation: Recommendation
+    notes: str
+    submitted_at: str = Field(json_schema_extra={"format": "date-time"})
+
+
+class PacketStageOut(Out):
+    position: int
+    title: str
+    scorecards: int
+    recommendations: list[Recommendation]
+    categories: dict[str, float] = Field(description="Mean rating of each rubric category at this stage.")
+
+
+class CompetencyOut(Out):
+    weight: float
+    mean: float | None
+    ratings: int
+
+
+class DisagreementOut(Out):
+    position: int
+    category: str = Field(description="A rubric category, or `recommendation`.")
+    ratings: list[int | str]
+
+
+class PacketSubmissionOut(Out):
+    id: int
+    exercise: str
+    status: str
+    result: dict[str, Any] | None
+
+
+class PacketAnswerOut(Out):
+    id: int
+    question: str
+    advice: dict[str, Any] | None = Field(description="Answer scoring's advice (`mlscreen answers score`).")
+    final_level: int | None
+
+
+class PacketOut(Out):
+    candidate_id: int
+    stages: list[PacketStageOut]
+    competencies: dict[str, CompetencyOut]
+    weighted_score: float | None
+    coverage: float = Field(description="Share of the profile's weight that has ratings.")
+    recommendation: Literal["insufficient_evidence", "strong_no", "no", "yes", "strong_yes"]
+    reasons: list[str]
+    disagreements: list[DisagreementOut]
+    submissions: list[PacketSubmissionOut]
+    answers: list[PacketAnswerOut]
+
+
+class DecisionOut(Out):
+    candidate_id: int
+    outcome: Literal["hire", "no_hire"]
+    mechanical: dict[str, Any] = Field(
+        description="The packet's recommendation and score the decision was made against."
+    )
+
+
+class AuditEventOut(Out):
+    id: int
+    at: str = Field(json_schema_extra={"format": "date-time"})
+    actor_id: int | None
+    action: str
+    object_type: str
+    object_id: int
+    detail: dict[str, Any]
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": description}
+    for status, description in {
+        400: "The request cannot be carried out.",
+        401: "Not signed in, or the session has ended.",
+        403: "Signed in, but not allowed to do this.",
+        404: "No such resource (or not visible to this user).",
+        409: "The resource's state does not allow this.",
+        413: "The request body is too large.",
+        422: "The request is not valid; `errors` lists the fields.",
+        429: "Too many requests; retry later.",
+    }.items()
+}
+"""The error responses every operation may give, in the one shape the error handler answers with."""
