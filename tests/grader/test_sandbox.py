@@ -94,6 +94,20 @@ def test_sandboxed_code_runs_as_an_unprivileged_host_user() -> None:
         assert uid_map[:2] != ["65534", "0"]  # never the sandbox uid onto host root
 
 
+@pytest.mark.sandbox
+def test_sandboxed_code_runs_at_a_lower_cpu_priority_than_the_server() -> None:
+    # A candidate's busy loop must not take the CPU from the pages and autosaves the server answers.
+    needs_bwrap()
+    with sandbox.Sandbox() as box:
+        box.start()
+        assert box._process is not None
+        mine = os.getpriority(os.PRIO_PROCESS, 0)
+        descendants = _descendants(box._process.pid)
+        assert descendants
+        for pid in [box._process.pid, *descendants]:
+            assert os.getpriority(os.PRIO_PROCESS, pid) >= min(19, mine + sandbox.NICENESS)
+
+
 def test_a_root_grader_starts_bubblewrap_without_mapping_to_root(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(sandbox, "bwrap_path", lambda: "bwrap")
     as_root = bwrap_command(Limits(), as_root=True)

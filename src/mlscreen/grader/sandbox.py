@@ -27,6 +27,9 @@ BOOT = "import sys; sys.path.insert(0, {root!r}); from inside.server import main
 # from the namespaces would land as root. A root grader therefore starts bubblewrap without a user namespace and
 # the fork-server's first act is to become this unprivileged host user, before any other code runs.
 HOST_UID = 65534
+# Candidates' code runs at a lower CPU priority than the server that hosts it: on a machine with few cores, a
+# candidate's busy loop then slows other gradings, never the pages and autosaves of everyone else.
+NICENESS = 10
 HOST_GID = 65534
 DROP = "import os; os.setgroups([]); os.setresgid({gid}, {gid}, {gid}); os.setresuid({uid}, {uid}, {uid}); "
 CONTROL_MAX_BYTES = 1 << 16
@@ -244,6 +247,7 @@ class Sandbox:
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_STREAM)
         errors = tempfile.TemporaryFile()  # noqa: SIM115  (closed below, after the start is known)
         command = bwrap_command(self.limits, self.preimports) if self.isolated else direct_command(self.preimports)
+        command = ["nice", "-n", str(NICENESS), *command]  # inherited by the fork-server and every job
         env = JOB_ENV if self.isolated else {**JOB_ENV, "PATH": os.environ.get("PATH", JOB_ENV["PATH"])}
         # bwrap --die-with-parent kills the sandbox when the *thread* that started it ends (PR_SET_PDEATHSIG), so
         # sandboxes are started from one long-lived thread, never from a short-lived worker or warm-up thread.
