@@ -11,6 +11,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from mlscreen.bank.models import ITEM_TYPES, AnyItem, Exercise, Item
+from mlscreen.datafile import LIMIT_HINT, LimitError, check_yaml
 from mlscreen.errors import BankError, ContentError
 
 PACKAGED_BANK = Path(__file__).parent / "content"
@@ -78,7 +79,10 @@ def parse_file(path: Path) -> list[RawItem]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(str(path), None, None, f"cannot read the file ({exc})", hint="save it as UTF-8") from None
     try:
+        check_yaml(text)
         root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except LimitError as exc:
+        raise ContentError(str(path), exc.line, None, exc.message, hint=LIMIT_HINT) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -20,7 +20,10 @@ _err = Console(stderr=True, highlight=False)
 
 
 def read_submission(path: Path) -> str:
-    """Return the text of a submission file; raises `UsageError` if missing, unreadable, not UTF-8 or too large."""
+    """Return the text of a submission file (without a byte-order mark).
+
+    Raises `UsageError` if it is missing, unreadable, not UTF-8, too large or holds NUL bytes.
+    """
     try:
         if not path.is_file():
             raise UsageError(f"submission {path} not found", hint="give the path of a .py file")
@@ -28,13 +31,17 @@ def read_submission(path: Path) -> str:
             raise UsageError(
                 f"submission {path} is larger than {MAX_FILE_BYTES // 1024} KiB", hint="submit only the module"
             )
-        return path.read_bytes().decode("utf-8")
+        # utf-8-sig: Windows editors and browsers save a byte-order mark that Python source must not start with.
+        source = path.read_bytes().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise UsageError(f"submission {path} is not UTF-8 text", hint="save the file as UTF-8") from None
     except OSError as exc:
         raise UsageError(
             f"cannot read submission {path}: {exc.strerror}", hint="check the path and permissions"
         ) from None
+    if "\x00" in source:
+        raise UsageError(f"submission {path} contains NUL bytes", hint="submit plain Python source")
+    return source
 
 
 def _warn_unsandboxed() -> None:
@@ -82,7 +89,9 @@ def grade_command(
 def grade_batch_command(
     directory: Annotated[Path, typer.Argument(help="Directory of .py submissions.")],
     exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise id.")],
-    workers: Annotated[int, typer.Option(help="Submissions graded in parallel.")] = 2,
+    workers: Annotated[
+        int | None, typer.Option(help="Submissions graded in parallel (default 2; at most one per CPU).")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write one JSON result per line here.")] = None,
     no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help=NO_SANDBOX_HELP)] = False,
 ) -> None:

@@ -9,6 +9,14 @@ from sqlalchemy.orm import Session
 
 from mlscreen.store.db import Database
 
+
+class WorkerUnfit(Exception):
+    """A handler found that this process cannot run its kind of job (no sandbox): not the job's fault.
+
+    The job goes back to the queue without using an attempt, and this process stops claiming jobs of that kind.
+    """
+
+
 Handler = Callable[[Database, dict[str, Any]], dict[str, Any]]
 """A job handler: takes the database and the job's payload, returns a JSON-ready result.
 

@@ -112,6 +112,7 @@ def _create_openings(plan: TeamPlan, owner: str | None) -> None:
     from mlscreen.bank import load_bank
     from mlscreen.errors import UsageError
     from mlscreen.store.db import Database
+    from mlscreen.store.migrate import require_schema
     from mlscreen.store.planning import open_plan_roles, planner_by_email
 
     if not owner:
@@ -121,6 +122,7 @@ def _create_openings(plan: TeamPlan, owner: str | None) -> None:
         )
     db = Database()
     try:
+        require_schema(db)
         with db.session() as s:
             done = open_plan_roles(s, load_bank(), plan, actor=planner_by_email(s, owner))
             lines = [f"opened {o.id}: {o.title} (profile {o.profile_id})" for o in done.created]

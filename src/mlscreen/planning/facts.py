@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from mlscreen.datafile import LIMIT_HINT, LimitError, check_yaml, loads_json
 from mlscreen.errors import UsageError
 
 Stage: TypeAlias = Literal["early", "growth", "late"]
@@ -117,7 +118,14 @@ def read_facts_file(path: Path) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}", hint="give a readable UTF-8 YAML or JSON file") from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        if path.suffix.lower() == ".json":
+            data = loads_json(text)
+        else:
+            check_yaml(text)
+            data = yaml.safe_load(text)
+    except LimitError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise UsageError(f"{where}: {exc.message}", hint=LIMIT_HINT) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}", hint="fix the JSON syntax") from None
     except yaml.YAMLError as exc:

@@ -16,6 +16,7 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "candidate.stage_changed",
     "candidate.status_changed",
     "decision.made",
+    "job.retried",
     "opening.created",
     "opening.stage_changed",
     "plan.roles_opened",

@@ -26,7 +26,7 @@ from mlscreen.web import errors, policy
 from mlscreen.web.deadlines import DeadlineSweeper
 from mlscreen.web.guard import guard
 from mlscreen.web.limits import BodyLimit
-from mlscreen.web.routes import api, assessment, auth, candidates, examples, openings, pages, planning, reviews
+from mlscreen.web.routes import api, assessment, auth, candidates, examples, jobs, openings, pages, planning, reviews
 from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
 
@@ -83,8 +83,7 @@ def create_app(
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         settle_memory()
         deadlines.start()  # even without workers here: the grading jobs it queues may run elsewhere
-        if count > 0:
-            queue.start()
+        queue.start()  # with no workers here it still runs what the backend needs (the Celery sweeper)
         try:
             yield
         finally:
@@ -109,7 +108,7 @@ def create_app(
     app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.get("MLSCREEN_SECURE_COOKIES") if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
-    for module in (auth, pages, openings, candidates, reviews, assessment, examples, planning, api):
+    for module in (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, api):
         app.include_router(module.router)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)

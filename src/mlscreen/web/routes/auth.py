@@ -25,10 +25,10 @@ def _safe_next(target: str) -> str:
 
 @router.get("/healthz", name="healthz", tags=["health"])
 def healthz(request: Request) -> JSONResponse:
-    """Return 200 when the database answers and the background workers run, 503 otherwise."""
+    """Return 200 when the database answers and the job queue works (its broker answers, its workers run)."""
     state = request.app.state
     database = state.db.ping()
-    workers = state.workers == 0 or state.queue.healthy()
+    workers = state.queue.healthy()
     ok = database and workers
     return JSONResponse({"ok": ok, "database": database, "workers": workers}, status_code=200 if ok else 503)
 
