@@ -8,6 +8,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 
@@ -65,6 +66,12 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return respond(request, 500, "something went wrong on our side", "try again; if it persists, tell the admin")
 
 
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    # A full disk, a lost connection: answered like any other error (the connection stays usable), type only.
+    log.error("database unavailable on %s %s: %s", request.method, loggable_path(request.url.path), type(exc).__name__)
+    return respond(request, 503, "the service cannot save changes right now", "try again in a few minutes")
+
+
 def loggable_path(path: str) -> str:
     """Return the path with a candidate's link token replaced, so logs never hold a working credential."""
     return re.sub(r"^/assess/[^/]+", "/assess/<token>", path)
@@ -75,4 +82,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(MlscreenError, _mlscreen_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)
     app.add_exception_handler(Exception, _unexpected)
