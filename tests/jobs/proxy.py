@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 
@@ -30,17 +31,13 @@ class Outage:
     def cut(self) -> None:
         with self._lock:
             if self._server is not None:
-                try:
-                    self._server.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked in accept()
-                except OSError:
-                    pass
+                with contextlib.suppress(OSError):  # shutdown wakes the thread blocked in accept()
+                    self._server.shutdown(socket.SHUT_RDWR)
                 self._server.close()
                 self._server = None
             for conn in self._open:
-                try:
+                with contextlib.suppress(OSError):
                     conn.shutdown(socket.SHUT_RDWR)
-                except OSError:
-                    pass
                 conn.close()
             self._open.clear()
 
@@ -69,7 +66,5 @@ class Outage:
             pass
         finally:
             for conn in (src, dst):
-                try:
+                with contextlib.suppress(OSError):
                     conn.close()
-                except OSError:
-                    pass
