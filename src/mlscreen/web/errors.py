@@ -66,7 +66,25 @@ async def _unexpected(request: Request, exc: Exception) -> Response:
     return respond(request, 500, "something went wrong on our side", "try again; if it persists, tell the admin")
 
 
+# SQLite's primary result codes that mean "cannot write now", not "the statement is wrong": busy, locked,
+# read-only, I/O error, full, cannot open. PostgreSQL's SQLSTATE classes: connection, resources, shutdown.
+_SQLITE_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14})
+_POSTGRES_UNAVAILABLE = ("08", "53", "57P")
+
+
+def unavailable(exc: OperationalError) -> bool:
+    """Return True when the database failed for a reason outside the request (full disk, lost connection)."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_UNAVAILABLE
+    state = getattr(exc.orig, "sqlstate", None)
+    return state is None or str(state).startswith(_POSTGRES_UNAVAILABLE)
+
+
 async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OperationalError)
+    if not unavailable(exc):  # a broken query or schema is a bug like any other
+        return await _unexpected(request, exc)
     # A full disk, a lost connection: answered like any other error (the connection stays usable), type only.
     log.error("database unavailable on %s %s: %s", request.method, loggable_path(request.url.path), type(exc).__name__)
     return respond(request, 503, "the service cannot save changes right now", "try again in a few minutes")
