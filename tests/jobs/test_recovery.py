@@ -206,3 +206,25 @@ def test_without_a_sandbox_grading_jobs_wait_and_are_not_the_candidates_error(
         adapters.close_grader_pool()
     graded = row(database, Submission, submission_id)
     assert graded.status == "graded" and graded.result["status"] == "passed", graded.result
+
+
+@pytest.mark.services
+@pytest.mark.slow
+def test_the_job_of_a_killed_worker_is_finished_by_another_through_the_sweeper(
+    database: Database, bank: Bank, broker: Outage, tmp_path: Path
+) -> None:
+    from celery.contrib.testing.worker import start_worker
+
+    handlers = {"slow": lambda _db, p: {"finished": p["n"]}}
+    queue = CeleryQueue(database, handlers, broker_url=f"redis://127.0.0.1:{broker.port}/15", sweep_seconds=0.3)
+    job_id = queue.local.enqueue("slow", {"n": 7})  # written, its message never published
+    kill_mid_job(database, tmp_path, "slow")  # claimed by a worker process, which is then SIGKILLed
+    assert row(database, Job, job_id).status == "running"  # what a killed worker leaves behind
+    app = create_app(db=database, bank=bank, queue=queue, workers=0, migrate=False, key="k")
+    with TestClient(app), start_worker(queue.app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        deadline = time.monotonic() + 60
+        while row(database, Job, job_id).status != "done":
+            assert time.monotonic() < deadline, "the job of the killed worker was never run again"
+            time.sleep(0.2)
+    job = row(database, Job, job_id)
+    assert (job.attempts, job.result) == (2, {"finished": 7})
