@@ -170,14 +170,23 @@ def without_bwrap(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PATH", str(BIN))
 
 
+@pytest.mark.parametrize(
+    ("backend", "argv"),
+    [
+        ("local", ["mlscreen", "worker"]),
+        ("celery", ["mlscreen", "worker"]),
+        ("celery", ["celery", "-A", "mlscreen.jobs.celery_backend", "worker", "--pool=solo"]),
+    ],
+)
 def test_a_worker_without_a_sandbox_refuses_to_start_and_says_why(
-    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    backend: str, argv: list[str], database: Database, tmp_path: Path
 ) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("MLSCREEN_")}
     env.update(PATH=str(BIN), MLSCREEN_DATABASE_URL=database.url.render_as_string(hide_password=False))
-    env["MLSCREEN_SETTINGS_FILE"] = str(tmp_path / "none.json")
+    env.update(MLSCREEN_SETTINGS_FILE=str(tmp_path / "none.json"), MLSCREEN_JOB_BACKEND=backend)
+    env["MLSCREEN_REDIS_URL"] = "redis://127.0.0.1:6379/13"
     done = subprocess.run(
-        [str(BIN / "mlscreen"), "worker"], env=env, capture_output=True, text=True, timeout=120, check=False
+        [str(BIN / argv[0]), *argv[1:]], env=env, capture_output=True, text=True, timeout=120, check=False
     )
     assert done.returncode == 3, done.stderr
     assert "the worker did not start" in done.stderr and "bwrap" in done.stderr

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import sys
 import threading
 import uuid
 from typing import Any
@@ -157,5 +158,13 @@ def from_settings() -> CeleryQueue:
 def __getattr__(name: str) -> Any:
     # `celery -A mlscreen.jobs.celery_backend worker` looks up `celery`; build it only then.
     if name == "celery":
+        from mlscreen.errors import SandboxUnavailableError
+        from mlscreen.jobs.worker import check_environment
+
+        try:
+            check_environment()
+        except SandboxUnavailableError as exc:  # a worker that cannot grade does not start: said plainly
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(exc.exit_code) from None
         return from_settings().app
     raise AttributeError(name)
