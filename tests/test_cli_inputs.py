@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -16,6 +18,7 @@ from hypothesis import strategies as st
 from mlscreen.cli import main
 from tests.conftest import CliResult
 
+UNREACHABLE = "postgresql+psycopg://nobody@127.0.0.1:1/none"  # never a database anyone uses
 ALIAS_BOMB = "".join(
     f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
     for prev, name in zip(["", *"abcdefgh"], "abcdefghi", strict=True)
@@ -108,7 +111,7 @@ def test_exit_2_not_70(run_cli: Callable[..., CliResult], tmp_path: Path, monkey
     facts = Path(__file__).parent / "planning" / "files" / "growth.yaml"
     for args, says in (
         (["answers", "evaluate", str(tmp_path / "bin.csv")], "not UTF-8"),
-        (["db", "upgrade", "--url", "postgresql+psycopg://nobody@127.0.0.1:1/none"], "cannot use the database"),
+        (["db", "upgrade", "--url", UNREACHABLE], "cannot use the database"),
         (["plan-team", "--input", str(facts), "--create-openings", "--as", "a@example.org"], "db upgrade"),
         (["serve", "--port", "99999"], "65535"),
         (["jobs", "retry"], "either job ids or --all"),
@@ -116,6 +119,17 @@ def test_exit_2_not_70(run_cli: Callable[..., CliResult], tmp_path: Path, monkey
         result = run_cli(*args)
         assert result.exit_code == 2 and says in result.stderr + result.stdout, (args, result.stderr)
         assert "Traceback" not in result.stderr
+
+
+def test_an_answer_on_stdin_that_is_not_utf8_is_a_usage_error() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "mlscreen", "answers", "explain", "-", "--reference", "x"],
+        input=b"caf\xe9",
+        capture_output=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2 and b"not UTF-8" in done.stderr and b"Traceback" not in done.stderr
 
 
 # ----------------------------------------------------------------------------- fuzzing every command's input
@@ -142,11 +156,19 @@ COMMANDS: list[list[str]] = [
     ["plan-team", "--rules", "{file}"],
     ["answers", "score", "{file}", "--out", "{dir}/x/out.jsonl"],
     ["answers", "evaluate", "{file}", "--format", "{word}"],
-    ["grade-batch", "{dir}", "--exercise", "{word}", "--workers", "{number}"],
-    ["grade", "{file}", "--exercise", "{word}"],
+    ["grade-batch", "{dir}", "--exercise", "{exercise}", "--workers", "{number}"],
+    ["grade", "{file}", "--exercise", "{exercise}"],
     ["db", "upgrade", "--url", "{word}"],
     ["jobs", "failed", "--url", "{word}"],
-    ["serve", "--port", "{number}"],
+    ["serve", "--port", "{bad_port}"],
+    ["worker", "--concurrency", "{number}", "--pool", "{word}"],
+    ["answers", "calibrate", "{file}", "--format", "{word}", "--out", "{dir}/x/calibration.json"],
+    ["answers", "explain", "{word}", "--question-id", "{word}"],
+    ["bank", "show", "{word}", "--bank", "{dir}"],
+    ["exercise", "check", "{exercise}"],
+    ["exercise", "run-examples", "{file}", "--exercise", "{exercise}"],
+    ["jobs", "retry", "{number}", "--url", "{word}"],
+    ["user", "add", "{word}", "--role", "{word}", "--password-env", "MLSCREEN_FUZZ_PASSWORD", "--url", "{word}"],
 ]
 
 
@@ -164,7 +186,7 @@ def run_in_process(args: list[str]) -> tuple[int, str]:
     return code, err.getvalue() + out.getvalue()
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     command=st.sampled_from(COMMANDS),
     content=st.one_of(
@@ -172,17 +194,25 @@ def run_in_process(args: list[str]) -> tuple[int, str]:
         st.sampled_from(HOSTILE_BYTES),
         st.binary(max_size=200),
     ),
-    word=st.sampled_from(["", "x", "-", "data-cleaning", "ml-engineer", "sqlite:///", "postgresql://", "::"]),
+    word=st.sampled_from(["", "x", "-", "data-cleaning", "ml-engineer", "sqlite:///", UNREACHABLE, "::"]),
     number=st.sampled_from(["0", "-1", "99999", "1000", "abc", "1e3", ""]),
+    bad_port=st.sampled_from(["0", "-1", "65536", "99999", "abc", ""]),  # a valid one would start serving
+    exercise=st.sampled_from(["", "x", "-", "../data-cleaning"]),  # no sandbox run: files are read first
 )
-def test_fuzz_no_command_crashes_on_hostile_input(command: list[str], content: bytes, word: str, number: str) -> None:
+def test_fuzz_no_command_crashes_on_hostile_input(
+    command: list[str], content: bytes, word: str, number: str, bad_port: str, exercise: str
+) -> None:
     with tempfile.TemporaryDirectory() as raw:
         directory = Path(raw)
         (directory / "item.yaml").write_bytes(content)
         file = directory / "input.yaml"
         file.write_bytes(content)
-        args = [a.format(dir=directory, file=file, word=word, number=number) for a in command]
-        with mock.patch.dict(os.environ, {"MLSCREEN_DATA_DIR": str(directory / "data")}):
+        values = {"dir": directory, "file": file, "word": word, "number": number, "bad_port": bad_port}
+        values["exercise"] = exercise
+        args = [a.format(**values) for a in command]
+        env = {"MLSCREEN_DATA_DIR": str(directory / "data"), "MLSCREEN_DATABASE_URL": ""}
+        env["MLSCREEN_FUZZ_PASSWORD"] = "a long fuzz password"
+        with mock.patch.dict(os.environ, env):
             code, output = run_in_process(args)
     assert code != 70, (args, output)
     assert "Traceback" not in output, (args, output)

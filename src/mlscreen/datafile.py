@@ -42,43 +42,65 @@ def check_size(text: str | bytes, *, max_bytes: int = MAX_BYTES) -> None:
         raise LimitError(f"the file is larger than {max_bytes // 1024} KiB ({size // 1024} KiB)")
 
 
-def check_yaml(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> None:
-    """Raise `LimitError` when the YAML in `text` nests deeper than `max_depth` or expands past `max_nodes`.
+class _LimitedLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing nesting deeper than `max_depth` and more than `max_nodes` values once
+    aliases are expanded, while it composes (one pass, before any value is built)."""
 
-    Malformed YAML raises `yaml.YAMLError` as the parser reports it.
+    def __init__(self, stream: str, *, max_depth: int, max_nodes: int) -> None:
+        super().__init__(stream)
+        self.max_depth, self.max_nodes = max_depth, max_nodes
+        self._depth = self._expanded = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> its size with aliases expanded, once composed
+
+    def _count(self, size: int, line: int) -> None:
+        self._expanded += size
+        if self._expanded > self.max_nodes:
+            raise LimitError(f"the document expands to more than {self.max_nodes} values (through aliases)", line)
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        event = self.peek_event()  # type: ignore[no-untyped-call]
+        line = event.start_mark.line + 1
+        if isinstance(event, yaml.AliasEvent):
+            target = self.anchors.get(event.anchor)  # an undefined one is the composer's own error
+            if target is not None:
+                if id(target) not in self._sizes:
+                    raise LimitError(f"the alias *{event.anchor} refers to the collection it is in", line)
+                self._count(self._sizes[id(target)], line)
+            return super().compose_node(parent, index)
+        collection = isinstance(event, yaml.CollectionStartEvent)
+        if collection:
+            self._depth += 1
+            if self._depth > self.max_depth:
+                raise LimitError(f"the document nests deeper than {self.max_depth} levels", line)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= collection
+        if node is None:
+            return None
+        children = [n for pair in node.value for n in pair] if isinstance(node, yaml.MappingNode) else node.value
+        self._sizes[id(node)] = 1 + (sum(self._sizes[id(c)] for c in children) if collection else 0)
+        self._count(1, line)
+        return node
+
+
+def compose_yaml(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> yaml.Node | None:
+    """Return the YAML node tree of `text` (None when empty), within the size, depth and alias limits.
+
+    Raises `LimitError` past a limit (with the line) and `yaml.YAMLError` on malformed YAML.
     """
     check_size(text)
-    anchors: dict[str, int] = {}
-    # One frame per open collection: [values inside it so far, its anchor].
-    stack: list[list[Any]] = [[0, None]]
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        line = event.start_mark.line + 1 if event.start_mark is not None else None
-        if isinstance(event, yaml.CollectionStartEvent):
-            if len(stack) > max_depth:
-                raise LimitError(f"the document nests deeper than {max_depth} levels", line)
-            stack.append([0, event.anchor])
-            continue
-        if isinstance(event, yaml.CollectionEndEvent):
-            size, anchor = stack.pop()
-            _add(stack, anchors, size + 1, anchor, max_nodes, line)
-        elif isinstance(event, yaml.ScalarEvent):
-            _add(stack, anchors, 1, event.anchor, max_nodes, line)
-        elif isinstance(event, yaml.AliasEvent):
-            if event.anchor not in anchors:  # undefined, or used inside its own anchor (a cycle)
-                raise LimitError(f"the alias *{event.anchor} refers to no complete anchor before it", line)
-            _add(stack, anchors, anchors[event.anchor], None, max_nodes, line)
-        elif isinstance(event, yaml.DocumentEndEvent):
-            stack = [[0, None]]
+    loader = _LimitedLoader(text, max_depth=max_depth, max_nodes=max_nodes)
+    try:
+        return loader.get_single_node()
+    finally:
+        loader.dispose()
 
 
-def _add(
-    stack: list[list[Any]], anchors: dict[str, int], size: int, anchor: str | None, limit: int, line: int | None
-) -> None:
-    if anchor is not None:
-        anchors[anchor] = size
-    stack[-1][0] += size
-    if stack[-1][0] > limit or sum(frame[0] for frame in stack) > limit:
-        raise LimitError(f"the document expands to more than {limit} values (through aliases or sheer size)", line)
+def load_yaml(text: str, *, max_depth: int = MAX_DEPTH, max_nodes: int = MAX_NODES) -> Any:
+    """Return the plain value of the YAML in `text`, within the limits (see `compose_yaml`)."""
+    root = compose_yaml(text, max_depth=max_depth, max_nodes=max_nodes)
+    return None if root is None else yaml.SafeLoader("").construct_document(root)
 
 
 def json_depth(text: str) -> int:
@@ -136,3 +158,14 @@ def check_output(path: Path) -> None:
         raise UsageError(
             f"cannot write {path}: the directory {path.parent} does not exist", hint="create it first, or fix the path"
         )
+
+
+def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
+    """Return the UTF-8 text of `path` (a byte-order mark dropped), reading no more than `max_bytes` + 1 bytes.
+
+    Raises `LimitError` for a larger file, `OSError` and `UnicodeDecodeError` as reading and decoding do.
+    """
+    with path.open("rb") as handle:
+        data = handle.read(max_bytes + 1)
+    check_size(data, max_bytes=max_bytes)
+    return data.decode("utf-8-sig")

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
-from mlscreen.datafile import LIMIT_HINT, LimitError, check_yaml, loads_json
+from mlscreen.datafile import LIMIT_HINT, LimitError, load_yaml, loads_json, read_text
 from mlscreen.errors import UsageError
 
 Stage: TypeAlias = Literal["early", "growth", "late"]
@@ -114,15 +114,13 @@ def facts_from(data: Mapping[str, Any], *, origin: str = "the facts") -> TeamFac
 def read_facts_file(path: Path) -> dict[str, Any]:
     """Return the raw mapping in a YAML or JSON facts file; raises `UsageError` if unreadable or malformed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}", hint="give a readable UTF-8 YAML or JSON file") from None
+    except LimitError as exc:
+        raise UsageError(f"{path}: {exc.message}", hint=LIMIT_HINT) from None
     try:
-        if path.suffix.lower() == ".json":
-            data = loads_json(text)
-        else:
-            check_yaml(text)
-            data = yaml.safe_load(text)
+        data = loads_json(text) if path.suffix.lower() == ".json" else load_yaml(text)
     except LimitError as exc:
         where = f"{path}:{exc.line}" if exc.line else str(path)
         raise UsageError(f"{where}: {exc.message}", hint=LIMIT_HINT) from None

@@ -9,7 +9,7 @@ from typing import Any, Literal, TypeAlias
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from mlscreen.datafile import LIMIT_HINT, LimitError, check_yaml
+from mlscreen.datafile import LIMIT_HINT, LimitError, compose_yaml, read_text
 from mlscreen.errors import ContentError, MlscreenError
 from mlscreen.planning.facts import HEADCOUNT_ROLES, Stage
 
@@ -358,10 +358,9 @@ def load_rules(path: Path | None = None) -> Rules:
     """
     path = Path(path) if path is not None else PACKAGED_RULES
     try:
-        text = path.read_text(encoding="utf-8")
-        check_yaml(text)
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        text = read_text(path)
+        root = compose_yaml(text)
+        data = None if root is None else yaml.SafeLoader("").construct_document(root)
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesError([ContentError(str(path), None, None, f"cannot read the file ({exc})")]) from None
     except LimitError as exc:

@@ -91,7 +91,7 @@ def explain(
     from mlscreen.scoring.points import build_target
     from mlscreen.scoring.scorer import ScoringRequest, score_requests
 
-    text = sys.stdin.read() if answer == "-" else answer
+    text = _stdin_text() if answer == "-" else answer
     if question_id and not point and not reference:
         target = _bank_target(question_id)
         if red_flag:
@@ -114,6 +114,15 @@ def explain(
         console.print(f"[bold red]red flag[/bold red] {hit.flag} ({hit.similarity:.2f}): {hit.evidence.text}")
     for notice in [*result.notices, *([result.reason] if result.reason else [])]:
         console.print(f"[yellow]note[/yellow] {notice}")
+
+
+def _stdin_text() -> str:
+    try:
+        return sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError("the answer on standard input is not UTF-8 text", hint="send it as UTF-8") from None
+    except (OSError, AttributeError) as exc:  # closed, or not a byte stream
+        raise UsageError(f"cannot read the answer from standard input ({exc})", hint="pass it as an argument") from None
 
 
 FormatOption = Annotated[str, typer.Option("--format", help="Dataset layout: mohler, semeval, saf or columns.")]
