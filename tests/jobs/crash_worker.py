@@ -13,14 +13,15 @@ from mlscreen.store.db import Database
 
 def main() -> None:
     url, schema, marker = sys.argv[1], sys.argv[2], Path(sys.argv[3])
+    kind = sys.argv[4] if len(sys.argv) > 4 else "slow"
 
     def hang(_db: Database, payload: dict[str, Any]) -> dict[str, Any]:
-        marker.write_text(str(payload["n"]), encoding="utf-8")
+        marker.write_text(str(payload), encoding="utf-8")
         time.sleep(600)
         return {}
 
     db = Database(url, schema=schema or None)
-    queue = LocalQueue(db, {"slow": hang}, workers=1, lease_seconds=1.0, poll_seconds=0.05)
+    queue = LocalQueue(db, {kind: hang}, workers=1, lease_seconds=1.0, poll_seconds=0.05)
     queue.start()
     time.sleep(600)
 

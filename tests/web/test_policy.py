@@ -85,6 +85,10 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "api_decision_create": MANAGERS,
     "api_audit": frozenset({"admin"}),
     "api_jobs": frozenset({"admin"}),
+    "jobs_page": frozenset({"admin"}),
+    "jobs_retry": frozenset({"admin"}),
+    "api_jobs_failed": frozenset({"admin"}),
+    "api_jobs_retry": frozenset({"admin"}),
 }
 DENIED = {401, 403, 404}
 # Routes that end the session they are called with get a client of their own.

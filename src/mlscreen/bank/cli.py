@@ -14,6 +14,7 @@ from rich.table import Table
 from mlscreen.bank.bank import Bank, bank_dirs, load_bank
 from mlscreen.bank.kit import build_kit, loop_summary, render_kit
 from mlscreen.bank.models import ITEM_TYPES, Item, Question
+from mlscreen.datafile import open_output
 from mlscreen.errors import UsageError
 
 bank_app = typer.Typer(help="Check, list and show question-bank items.", no_args_is_help=True)
@@ -123,7 +124,8 @@ def kit(
     if out is None:
         typer.echo(text, nl=False)
     else:
-        out.write_text(text, encoding="utf-8")
+        with open_output(out) as handle:
+            handle.write(text)
         typer.echo(f"wrote {out}")
 
 

@@ -11,6 +11,7 @@ import yaml
 from pydantic import TypeAdapter, ValidationError
 
 from mlscreen.bank.models import ITEM_TYPES, AnyItem, Exercise, Item
+from mlscreen.datafile import LIMIT_HINT, LimitError, compose_yaml, read_text
 from mlscreen.errors import BankError, ContentError
 
 PACKAGED_BANK = Path(__file__).parent / "content"
@@ -74,11 +75,15 @@ def parse_file(path: Path) -> list[RawItem]:
     Raises `ContentError` on unreadable files or bad YAML.
     """
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentError(str(path), None, None, f"cannot read the file ({exc})", hint="save it as UTF-8") from None
+    except LimitError as exc:
+        raise ContentError(str(path), None, None, exc.message, hint=LIMIT_HINT) from None
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = compose_yaml(text)
+    except LimitError as exc:
+        raise ContentError(str(path), exc.line, None, exc.message, hint=LIMIT_HINT) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

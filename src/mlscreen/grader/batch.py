@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -12,7 +13,8 @@ from typing import Any
 
 from rich.progress import Progress
 
-from mlscreen.errors import MlscreenError
+from mlscreen.datafile import check_output, open_output
+from mlscreen.errors import MlscreenError, SandboxUnavailableError, UsageError
 from mlscreen.grader.pool import GraderPool
 from mlscreen.grader.submission import read_submission
 
@@ -31,14 +33,30 @@ class BatchSummary:
         return self.total / self.seconds if self.seconds else 0.0
 
 
+def max_workers() -> int:
+    """Return how many submissions this machine can grade at once: one per CPU this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
 def grade_directory(
-    directory: Path, *, exercise_id: str, workers: int = 2, out: Path | None = None, isolated: bool = True
+    directory: Path, *, exercise_id: str, workers: int | None = None, out: Path | None = None, isolated: bool = True
 ) -> BatchSummary:
     """Grade every `*.py` file in `directory`; returns the summary and writes one JSON line per file to `out`.
 
-    A file that cannot be read is recorded with status "invalid". Raises `NotFoundError` for an unknown
+    `workers` defaults to 2 (1 on a single CPU). A file that cannot be read or graded (not UTF-8, NUL bytes,
+    too large) is recorded with status "invalid" and its reason. Raises `UsageError` for `workers` outside
+    1..`max_workers()` or an `out` that cannot be written (before any grading), `NotFoundError` for an unknown
     exercise and `SandboxUnavailableError` when no sandbox can start.
     """
+    most = max_workers()
+    workers = min(2, most) if workers is None else workers
+    if not 1 <= workers <= most:
+        raise UsageError(
+            f"--workers {workers} is not between 1 and {most}",
+            hint=f"each worker is a sandbox busy on one CPU; this machine runs at most {most} at once",
+        )
+    if out is not None:
+        check_output(out)  # before the grading, whose results would otherwise be lost
     files = sorted(p for p in directory.glob("*.py") if p.is_file())
     summary = BatchSummary()
     lines: dict[Path, dict[str, Any]] = {}
@@ -50,9 +68,11 @@ def grade_directory(
         def one(path: Path) -> dict[str, Any]:
             try:
                 source = read_submission(path)
-            except MlscreenError as exc:
+                return {"file": path.name, **pool.grade(source, exercise_id).to_json()}
+            except SandboxUnavailableError:  # the machine's fault, not the file's: stop the batch
+                raise
+            except MlscreenError as exc:  # this file is unacceptable; the others are still graded
                 return {"file": path.name, "status": "invalid", "error": exc.message}
-            return {"file": path.name, **pool.grade(source, exercise_id).to_json()}
 
         with Progress(transient=True) as progress, ThreadPoolExecutor(max_workers=workers) as executor:
             task = progress.add_task(f"grading {len(files)} submission(s)", total=len(files))
@@ -65,5 +85,6 @@ def grade_directory(
         summary.total += 1
         summary.by_status[str(lines[path]["status"])] += 1
     if out is not None:
-        out.write_text("".join(json.dumps(lines[p]) + "\n" for p in files), encoding="utf-8")
+        with open_output(out) as handle:
+            handle.write("".join(json.dumps(lines[p]) + "\n" for p in files))
     return summary

@@ -64,7 +64,9 @@ def grade_command(
 def grade_batch_command(
     directory: Annotated[Path, typer.Argument(help="Directory of .py submissions.")],
     exercise: Annotated[str, typer.Option("--exercise", "-e", help="Exercise id.")],
-    workers: Annotated[int, typer.Option(help="Submissions graded in parallel.")] = 2,
+    workers: Annotated[
+        int | None, typer.Option(help="Submissions graded in parallel (default 2; at most one per CPU).")
+    ] = None,
     out: Annotated[Path | None, typer.Option("--out", help="Write one JSON result per line here.")] = None,
     no_sandbox: Annotated[bool, typer.Option("--no-sandbox", help=NO_SANDBOX_HELP)] = False,
 ) -> None:

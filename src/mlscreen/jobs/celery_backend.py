@@ -8,8 +8,11 @@ duplicated message is harmless; a sweeper re-publishes jobs whose message was lo
 from __future__ import annotations
 
 import logging
+import os
 import socket
+import sys
 import threading
+import uuid
 from typing import Any
 
 from celery import Celery
@@ -18,10 +21,12 @@ from sqlalchemy.orm import Session
 
 from mlscreen.jobs.local import LocalQueue
 from mlscreen.jobs.queue import Handler
+from mlscreen.store import leases
 from mlscreen.store.db import Database
 
 log = logging.getLogger(__name__)
 TASK = "mlscreen.run_job"
+SWEEPER_LEASE = "jobs.sweeper"
 
 
 class CeleryQueue:
@@ -58,12 +63,17 @@ class CeleryQueue:
         self.run_task = self.app.task(name=TASK, shared=False)(run_job)
         self._stop = threading.Event()
         self._sweeper: threading.Thread | None = None
+        # Every web process starts a sweeper; the lease lets exactly one of them sweep at a time.
+        self.holder = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self.sweeping = False
 
-    def _publish(self, job_id: int) -> None:
+    def _publish(self, job_id: int) -> bool:
         try:
             self.run_task.apply_async(args=[job_id])
-        except Exception:  # the broker is down: the sweeper publishes the job once it is back
-            log.warning("could not publish job %s; it will be re-published by the sweeper", job_id, exc_info=True)
+        except Exception as exc:  # the broker is down: the sweeper publishes the job once it is back
+            log.warning("could not publish job %s (%s); the sweeper re-publishes it", job_id, type(exc).__name__)
+            return False
+        return True
 
     def enqueue(self, kind: str, payload: dict[str, Any], *, session: Session | None = None) -> int:
         """Record the job (in the caller's transaction when given) and publish it once committed."""
@@ -78,16 +88,25 @@ class CeleryQueue:
         """Re-publish jobs that should have run by now; return how many."""
         grace = self.sweep_seconds if grace_seconds is None else grace_seconds
         ids = self.local.runnable_ids(grace_seconds=grace)
-        for job_id in ids:
-            self._publish(job_id)
+        for n, job_id in enumerate(ids):
+            if not self._publish(job_id):  # the broker is away: the rest wait for the next sweep
+                return n
         return len(ids)
+
+    def sweep_if_leader(self) -> int:
+        """Sweep when this process holds (or can take) the sweeper lease; return how many jobs were re-published."""
+        held = leases.acquire(self.db, SWEEPER_LEASE, self.holder, seconds=3 * self.sweep_seconds)
+        if held != self.sweeping:
+            log.info("this process %s the job sweeper", "now runs" if held else "no longer runs")
+            self.sweeping = held
+        return self.sweep() if held else 0
 
     def _sweep_loop(self) -> None:
         while not self._stop.wait(self.sweep_seconds):
             try:
-                self.sweep()
-            except Exception:
-                log.exception("job sweep failed")
+                self.sweep_if_leader()
+            except Exception:  # the database is away: try again on the next tick
+                log.warning("job sweep failed", exc_info=True)
 
     def start(self) -> None:
         """Start the sweeper in this process (the jobs themselves run in Celery workers)."""
@@ -97,11 +116,17 @@ class CeleryQueue:
             self._sweeper.start()
 
     def stop(self, timeout: float = 10.0) -> None:
-        """Stop the sweeper."""
+        """Stop the sweeper and hand its lease over."""
         self._stop.set()
         if self._sweeper is not None:
             self._sweeper.join(timeout)
             self._sweeper = None
+        if self.sweeping:
+            self.sweeping = False
+            try:
+                leases.release(self.db, SWEEPER_LEASE, self.holder)
+            except Exception:  # it expires on its own
+                log.warning("could not release the sweeper lease", exc_info=True)
 
     def healthy(self) -> bool:
         """Return True when the database and the broker answer."""
@@ -133,5 +158,13 @@ def from_settings() -> CeleryQueue:
 def __getattr__(name: str) -> Any:
     # `celery -A mlscreen.jobs.celery_backend worker` looks up `celery`; build it only then.
     if name == "celery":
+        from mlscreen.errors import SandboxUnavailableError
+        from mlscreen.jobs.worker import check_environment
+
+        try:
+            check_environment()
+        except SandboxUnavailableError as exc:  # a worker that cannot grade does not start: said plainly
+            print(f"error: {exc}", file=sys.stderr)
+            raise SystemExit(exc.exit_code) from None
         return from_settings().app
     raise AttributeError(name)

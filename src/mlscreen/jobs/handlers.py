@@ -6,9 +6,9 @@ from functools import cache
 from typing import Any
 
 from mlscreen.bank import Bank, KnowledgeQuestion, load_bank
-from mlscreen.errors import MlscreenError, NotFoundError
+from mlscreen.errors import MlscreenError, NotFoundError, SandboxUnavailableError
 from mlscreen.jobs import adapters
-from mlscreen.jobs.queue import Handler
+from mlscreen.jobs.queue import Handler, WorkerUnfit
 from mlscreen.store.db import Database
 from mlscreen.store.models import Candidate, Submission, WrittenAnswer, utcnow
 from mlscreen.store.packet import build_packet
@@ -30,6 +30,8 @@ def grade_submission(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
     try:
         result = adapters.grade(default_bank(), source, exercise)
         status = "graded"
+    except SandboxUnavailableError as exc:  # this machine's fault, not the candidate's: another worker grades it
+        raise WorkerUnfit(exc.message) from None
     except MlscreenError as exc:  # bad input is a verdict to show, not a job to retry
         result = {"exercise": exercise, "status": "error", "passed": 0, "total": 0, "tests": [], "error": exc.message}
         status = "error"

@@ -12,8 +12,9 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from mlscreen.jobs.queue import Handler
+from mlscreen.jobs.queue import Handler, WorkerUnfit
 from mlscreen.store.db import Database
+from mlscreen.store.jobs import job_gave_up
 from mlscreen.store.models import Job, utcnow
 
 log = logging.getLogger(__name__)
@@ -51,6 +52,7 @@ class LocalQueue:
         self._wake = threading.Event()
         self._threads: list[threading.Thread] = []
         self._name = f"{socket.gethostname()}:{os.getpid()}"
+        self.unfit: dict[str, str] = {}  # job kinds this process stopped claiming, with the reason
 
     # ------------------------------------------------------------------ producer side
     def enqueue(self, kind: str, payload: dict[str, Any], *, session: Session | None = None) -> int:
@@ -95,8 +97,12 @@ class LocalQueue:
         self._threads = []
 
     def healthy(self) -> bool:
-        """Return True when the database answers and every worker thread is alive."""
-        return bool(self._threads) and all(t.is_alive() for t in self._threads) and self.db.ping()
+        """Return True when the database answers, every worker thread asked for runs, and every job kind can run.
+
+        With `workers=0` (jobs run in other processes) only the database matters.
+        """
+        running = len(self._threads) == self.workers and all(t.is_alive() for t in self._threads)
+        return running and not self.unfit and self.db.ping()
 
     def _loop(self, n: int) -> None:
         worker = f"{self._name}:{n}"
@@ -125,6 +131,8 @@ class LocalQueue:
             and_(Job.status == "queued", Job.run_after <= now),
             and_(Job.status == "running", Job.lease_expires_at < now),
         )
+        if self.unfit:  # jobs of these kinds wait for a process that can run them
+            runnable = and_(runnable, Job.kind.not_in(list(self.unfit)))
         if job_id is None:
             # Look first in a read-only transaction: on SQLite a claiming one takes the write lock, which
             # requests saving work would then wait for, although there is usually nothing to claim.
@@ -144,6 +152,7 @@ class LocalQueue:
                 job.status = "failed"
                 job.error = job.error or f"gave up after {job.attempts} attempts (worker lost)"
                 job.finished_at = now
+                job_gave_up(s, job)
                 return None
             done = s.execute(
                 update(Job)
@@ -165,6 +174,11 @@ class LocalQueue:
         beat.start()
         try:
             result = self.handlers[job.kind](self.db, dict(job.payload))
+        except WorkerUnfit as exc:
+            beat_stop.set()
+            beat.join()
+            self._unfit(job, worker, str(exc))
+            return True
         except Exception as exc:
             beat_stop.set()
             beat.join()
@@ -193,6 +207,19 @@ class LocalQueue:
             except Exception:
                 log.exception("heartbeat for job %s failed", job_id)
 
+    def _unfit(self, job: Job, worker: str, reason: str) -> None:
+        if job.kind not in self.unfit:
+            log.error("this process stops running %s jobs until it is restarted: %s", job.kind, reason)
+        self.unfit[job.kind] = reason
+        with self.db.session() as s:  # back to the queue, the attempt not counted: the job did nothing wrong
+            s.execute(
+                update(Job)
+                .where(Job.id == job.id, Job.worker == worker)
+                .values(
+                    status="queued", attempts=Job.attempts - 1, worker=None, lease_expires_at=None, run_after=utcnow()
+                )
+            )
+
     def _failed(self, job: Job, worker: str, exc: Exception) -> None:
         # Only the exception's type and message: payloads may hold candidate data and never reach the log.
         message = f"{type(exc).__name__}: {exc}"[:2000]
@@ -200,7 +227,7 @@ class LocalQueue:
         final = job.attempts >= job.max_attempts
         backoff = min(MAX_BACKOFF, self.retry_base * 2.0 ** (job.attempts - 1))
         with self.db.session() as s:
-            s.execute(
+            done = s.execute(
                 update(Job)
                 .where(Job.id == job.id, Job.worker == worker)
                 .values(
@@ -211,6 +238,8 @@ class LocalQueue:
                     finished_at=utcnow() if final else None,
                 )
             )
+            if final and done.rowcount == 1:  # type: ignore[attr-defined]
+                job_gave_up(s, job)
 
     def runnable_ids(self, *, grace_seconds: float = 0.0, limit: int = 500) -> list[int]:
         """Return ids of jobs due to run: queued for longer than `grace_seconds`, or with an expired lease."""

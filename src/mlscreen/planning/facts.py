@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal, TypeAlias
 import yaml
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
+from mlscreen.datafile import LIMIT_HINT, LimitError, load_yaml, loads_json, read_text
 from mlscreen.errors import UsageError
 
 Stage: TypeAlias = Literal["early", "growth", "late"]
@@ -113,11 +114,16 @@ def facts_from(data: Mapping[str, Any], *, origin: str = "the facts") -> TeamFac
 def read_facts_file(path: Path) -> dict[str, Any]:
     """Return the raw mapping in a YAML or JSON facts file; raises `UsageError` if unreadable or malformed."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"cannot read {path}: {exc}", hint="give a readable UTF-8 YAML or JSON file") from None
+    except LimitError as exc:
+        raise UsageError(f"{path}: {exc.message}", hint=LIMIT_HINT) from None
     try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
+        data = loads_json(text) if path.suffix.lower() == ".json" else load_yaml(text)
+    except LimitError as exc:
+        where = f"{path}:{exc.line}" if exc.line else str(path)
+        raise UsageError(f"{where}: {exc.message}", hint=LIMIT_HINT) from None
     except json.JSONDecodeError as exc:
         raise UsageError(f"{path}:{exc.lineno}: invalid JSON: {exc.msg}", hint="fix the JSON syntax") from None
     except yaml.YAMLError as exc:

@@ -9,6 +9,7 @@ from typing import Any, Literal, TypeAlias
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from mlscreen.datafile import LIMIT_HINT, LimitError, compose_yaml, read_text
 from mlscreen.errors import ContentError, MlscreenError
 from mlscreen.planning.facts import HEADCOUNT_ROLES, Stage
 
@@ -357,11 +358,13 @@ def load_rules(path: Path | None = None) -> Rules:
     """
     path = Path(path) if path is not None else PACKAGED_RULES
     try:
-        text = path.read_text(encoding="utf-8")
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        text = read_text(path)
+        root = compose_yaml(text)
+        data = None if root is None else yaml.SafeLoader("").construct_document(root)
     except (OSError, UnicodeDecodeError) as exc:
         raise RulesError([ContentError(str(path), None, None, f"cannot read the file ({exc})")]) from None
+    except LimitError as exc:
+        raise RulesError([ContentError(str(path), exc.line, None, exc.message, hint=LIMIT_HINT)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

@@ -39,26 +39,32 @@ def score(
     out: Annotated[Path | None, typer.Option("--out", help="Write results here instead of stdout.")] = None,
 ) -> None:
     """Score each line {"id", "answer", "reference_answer" | "expected_points" | "question_id"}; exit 2 on bad lines."""
+    from mlscreen.datafile import open_output
     from mlscreen.scoring.jsonl import LineError, score_lines
 
+    # Read as bytes: each line is decoded on its own, so one that is not UTF-8 is reported and the rest scored.
     try:
-        source = sys.stdin if str(input_path) == "-" else input_path.open(encoding="utf-8-sig")
+        source = sys.stdin.buffer if str(input_path) == "-" else input_path.open("rb")
     except OSError as exc:
         raise UsageError(f"cannot read {input_path}: {exc.strerror}", hint="give an existing JSON Lines file") from None
-    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        sink = open_output(out) if out else sys.stdout
+    except UsageError:
+        source.close()
+        raise
 
     def write(obj: dict[str, Any]) -> None:
-        sink.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        sink.write(json.dumps(obj, ensure_ascii=False, allow_nan=False) + "\n")
 
     def report(error: LineError) -> None:
         typer.echo(f"{input_path}:{error.line}: {error.message}", err=True)
 
     try:
         _, bad = score_lines(source, write=write, report=report, bank_target=_bank_target)
-    except UnicodeDecodeError:
-        raise UsageError(f"{input_path} is not UTF-8 text", hint="save the file as UTF-8") from None
+    except OSError as exc:
+        raise UsageError(f"cannot read {input_path}: {exc.strerror}", hint="give a readable JSON Lines file") from None
     finally:
-        if source is not sys.stdin:
+        if source is not sys.stdin.buffer:
             source.close()
         if out:
             sink.close()
@@ -85,7 +91,7 @@ def explain(
     from mlscreen.scoring.points import build_target
     from mlscreen.scoring.scorer import ScoringRequest, score_requests
 
-    text = sys.stdin.read() if answer == "-" else answer
+    text = _stdin_text() if answer == "-" else answer
     if question_id and not point and not reference:
         target = _bank_target(question_id)
         if red_flag:
@@ -108,6 +114,15 @@ def explain(
         console.print(f"[bold red]red flag[/bold red] {hit.flag} ({hit.similarity:.2f}): {hit.evidence.text}")
     for notice in [*result.notices, *([result.reason] if result.reason else [])]:
         console.print(f"[yellow]note[/yellow] {notice}")
+
+
+def _stdin_text() -> str:
+    try:
+        return sys.stdin.buffer.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UsageError("the answer on standard input is not UTF-8 text", hint="send it as UTF-8") from None
+    except (OSError, AttributeError) as exc:  # closed, or not a byte stream
+        raise UsageError(f"cannot read the answer from standard input ({exc})", hint="pass it as an argument") from None
 
 
 FormatOption = Annotated[str, typer.Option("--format", help="Dataset layout: mohler, semeval, saf or columns.")]
@@ -163,11 +178,13 @@ def calibrate(
     out: Annotated[Path, typer.Option("--out", help="Where to write the calibration JSON.")],
 ) -> None:
     """Fit the score calibration on every row of graded datasets and write it as JSON."""
+    from mlscreen.datafile import check_output
     from mlscreen.scoring.calibration import save
     from mlscreen.scoring.datasets import load_dataset
     from mlscreen.scoring.evaluation import calibrate as fit_all
     from mlscreen.scoring.evaluation import dataset_features
 
+    check_output(out)
     if len(format_) != len(datasets):
         raise UsageError("give one --format per dataset", hint="e.g. a.csv b.csv --format mohler --format saf")
     loaded = [load_dataset(path, format=_format(f)) for path, f in zip(datasets, format_, strict=True)]

@@ -51,6 +51,10 @@ def _read(path: Path, needed: set[str]) -> list[dict[str, str]]:
             return list(reader)
     except OSError as exc:
         raise UsageError(f"cannot read {path}: {exc.strerror}", hint="give the path of the dataset's CSV") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} is not UTF-8 text", hint="give the dataset as a UTF-8 CSV file") from None
+    except csv.Error as exc:
+        raise UsageError(f"{path} is not a readable CSV file: {exc}", hint="give the dataset's CSV file") from None
 
 
 def parse_columns(spec: str) -> dict[str, str]:

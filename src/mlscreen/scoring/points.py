@@ -9,6 +9,8 @@ from typing import Any
 from mlscreen.errors import UsageError
 from mlscreen.scoring.text import split_clauses
 
+MAX_WEIGHT = 1000.0
+
 
 @dataclass(frozen=True)
 class PointSpec:
@@ -73,8 +75,11 @@ def _point(raw: PointLike, variants: Mapping[str, Sequence[str]]) -> PointSpec:
         if not isinstance(text, str):
             raise UsageError("an expected point needs a text", hint='give {"point": "...", "weight": 1}')
         weight = raw.get("weight", 1.0)
-        if isinstance(weight, bool) or not isinstance(weight, int | float) or weight <= 0:
-            raise UsageError(f"the weight of point {text!r} must be a positive number", hint="e.g. 1 or 2.5")
+        # `0 < w <= MAX_WEIGHT` also refuses NaN and infinity, which would make every score NaN.
+        if isinstance(weight, bool) or not isinstance(weight, int | float) or not 0 < weight <= MAX_WEIGHT:
+            raise UsageError(
+                f"the weight of point {text!r} must be a positive number up to {MAX_WEIGHT:g}", hint="e.g. 1 or 2.5"
+            )
         extra = raw.get("variants", ())
         if not isinstance(extra, list | tuple) or not all(isinstance(v, str) for v in extra):
             raise UsageError(f"the variants of point {text!r} must be a list of strings")

@@ -20,6 +20,7 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "decision.reopened",
     "invite.created",
     "invite.revoked",
+    "job.retried",
     "opening.created",
     "opening.stage_changed",
     "plan.roles_opened",

@@ -72,6 +72,7 @@ def open_plan_roles_command(plan: TeamPlan, owner: str | None) -> None:
     """Open the plan's roles in the configured database as `owner` and print what was created and skipped."""
     from mlscreen.bank import load_bank
     from mlscreen.store.db import Database
+    from mlscreen.store.migrate import require_schema
     from mlscreen.store.planning import open_plan_roles, planner_by_email
 
     if not owner:
@@ -81,6 +82,7 @@ def open_plan_roles_command(plan: TeamPlan, owner: str | None) -> None:
         )
     db = Database()
     try:
+        require_schema(db)
         with db.session() as s:
             done = open_plan_roles(s, load_bank(), plan, actor=planner_by_email(s, owner))
             lines = [f"opened {o.id}: {o.title} (profile {o.profile_id})" for o in done.created]

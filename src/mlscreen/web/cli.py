@@ -9,7 +9,7 @@ import typer
 
 def serve(
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(help="Port to listen on (1-65535).", min=1, max=65535)] = 8000,
     demo: Annotated[
         bool, typer.Option("--demo", help="Seed a demo organisation (users per role, openings, candidates).")
     ] = False,

@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Match
@@ -110,8 +111,34 @@ class UnexpectedErrors:
                 await response(scope, receive, send)
 
 
+# SQLite's primary result codes that mean "cannot write now", not "the statement is wrong": busy, locked,
+# read-only, I/O error, full, cannot open. PostgreSQL's SQLSTATE classes: connection, resources, shutdown.
+_SQLITE_UNAVAILABLE = frozenset({5, 6, 8, 10, 13, 14})
+_POSTGRES_UNAVAILABLE = ("08", "53", "57P")
+
+
+def unavailable(exc: OperationalError) -> bool:
+    """Return True when the database failed for a reason outside the request (full disk, lost connection)."""
+    code = getattr(exc.orig, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in _SQLITE_UNAVAILABLE
+    state = getattr(exc.orig, "sqlstate", None)
+    return state is None or str(state).startswith(_POSTGRES_UNAVAILABLE)
+
+
+async def _database_unavailable(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OperationalError)
+    if not unavailable(exc):  # a broken query or schema is a bug like any other: `UnexpectedErrors` logs it
+        raise exc
+    # A full disk, a lost connection: answered like any other error (the connection stays usable), type only.
+    path = loggable_path(request.url.path, request.path_params)
+    log.error("database unavailable on %s %s: %s", request.method, path, type(exc).__name__)
+    return respond(request, 503, "the service cannot save changes right now", "try again in a few minutes")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on `app`."""
     app.add_exception_handler(MlscreenError, _mlscreen_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(OperationalError, _database_unavailable)

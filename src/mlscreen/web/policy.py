@@ -156,6 +156,10 @@ ROUTES: dict[str, str] = {
     "api_decision_create": "decision.make",
     "api_audit": "admin",
     "api_jobs": "admin",
+    "jobs_page": "admin",
+    "jobs_retry": "admin",
+    "api_jobs_failed": "admin",
+    "api_jobs_retry": "admin",
 }
 
 

@@ -84,11 +84,11 @@ async def sign_in(ctx: Ctx, *, email: str, password: str) -> tuple[NewSession, i
     responses={503: {"model": HealthOut, "description": "The database or the background workers are down."}},
 )
 async def healthz(ctx: CtxDep) -> JSONResponse:
-    """Return 200 when the database answers and the background workers run, 503 otherwise."""
+    """Return 200 when the database answers and the job queue works (broker reachable, workers running), else 503."""
     state = ctx.request.app.state
     database = await run_in_threadpool(ping, ctx.db)
     await ctx.release()  # the queue's own check may take a connection of its own
-    workers = state.workers == 0 or await run_in_threadpool(state.queue.healthy)
+    workers = await run_in_threadpool(state.queue.healthy)
     ok = database and workers
     return JSONResponse({"ok": ok, "database": database, "workers": workers}, status_code=200 if ok else 503)
 
