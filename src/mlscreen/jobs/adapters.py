@@ -9,6 +9,7 @@ from typing import Any
 
 from mlscreen import settings
 from mlscreen.bank import Bank, KnowledgeQuestion
+from mlscreen.errors import SandboxUnavailableError
 
 log = logging.getLogger(__name__)
 _lock = threading.Lock()
@@ -77,3 +78,22 @@ def run_examples(bank: Bank, source: str, exercise_id: str) -> dict[str, Any]:
     _unconfined_warning(pool)
     result: dict[str, Any] = pool.run_examples(source, exercise_id).to_json()
     return result
+
+
+def check_environment() -> None:
+    """Raise `SandboxUnavailableError` when this machine cannot grade submissions safely (no bubblewrap).
+
+    A worker that started anyway would take grading jobs it cannot run; it refuses to start instead, and the
+    jobs wait in the queue for a worker that can.
+    """
+    if not settings.SANDBOX.get():
+        return
+    from mlscreen.grader.sandbox import bwrap_path
+
+    try:
+        bwrap_path()
+    except SandboxUnavailableError as exc:
+        raise SandboxUnavailableError(
+            f"the worker did not start: {exc.message}; grading jobs wait in the queue for a worker that can run them",
+            hint=exc.hint,
+        ) from None

@@ -159,7 +159,7 @@ def __getattr__(name: str) -> Any:
     # `celery -A mlscreen.jobs.celery_backend worker` looks up `celery`; build it only then.
     if name == "celery":
         from mlscreen.errors import SandboxUnavailableError
-        from mlscreen.jobs.worker import check_environment
+        from mlscreen.jobs.adapters import check_environment
 
         try:
             check_environment()

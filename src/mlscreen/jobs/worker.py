@@ -7,7 +7,8 @@ import threading
 from types import FrameType
 
 from mlscreen import settings
-from mlscreen.errors import SandboxUnavailableError, UsageError
+from mlscreen.errors import UsageError
+from mlscreen.jobs import adapters
 
 POOLS = ("solo", "threads", "prefork")
 
@@ -24,35 +25,16 @@ def _check(concurrency: int, pool: str) -> None:
         raise UsageError(f"unknown pool {pool!r}", hint=f"use one of {', '.join(POOLS)}")
 
 
-def check_environment() -> None:
-    """Raise `SandboxUnavailableError` when this machine cannot grade submissions safely (no bubblewrap).
-
-    A worker that started anyway would take grading jobs it cannot run; it refuses to start instead, and the
-    jobs wait in the queue for a worker that can.
-    """
-    if not settings.SANDBOX.get():
-        return
-    from mlscreen.grader.sandbox import bwrap_path
-
-    try:
-        bwrap_path()
-    except SandboxUnavailableError as exc:
-        raise SandboxUnavailableError(
-            f"the worker did not start: {exc.message}; grading jobs wait in the queue for a worker that can run them",
-            hint=exc.hint,
-        ) from None
-
-
 def run_worker(*, concurrency: int = 1, pool: str = "threads", stop: threading.Event | None = None) -> None:
     """Run job workers in this process until it is told to stop (SIGTERM, SIGINT, or `stop` being set).
 
     With the `celery` backend this is a Celery worker consuming from `MLSCREEN_REDIS_URL` (`pool` and
     `concurrency` as Celery understands them); with `local`, `concurrency` worker threads over the database.
     Raises `UsageError` for an unknown backend, pool or a concurrency below 1, and `SandboxUnavailableError`
-    when this machine cannot grade (see `check_environment`).
+    when this machine cannot grade (see `adapters.check_environment`).
     """
     _check(concurrency, pool)
-    check_environment()
+    adapters.check_environment()
     backend = settings.JOB_BACKEND.get()
     if backend == "celery":
         from mlscreen.jobs.celery_backend import from_settings
