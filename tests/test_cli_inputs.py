@@ -108,6 +108,7 @@ def test_grade_batch_reports_a_bad_file_and_grades_the_others(
 def test_exit_2_not_70(run_cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "bin.csv").write_bytes(b"a,b\n\x00\xff\xfe,1\n")
     monkeypatch.setenv("MLSCREEN_DATABASE_URL", f"sqlite:///{tmp_path / 'never-migrated.db'}")
+    monkeypatch.setenv("PW", "a sentence long enough to be strong, 7 ferries")
     facts = Path(__file__).parent / "planning" / "files" / "growth.yaml"
     for args, says in (
         (["answers", "evaluate", str(tmp_path / "bin.csv")], "not UTF-8"),
@@ -115,6 +116,8 @@ def test_exit_2_not_70(run_cli: Callable[..., CliResult], tmp_path: Path, monkey
         (["plan-team", "--input", str(facts), "--create-openings", "--as", "a@example.org"], "db upgrade"),
         (["serve", "--port", "99999"], "65535"),
         (["jobs", "retry"], "either job ids or --all"),
+        (["user", "add", "a@example.org", "--role", "admin", "--password-env", "PW", "--url", UNREACHABLE], "cannot"),
+        (["user", "add", "a@example.org", "--role", "admin", "--password-env", "PW"], "db upgrade"),
     ):
         result = run_cli(*args)
         assert result.exit_code == 2 and says in result.stderr + result.stdout, (args, result.stderr)

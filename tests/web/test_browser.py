@@ -4,17 +4,12 @@ from __future__ import annotations
 
 import re
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from fastapi import FastAPI
 from sqlalchemy import select
 
 from mlscreen.bank import Bank, Exercise
@@ -27,6 +22,7 @@ from mlscreen.store.models import Invite, Submission, utcnow
 from mlscreen.store.openings import create_opening
 from mlscreen.web.app import create_app
 from tests.conftest import require_service
+from tests.web.served import free_port, served
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -40,12 +36,6 @@ REPLACE_ALL = (
     " v.dispatch({changes: {from: 0, to: v.state.doc.length, insert: code}}); }"
 )
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-dev-shm-usage"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture
@@ -62,31 +52,11 @@ def server(bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Itera
         create_user(s, email="one@example.org", name="Ines One", role="interviewer", password=PASSWORD)
         create_user(s, email="two@example.org", name="Ivan Two", role="interviewer", password=PASSWORD)
     try:
-        with running(app, port) as base:
+        with served(app, port) as base:
             yield base
     finally:
         close_grader_pool()
         db.dispose()
-
-
-@contextmanager
-def running(app: FastAPI, port: int) -> Iterator[str]:
-    """Serve `app` on local `port` in a thread; yield its base URL."""
-    import uvicorn
-
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        srv.should_exit = True
-        thread.join(15)
 
 
 def shot(page: Page, name: str) -> None:
@@ -293,7 +263,7 @@ def test_time_up_in_the_portal(bank: Bank, tmp_path: Path, monkeypatch: pytest.M
         opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=hm)
         token = create_invite(s, bank, add_candidate(s, opening, name="C", email="c@example.net"), position=1).token
     try:
-        with running(app, free_port()) as base, sync_playwright() as pw:
+        with served(app) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             page = browser.new_page()
             page.goto(f"{base}/assess/{token}")

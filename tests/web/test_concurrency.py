@@ -7,7 +7,6 @@ requests really overlap and the test can look at the connection pool meanwhile.
 from __future__ import annotations
 
 import shutil
-import socket
 import sqlite3
 import threading
 import time
@@ -18,7 +17,6 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from sqlalchemy import event
 
@@ -34,28 +32,10 @@ from mlscreen.web.security import SESSION_COOKIE
 from tests.conftest import require_service
 from tests.store.dbutil import BACKENDS, fresh_database
 from tests.web.conftest import PASSWORD, World, seed
+from tests.web.served import served
 
 # Code that runs until the sandbox's wall-clock limit kills it.
 SLEEPING = "import time\n\ntime.sleep(3600)\n"
-
-
-@contextmanager
-def live(app: FastAPI) -> Iterator[str]:
-    """Serve `app` on 127.0.0.1 from a thread; yield its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        assert thread.is_alive(), "the server did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(30)
 
 
 @contextmanager
@@ -102,7 +82,7 @@ def test_the_app_keeps_serving_while_examples_loop(sandboxed: Callable[..., Worl
     world = sandboxed(backend)
     pool = PoolWatch(world.db)
     with (
-        live(world.app) as base,
+        served(world.app) as base,
         ThreadPoolExecutor(8) as threads,
         httpx.Client(base_url=base, timeout=120) as portal,
         staff(world.app, base, world.users["recruiter"]) as (recruiter, staff_csrf),
@@ -157,7 +137,7 @@ def test_more_simultaneous_sign_ins_than_connections_all_answer(
         pool = PoolWatch(db)
         # Four failures in all: the client address (the same for every request here) stays under its limit.
         wrong = [("admin@example.org", "not the password"), ("nobody@example.org", PASSWORD)] * 2
-        with live(app) as base, ThreadPoolExecutor(len(valid) + len(wrong)) as threads:
+        with served(app) as base, ThreadPoolExecutor(len(valid) + len(wrong)) as threads:
             start = threading.Barrier(len(valid) + len(wrong))
 
             def api(email: str, password: str) -> int:
@@ -196,7 +176,7 @@ def test_a_request_that_cannot_get_a_connection_is_answered_503(
         app = create_app(db=db, bank=bank, workers=0, key="test-secret-key")
         ids = seed(db, bank)
         with (
-            live(app) as base,
+            served(app) as base,
             ThreadPoolExecutor(2) as threads,
             staff(app, base, ids["recruiter"]) as (recruiter, csrf),
         ):

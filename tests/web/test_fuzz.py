@@ -3,9 +3,6 @@ and every response (status, content type and body) is one the document describes
 
 from __future__ import annotations
 
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,35 +14,17 @@ from mlscreen.bank import Bank
 from mlscreen.store.accounts import open_session
 from mlscreen.store.models import User
 from tests.web.conftest import World
+from tests.web.served import served
 
 EXAMPLES_PER_OPERATION = 25
 # Signing out would end the session the fuzzer authenticates with.
 SKIP = {("DELETE", "/api/v1/session")}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture
 def live(world: World) -> Iterator[str]:
-    import uvicorn
-
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(world.app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert time.monotonic() < deadline, "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(10)
+    with served(world.app) as base:
+        yield base
 
 
 @pytest.mark.slow

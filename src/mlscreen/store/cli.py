@@ -51,6 +51,7 @@ def user_add(
     """Add a user (the database must be upgraded first)."""
     from mlscreen.store.accounts import create_user
     from mlscreen.store.db import Database
+    from mlscreen.store.migrate import require_schema
 
     if password_env:
         password = os.environ.get(password_env, "")
@@ -60,6 +61,7 @@ def user_add(
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     db = Database(url)
     try:
+        require_schema(db)  # an unreachable or never-migrated database is a usage error, said plainly
         with db.session() as s:
             user = create_user(s, email=email, name=name or email, role=role, password=password)
             user_id = user.id
