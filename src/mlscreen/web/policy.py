@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError
 from mlscreen.store.candidates import is_assigned
 from mlscreen.store.models import Candidate, Opening, Scorecard, User, WrittenAnswer
 from mlscreen.store.openings import member_ids
+from mlscreen.store.scorecards import find_scorecard
 
 # Routes that need no signed-in user. "candidate_link" routes are opened by a candidate's assessment token.
 PUBLIC = "public"
@@ -204,14 +204,7 @@ def sees_all_scorecards(db: Session, user: User, candidate: Candidate, position:
     """
     if _manager(db, user, Target(opening=candidate.opening)):
         return True
-    own = db.scalar(
-        select(Scorecard.id).where(
-            Scorecard.candidate_id == candidate.id,
-            Scorecard.stage_position == position,
-            Scorecard.interviewer_id == user.id,
-        )
-    )
-    return own is not None
+    return find_scorecard(db, candidate.id, position, user.id) is not None
 
 
 def visible_scorecards(db: Session, user: User, candidate: Candidate, cards: list[Scorecard]) -> list[Scorecard]:

@@ -6,15 +6,14 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen import settings
 from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
+from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
 from mlscreen.store.candidates import assign_interviewer, assignments, move_candidate, set_status
-from mlscreen.store.models import User
 from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
@@ -46,7 +45,7 @@ def candidate_view(
         | {s.position for s in opening.stages if not sees_all_scorecards(ctx.db, ctx.me, candidate, s.position)}
     )
     members = member_ids(ctx.db, opening.id)
-    users = list(ctx.db.scalars(select(User).where(User.id.in_(members)).order_by(User.name)))
+    users = users_with_ids(ctx.db, members)
     return render(
         ctx.request,
         "candidate.html",
