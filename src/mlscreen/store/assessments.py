@@ -226,7 +226,7 @@ def check_source(source: str) -> str:
 
     Raises `TooLargeError` over the grader's `MAX_SOURCE_BYTES` and `UsageError` for NUL bytes.
     """
-    from mlscreen.grader.pool import validate_source  # the grader loads on first use, not with the store
+    from mlscreen.grader.submission import validate_source  # the grader loads on first use, not with the store
 
     validate_source(source)
     return source

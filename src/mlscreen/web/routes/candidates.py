@@ -10,7 +10,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen import settings
-from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
+from mlscreen.errors import MlscreenError, UsageError
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
 from mlscreen.store.candidates import assign_interviewer, assignments, move_candidate, set_status
@@ -136,25 +136,22 @@ async def candidate_invite(ctx: CtxDep, candidate_id: int) -> Response:
     """Create an assessment link and show it once (only its hash is stored); a second attempt needs a reason."""
     values = form_values(await ctx.request.form())
 
-    def work() -> Response:
-        try:
-            with ctx.db.begin_nested():
-                new = create_invite(
-                    ctx.db,
-                    ctx.bank,
-                    ctx.candidate,
-                    position=required_id(values, "position", "a stage"),
-                    days=settings.INVITE_DAYS.get(),
-                    actor=ctx.me,
-                    second_attempt_reason=first(values, "second_attempt_reason"),
-                )
-        except MlscreenError as exc:
-            fields = exc.fields if isinstance(exc, InvalidFieldsError) else {}
-            return candidate_view(ctx, status=exc.status, error=exc, form=FormState(values, fields))
-        link = portal_link(ctx.request, new.token)
-        return candidate_view(ctx, link=link)
+    def save() -> Response:
+        new = create_invite(
+            ctx.db,
+            ctx.bank,
+            ctx.candidate,
+            position=required_id(values, "position", "a stage"),
+            days=settings.INVITE_DAYS.get(),
+            actor=ctx.me,
+            second_attempt_reason=first(values, "second_attempt_reason"),
+        )
+        return candidate_view(ctx, link=portal_link(ctx.request, new.token))
 
-    return await run_in_threadpool(work)
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/candidates/{candidate_id}/invites/{invite_id}/revoke", name="candidate_invite_revoke")
