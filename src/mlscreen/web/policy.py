@@ -78,10 +78,15 @@ def _any(*rules: Rule) -> Rule:
     return lambda db, user, target: any(rule(db, user, target) for rule in rules)
 
 
+ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "admin": ("admin",),
+    "opening.create": ("admin", "hiring_manager"),
+}
+"""Actions decided by the role alone: pages may ask about them even after the request's transaction ended."""
+
 ACTIONS: dict[str, Rule] = {
     "signed_in": lambda _db, _u, _t: True,
-    "admin": _role("admin"),
-    "opening.create": _role("admin", "hiring_manager"),
+    **{action: _role(*roles) for action, roles in ROLE_ACTIONS.items()},
     "opening.view": _member,
     "opening.manage": _manager,
     "candidate.manage": _any(_manager, _recruiter_member),
@@ -185,6 +190,16 @@ def authorize(db: Session, user: User | None, action: str, target: Target) -> No
         raise not_found(target.kind)
     if not ACTIONS[action](db, user, target):
         raise ForbiddenError("you may not do this", hint="ask the hiring manager or an administrator for access")
+
+
+def role_allows(role: str, action: str) -> bool:
+    """Return True when a user with `role` may perform `action`, one of `ROLE_ACTIONS` (for links in pages).
+
+    Raises `ValueError` for an action that depends on the opening or candidate: ask `can` with its target.
+    """
+    if action not in ROLE_ACTIONS:
+        raise ValueError(f"{action!r} is not decided by the role alone; use can() with its target")
+    return role in ROLE_ACTIONS[action]
 
 
 def can(db: Session, user: User, action: str, target: Target) -> bool:
