@@ -17,6 +17,11 @@ FOUNDATIONS = ("errors", "settings", "types")
 """Modules every layer may use; they use no layer."""
 DATABASE = ("mlscreen.store", "mlscreen.jobs", "sqlalchemy", "alembic")
 ROUTES = "mlscreen.web.routes"
+THIN = (ROUTES, "mlscreen.web.policy")
+"""Modules that parse, call store and render: every query, rule and audit call they need is a store function."""
+SESSION_TYPE = ("sqlalchemy.orm", ("Session",))
+"""The one thing a thin module may take from sqlalchemy: the session's type, to pass it on to store."""
+DB_METHODS = {"add", "delete", "execute", "flush", "get", "get_one", "merge", "query", "scalar", "scalars"}
 
 # Known breaches waiting for their own change; each entry must still occur, so a fixed one is removed here.
 KNOWN_PRIVATE_ROUTE_IMPORTS = {("mlscreen.web.routes.examples", "mlscreen.web.routes.assessment")}
@@ -91,6 +96,8 @@ def layering_breaches(graph: list[Import]) -> list[str]:
         elif within(imp.source, *foundations) and within(imp.target, "mlscreen") and imp.target != "mlscreen":
             if not within(imp.target, *foundations):
                 breaches.append(f"{imp}: {imp.source} is used by every layer and uses none")
+        elif within(imp.source, *THIN) and within(imp.target, "sqlalchemy") and (imp.target, imp.names) != SESSION_TYPE:
+            breaches.append(f"{imp}: routes and the policy build no queries; call a store function")
         elif (
             within(imp.source, ROUTES)
             and within(imp.target, ROUTES)
@@ -178,6 +185,10 @@ def _write(root: Path, module: str, text: str) -> None:
         ("mlscreen.settings", "from mlscreen.store import db\n", "uses none"),
         ("mlscreen.web.routes.b", "from mlscreen.web.routes.a import _helper\n", "private names"),
         ("mlscreen.web.routes.b", "from .a import _helper\n", "private names"),
+        ("mlscreen.web.routes.b", "from sqlalchemy import select\n", "build no queries"),
+        ("mlscreen.web.routes.b", "def f():\n    from sqlalchemy import func\n", "build no queries"),
+        ("mlscreen.web.policy", "import sqlalchemy.orm\n", "build no queries"),
+        ("mlscreen.web.routes.b", "from sqlalchemy.orm import Session, joinedload\n", "build no queries"),
     ],
 )
 def test_a_wrong_import_is_reported(tmp_path: Path, module: str, text: str, expected: str) -> None:
@@ -193,3 +204,30 @@ def test_a_late_import_cycle_is_reported(tmp_path: Path) -> None:
     _write(tmp_path, "mlscreen.scoring.b", "def g() -> None:\n    from mlscreen.scoring.a import f\n")
     assert cycles(import_graph(tmp_path)) == [["mlscreen.scoring.a", "mlscreen.scoring.b"]]
     assert layering_breaches(import_graph(tmp_path)) == []
+
+
+def session_calls(src: Path = SRC) -> list[str]:
+    """Return one line per call of a session method (`db.get(...)`, `ctx.db.scalars(...)`) in a thin module."""
+    found = []
+    for path in sorted((src / "mlscreen").rglob("*.py")):
+        if not within(module_name(path, src), *THIN):
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            owner = node.func.value
+            name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", "")
+            if name in {"db", "session", "s"} and node.func.attr in DB_METHODS:
+                found.append(f"{path.relative_to(src).as_posix()}:{node.lineno}: {ast.unparse(node.func)}(...)")
+    return found
+
+
+def test_routes_and_the_policy_leave_the_session_to_store() -> None:
+    found = session_calls()
+    assert not found, "call a store function instead:\n" + "\n".join(found)
+
+
+def test_a_session_call_in_a_route_is_reported(tmp_path: Path) -> None:
+    _write(tmp_path, "mlscreen.web.routes.a", "def page(ctx):\n    return ctx.db.get(User, 1)\n")
+    _write(tmp_path, "mlscreen.store.b", "def get(db):\n    return db.get(User, 1)\n")
+    assert session_calls(tmp_path) == ["mlscreen/web/routes/a.py:2: ctx.db.get(...)"]

@@ -68,7 +68,14 @@ def test_response_bodies_match_their_models(world: World) -> None:
     packet = client.get(f"/api/v1/candidates/{world.candidate}/packet").json()
     assert packet["recommendation"] == "insufficient_evidence" and packet["coverage"] == 0
     assert packet["answers"] == [
-        {"id": world.answer, "question": "q", "advice": {"suggested_level": 2}, "final_level": None}
+        {
+            "id": world.answer,
+            "question": "q",
+            "advice": {"suggested_level": 2},
+            "final_level": None,
+            "attempt": 1,
+            "attempt_reason": None,
+        }
     ]
 
 

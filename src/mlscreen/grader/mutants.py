@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 Edit = Callable[[ast.AST], str]
 
@@ -137,34 +138,57 @@ def _guard(node: ast.If) -> bool:
 
 def _edits(node: ast.AST) -> Iterator[tuple[str, str, Edit]]:
     """Yield (operator, description, edit) for every mutation of `node` alone; `edit` applies it in place."""
-    if isinstance(node, ast.Compare):
-        for i, op in enumerate(node.ops):
-            swap = COMPARE_SWAPS.get(type(op))
-            if swap is not None:
-                yield "compare", f"{type(op).__name__} -> {swap.__name__}", _set_item(node.ops, i, swap())
-    elif isinstance(node, ast.BinOp | ast.AugAssign):
-        swap_op = ARITHMETIC_SWAPS.get(type(node.op))
-        if swap_op is not None:
-            yield "arithmetic", f"{type(node.op).__name__} -> {swap_op.__name__}", _set_attr(node, "op", swap_op())
-    elif isinstance(node, ast.Constant) and type(node.value) in (int, float):
+    editor = EDITORS.get(type(node))
+    if editor is not None:
+        yield from editor(node)
+
+
+def _compare_edits(node: ast.Compare) -> Iterator[tuple[str, str, Edit]]:
+    for i, op in enumerate(node.ops):
+        swap = COMPARE_SWAPS.get(type(op))
+        if swap is not None:
+            yield "compare", f"{type(op).__name__} -> {swap.__name__}", _set_item(node.ops, i, swap())
+
+
+def _arithmetic_edits(node: ast.BinOp | ast.AugAssign) -> Iterator[tuple[str, str, Edit]]:
+    swap_op = ARITHMETIC_SWAPS.get(type(node.op))
+    if swap_op is not None:
+        yield "arithmetic", f"{type(node.op).__name__} -> {swap_op.__name__}", _set_attr(node, "op", swap_op())
+
+
+def _constant_edits(node: ast.Constant) -> Iterator[tuple[str, str, Edit]]:
+    if type(node.value) in (int, float):
         value: float = node.value  # type: ignore[assignment]  # an int or a float, checked just above
         yield "constant", f"{value!r} -> {value + 1!r}", _set_attr(node, "value", value + 1)
-    elif isinstance(node, ast.BoolOp):
-        other: ast.boolop = ast.Or() if isinstance(node.op, ast.And) else ast.And()
-        yield "boolean", f"{type(node.op).__name__} -> {type(other).__name__}", _set_attr(node, "op", other)
-    elif isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+
+
+def _boolean_edits(node: ast.BoolOp) -> Iterator[tuple[str, str, Edit]]:
+    other: ast.boolop = ast.Or() if isinstance(node.op, ast.And) else ast.And()
+    yield "boolean", f"{type(node.op).__name__} -> {type(other).__name__}", _set_attr(node, "op", other)
+
+
+def _not_edits(node: ast.UnaryOp) -> Iterator[tuple[str, str, Edit]]:
+    if isinstance(node.op, ast.Not):
         yield "boolean", "drop not", _replace_unary(node)
-    elif isinstance(node, ast.If) and _guard(node):
+
+
+def _guard_edits(node: ast.If) -> Iterator[tuple[str, str, Edit]]:
+    if _guard(node):
         yield "drop-guard", f"drop `if {ast.unparse(node.test)}`", _drop_if(node)
-    elif isinstance(node, ast.Call):
-        yield from _call_edits(node)
-    elif isinstance(node, ast.Attribute) and node.attr in INDEXERS:
+
+
+def _indexer_edits(node: ast.Attribute) -> Iterator[tuple[str, str, Edit]]:
+    if node.attr in INDEXERS:
         yield "indexing", f".{node.attr} -> .{INDEXERS[node.attr]}", _set_attr(node, "attr", INDEXERS[node.attr])
-    elif isinstance(node, ast.Raise) and node.exc is not None:
-        target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-        if isinstance(target, ast.Name) and target.id.endswith(("Error", "Exception")):
-            swap_name = EXCEPTION_SWAPS.get(target.id, "RuntimeError")
-            yield "exception-type", f"{target.id} -> {swap_name}", _set_attr(target, "id", swap_name)
+
+
+def _raise_edits(node: ast.Raise) -> Iterator[tuple[str, str, Edit]]:
+    if node.exc is None:
+        return
+    target = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+    if isinstance(target, ast.Name) and target.id.endswith(("Error", "Exception")):
+        swap_name = EXCEPTION_SWAPS.get(target.id, "RuntimeError")
+        yield "exception-type", f"{target.id} -> {swap_name}", _set_attr(target, "id", swap_name)
 
 
 def _call_edits(node: ast.Call) -> Iterator[tuple[str, str, Edit]]:
@@ -185,6 +209,21 @@ def _call_edits(node: ast.Call) -> Iterator[tuple[str, str, Edit]]:
         if keyword.arg == "kind" and isinstance(value, ast.Constant) and value.value in STABLE_KINDS:
             yield "unstable-sort", f"kind={value.value!r} -> 'quicksort'", _set_attr(value, "value", "quicksort")
         yield "drop-keyword", f"drop {keyword.arg}=", _pop_item(node.keywords, i)
+
+
+# The mutations of each kind of node; a node of a kind not listed here is not mutated itself.
+EDITORS: dict[type[ast.AST], Callable[[Any], Iterator[tuple[str, str, Edit]]]] = {
+    ast.Compare: _compare_edits,
+    ast.BinOp: _arithmetic_edits,
+    ast.AugAssign: _arithmetic_edits,
+    ast.Constant: _constant_edits,
+    ast.BoolOp: _boolean_edits,
+    ast.UnaryOp: _not_edits,
+    ast.If: _guard_edits,
+    ast.Call: _call_edits,
+    ast.Attribute: _indexer_edits,
+    ast.Raise: _raise_edits,
+}
 
 
 def _set_attr(node: ast.AST, name: str, value: object) -> Edit:

@@ -9,7 +9,7 @@ from dataclasses import replace
 from types import TracebackType
 
 from mlscreen.bank import Bank
-from mlscreen.errors import TooLargeError, UsageError
+from mlscreen.errors import UsageError
 from mlscreen.grader import rubric, signals
 from mlscreen.grader.examples import STDOUT_KB, ExamplesResult, run_examples_in
 from mlscreen.grader.exercise import GradingSpec, SpecCache
@@ -17,21 +17,9 @@ from mlscreen.grader.inside.server import PREIMPORTS
 from mlscreen.grader.result import GradeResult
 from mlscreen.grader.runner import run_checks
 from mlscreen.grader.sandbox import Sandbox, bwrap_path
+from mlscreen.grader.submission import MAX_SOURCE_BYTES, validate_source
 
-MAX_SOURCE_BYTES = 200_000
-"""The one size limit on candidate code, wherever it comes from (portal autosave, submit, Run examples, CLI)."""
-
-
-def validate_source(source: str) -> None:
-    """Raise `TooLargeError` when `source` is over `MAX_SOURCE_BYTES`, `UsageError` when it holds NUL bytes."""
-    size = len(source.encode("utf-8", "surrogatepass"))
-    if size > MAX_SOURCE_BYTES:
-        raise TooLargeError(
-            f"the code is larger than {MAX_SOURCE_BYTES // 1000} kB ({size:,} bytes)",
-            hint="submit only the module that defines the exercise's functions",
-        )
-    if "\x00" in source:
-        raise UsageError("the submission contains NUL bytes", hint="submit a UTF-8 Python source file")
+__all__ = ["MAX_SOURCE_BYTES", "GraderPool", "grade", "validate_source"]
 
 
 class GraderPool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from mlscreen.grader.checks import CandidateError, Submission
+from mlscreen.grader.checks import CandidateError, Check, Submission
 from mlscreen.grader.exercise import GradingSpec
 from mlscreen.grader.result import Status, TestResult
 from mlscreen.grader.sandbox import JobEnded, Sandbox
@@ -56,31 +56,36 @@ def run_checks(sandbox: Sandbox, spec: GradingSpec, source: str, *, stop_at_fail
     for check in spec.checks:
         if failed and stop_at_failure and ended is None:
             results.append(TestResult(check.id, check.kind, False, NOT_NEEDED))
-            continue
-        if ended is not None or not loaded:
-            reason = NOT_RUN.get(ended or "", NOT_LOADED)
-            results.append(TestResult(check.id, check.kind, False, reason))
-            continue
-        try:
-            outcome = check.function(submission)
-            passed = outcome is None or outcome is True
-        except JobEnded as exc:
-            ended = exc.reason
-            passed = False
-        except (AssertionError, CandidateError):
-            passed = False
-        except Exception:  # a returned value the test's own code could not handle is a failure, not a crash
-            log.debug("check %s of %s raised", check.id, spec.id, exc_info=True)
-            passed = False
-        failed = failed or not passed
-        message = "passed" if passed else check.message
-        if ended is not None and not passed:
-            message = f"{check.message} ({NOT_RUN[ended].removeprefix('Not run: ')})"
-        results.append(TestResult(check.id, check.kind, passed, message))
+        elif ended is not None or not loaded:
+            results.append(TestResult(check.id, check.kind, False, NOT_RUN.get(ended or "", NOT_LOADED)))
+        else:
+            result, ended = _run_check(check, submission, spec.id)
+            failed = failed or not result.passed
+            results.append(result)
     job.finish(kill=ended is not None)
     if ended is None and job.ended is not None:
         ended = job.ended
     return Run(results, _status(results, loaded, ended), loaded)
+
+
+def _run_check(check: Check, submission: Submission, spec_id: str) -> tuple[TestResult, str | None]:
+    """Run one check against the loaded submission; returns its result and how the job ended (None: still alive)."""
+    ended: str | None = None
+    try:
+        outcome = check.function(submission)
+        passed = outcome is None or outcome is True
+    except JobEnded as exc:
+        ended = exc.reason
+        passed = False
+    except (AssertionError, CandidateError):
+        passed = False
+    except Exception:  # a returned value the test's own code could not handle is a failure, not a crash
+        log.debug("check %s of %s raised", check.id, spec_id, exc_info=True)
+        passed = False
+    message = "passed" if passed else check.message
+    if ended is not None and not passed:
+        message = f"{check.message} ({NOT_RUN[ended].removeprefix('Not run: ')})"
+    return TestResult(check.id, check.kind, passed, message), ended
 
 
 def _status(results: list[TestResult], loaded: bool, ended: str | None) -> Status:

@@ -4,22 +4,34 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from mlscreen.errors import UsageError
+from mlscreen.errors import TooLargeError, UsageError
+
+MAX_SOURCE_BYTES = 200_000
+"""The one size limit on candidate code, wherever it comes from (portal autosave, submit, Run examples, CLI)."""
+
+
+def validate_source(source: str) -> None:
+    """Raise `TooLargeError` when `source` is over `MAX_SOURCE_BYTES`, `UsageError` when it holds NUL bytes."""
+    size = len(source.encode("utf-8", "surrogatepass"))
+    if size > MAX_SOURCE_BYTES:
+        raise TooLargeError(
+            f"the code is larger than {MAX_SOURCE_BYTES // 1000} kB ({size:,} bytes)",
+            hint="submit only the module that defines the exercise's functions",
+        )
+    if "\x00" in source:
+        raise UsageError("the submission contains NUL bytes", hint="submit a UTF-8 Python source file")
 
 
 def read_submission(path: Path) -> str:
-    """Return the text of a submission file (without a byte-order mark).
+    """Return the text of a submission file, checked by `validate_source` like code from the portal.
 
-    Raises `UsageError` if it is missing, unreadable, not UTF-8, over the one limit on candidate code
-    (`MAX_SOURCE_BYTES`) or holds NUL bytes.
+    Raises `UsageError` if it is missing, unreadable, not UTF-8 or holds NUL bytes, `TooLargeError` if too large.
     """
-    from mlscreen.grader.pool import MAX_SOURCE_BYTES
-
     try:
         if not path.is_file():
             raise UsageError(f"submission {path} not found", hint="give the path of a .py file")
         if path.stat().st_size > MAX_SOURCE_BYTES:
-            raise UsageError(
+            raise TooLargeError(
                 f"submission {path} is larger than {MAX_SOURCE_BYTES // 1000} kB", hint="submit only the module"
             )
         # utf-8-sig: Windows editors and browsers save a byte-order mark that Python source must not start with.
@@ -30,6 +42,5 @@ def read_submission(path: Path) -> str:
         raise UsageError(
             f"cannot read submission {path}: {exc.strerror}", hint="check the path and permissions"
         ) from None
-    if "\x00" in source:
-        raise UsageError(f"submission {path} contains NUL bytes", hint="submit plain Python source")
+    validate_source(source)
     return source

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,7 +14,8 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
-from mlscreen.errors import AuthenticationError, ConflictError, RateLimitError, UsageError
+from mlscreen.errors import AuthenticationError, ConflictError, NotFoundError, RateLimitError, UsageError
+from mlscreen.store import audit
 from mlscreen.store.models import ROLES, LoginAttempt, User, WebSession, utcnow
 from mlscreen.store.names import clean_name
 
@@ -70,8 +72,11 @@ def hash_password(password: str, *, personal: tuple[str, ...] = ()) -> str:
     return _HASHER.hash(password)
 
 
-def create_user(db: Session, *, email: str, name: str, role: str, password: str) -> User:
-    """Add a user and return it; raises `UsageError` on a bad role or e-mail, `ConflictError` if it exists."""
+def create_user(db: Session, *, email: str, name: str, role: str, password: str, actor: User | None = None) -> User:
+    """Add a user and return it (audited, with `actor` as who added it: None from the command line or a setup).
+
+    Raises `UsageError` on a bad role or e-mail, `ConflictError` if it exists.
+    """
     email = email.strip().lower()
     if role not in ROLES:
         raise UsageError(f"unknown role {role!r}", hint=f"use one of: {', '.join(ROLES)}")
@@ -88,7 +93,34 @@ def create_user(db: Session, *, email: str, name: str, role: str, password: str)
     )
     db.add(user)
     db.flush()
+    audit.record(db, actor_id=actor.id if actor else None, action="user.created", object_type="user", object_id=user.id)
     return user
+
+
+def get_user(db: Session, user_id: int) -> User:
+    """Return the user with this id; raises `NotFoundError`."""
+    found = db.get(User, user_id)
+    if found is None:
+        raise NotFoundError(f"no user with id {user_id}", hint="pick a user from the list of users")
+    return found
+
+
+def all_users(db: Session) -> list[User]:
+    """Everyone who can or could sign in, oldest account first."""
+    return list(db.scalars(select(User).order_by(User.id)))
+
+
+def active_users(db: Session, *, roles: tuple[str, ...] | None = None) -> list[User]:
+    """The active users (only those with one of `roles` when given), by name."""
+    query = select(User).where(User.active.is_(True))
+    if roles is not None:
+        query = query.where(User.role.in_(roles))
+    return list(db.scalars(query.order_by(User.name)))
+
+
+def users_with_ids(db: Session, ids: Collection[int]) -> list[User]:
+    """The users with these ids, by name."""
+    return list(db.scalars(select(User).where(User.id.in_(ids)).order_by(User.name)))
 
 
 def _attempt_keys(email: str, client: str) -> list[str]:

@@ -20,7 +20,7 @@ from mlscreen.errors import (
 )
 from mlscreen.store import audit
 from mlscreen.store.accounts import token_hash
-from mlscreen.store.models import Candidate, Invite, Submission, User, WrittenAnswer, utcnow
+from mlscreen.store.models import Candidate, Invite, OpeningStage, Submission, User, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
 from mlscreen.store.queue import JobQueue
 
@@ -58,13 +58,7 @@ def create_invite(
     """
     now = now or utcnow()
     stage = stage_at(candidate.opening, position)
-    exercise = next((q for q in stage.question_ids if isinstance(bank.get(q), Exercise)), None)
-    questions = [q for q in stage.question_ids if isinstance(bank.get(q), KnowledgeQuestion)]
-    if exercise is None and not questions:
-        raise UsageError(
-            f"the stage {stage.title!r} has no exercise or knowledge questions for a candidate to answer",
-            hint="pick an exercise or knowledge questions for the stage first",
-        )
+    exercise, questions = _assessment_of(bank, stage)
     if candidate.status != "active":
         raise ConflictError(
             f"the candidate is {candidate.status}, so no assessment link can be made",
@@ -72,12 +66,7 @@ def create_invite(
         )
     earlier = [i for i in invites_of(db, candidate.id) if i.stage_position == position]
     attempts = [i for i in earlier if i.started_at is not None]
-    reason = second_attempt_reason.strip()[:500]
-    if attempts and not reason:
-        raise ConflictError(
-            f"the candidate already took the assessment for {stage.title!r} (a new link would be a second attempt)",
-            hint="to offer a second attempt on purpose, give the reason for it; it is shown beside every result",
-        )
+    reason = _second_attempt_reason(stage, attempts, second_attempt_reason)
     for old in earlier:
         if old.revoked_at is None and old.started_at is None and old.expires_at > now:
             revoke_invite(db, old, actor=actor, reason="replaced by a new link", now=now)
@@ -92,7 +81,7 @@ def create_invite(
         created_at=now,
         expires_at=now + timedelta(days=days),
         attempt=len(attempts) + 1,
-        attempt_reason=reason if attempts else None,
+        attempt_reason=reason,
     )
     db.add(invite)
     db.flush()
@@ -109,6 +98,31 @@ def create_invite(
         reason=invite.attempt_reason,
     )
     return NewInvite(invite, token)
+
+
+def _assessment_of(bank: Bank, stage: OpeningStage) -> tuple[str | None, list[str]]:
+    """The stage's exercise (or None) and knowledge questions; raises `UsageError` when it has neither."""
+    exercise = next((q for q in stage.question_ids if isinstance(bank.get(q), Exercise)), None)
+    questions = [q for q in stage.question_ids if isinstance(bank.get(q), KnowledgeQuestion)]
+    if exercise is None and not questions:
+        raise UsageError(
+            f"the stage {stage.title!r} has no exercise or knowledge questions for a candidate to answer",
+            hint="pick an exercise or knowledge questions for the stage first",
+        )
+    return exercise, questions
+
+
+def _second_attempt_reason(stage: OpeningStage, attempts: list[Invite], given: str) -> str | None:
+    """The reason kept with a second attempt (None for a first one); raises `ConflictError` if it is missing."""
+    if not attempts:
+        return None
+    reason = given.strip()[:500]
+    if not reason:
+        raise ConflictError(
+            f"the candidate already took the assessment for {stage.title!r} (a new link would be a second attempt)",
+            hint="to offer a second attempt on purpose, give the reason for it; it is shown beside every result",
+        )
+    return reason
 
 
 def revoke_invite(
@@ -212,7 +226,7 @@ def check_source(source: str) -> str:
 
     Raises `TooLargeError` over the grader's `MAX_SOURCE_BYTES` and `UsageError` for NUL bytes.
     """
-    from mlscreen.grader.pool import validate_source  # the grader loads on first use, not with the store
+    from mlscreen.grader.submission import validate_source  # the grader loads on first use, not with the store
 
     validate_source(source)
     return source

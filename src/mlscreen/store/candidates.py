@@ -107,6 +107,11 @@ def _import_rows(db: Session, opening: Opening, reader: csv.DictReader[str]) -> 
     return added, []
 
 
+def candidates_of(db: Session, opening_id: int) -> list[Candidate]:
+    """The opening's candidates, in the order they were added."""
+    return list(db.scalars(select(Candidate).where(Candidate.opening_id == opening_id).order_by(Candidate.id)))
+
+
 def get_candidate(db: Session, candidate_id: int) -> Candidate:
     """Return the candidate with this id; raises `NotFoundError`."""
     found = db.get(Candidate, candidate_id)

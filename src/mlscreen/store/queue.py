@@ -5,9 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Protocol
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mlscreen.store.db import Database
+from mlscreen.store.models import Job
 
 Handler = Callable[[Database, dict[str, Any]], dict[str, Any]]
 """A job handler: takes the database and the job's payload, returns a JSON-ready result.
@@ -38,3 +40,9 @@ class JobQueue(Protocol):
     def pending(self) -> int:
         """Return how many jobs are queued or running."""
         ...
+
+
+def job_counts(db: Session) -> dict[str, int]:
+    """The number of jobs in each status (a status with no job is left out)."""
+    rows = db.execute(select(Job.status, func.count()).group_by(Job.status))
+    return {str(status): int(n) for status, n in rows}

@@ -9,7 +9,7 @@ from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Item, PrescreenQuestion, Rubric
 from mlscreen.bank.models import RubricCategory
-from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, UsageError
+from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, NotFoundError, UsageError
 from mlscreen.store import audit
 from mlscreen.store.candidates import ensure_undecided, move_candidate, set_status
 from mlscreen.store.models import RECOMMENDATIONS, Assignment, Candidate, OpeningStage, Scorecard, User, WrittenAnswer
@@ -249,6 +249,14 @@ def scorecards_of(db: Session, candidate_id: int) -> list[Scorecard]:
     """Return every submitted scorecard of the candidate, by stage then submission."""
     query = select(Scorecard).where(Scorecard.candidate_id == candidate_id)
     return list(db.scalars(query.order_by(Scorecard.stage_position, Scorecard.id)))
+
+
+def get_answer(db: Session, answer_id: int) -> WrittenAnswer:
+    """Return the written answer with this id; raises `NotFoundError`."""
+    found = db.get(WrittenAnswer, answer_id)
+    if found is None:
+        raise NotFoundError(f"no written answer with id {answer_id}", hint="go back to the candidate's page")
+    return found
 
 
 def answers_of(db: Session, candidate_id: int) -> list[WrittenAnswer]:

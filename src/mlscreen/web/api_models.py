@@ -81,7 +81,14 @@ class CandidateOut(Out):
     status: str
 
 
-class SubmissionOut(Out):
+class AttemptedOut(Out):
+    """A result from an assessment link: which attempt at its stage it came from."""
+
+    attempt: int = Field(description="1 for the first attempt at the stage; 2 or more for a second attempt.")
+    attempt_reason: str | None = Field(description="Why a second attempt was offered; null for a first one.")
+
+
+class SubmissionOut(AttemptedOut):
     id: int
     exercise: str
     status: str
@@ -105,7 +112,7 @@ class AssignmentOut(Out):
     interviewer_id: int
 
 
-class InviteOut(Out):
+class InviteOut(AttemptedOut):
     id: int
     link: str = Field(description="The candidate's assessment link; shown once, only its hash is kept.")
     expires_at: str = Field(json_schema_extra={"format": "date-time"})
@@ -143,14 +150,14 @@ class DisagreementOut(Out):
     ratings: list[int | str]
 
 
-class PacketSubmissionOut(Out):
+class PacketSubmissionOut(AttemptedOut):
     id: int
     exercise: str
     status: str
     result: dict[str, Any] | None
 
 
-class PacketAnswerOut(Out):
+class PacketAnswerOut(AttemptedOut):
     id: int
     question: str
     advice: dict[str, Any] | None = Field(description="Answer scoring's advice (`mlscreen answers score`).")

@@ -47,21 +47,21 @@ def form_values(form: Any) -> dict[str, list[str]]:
 def save_or_rerender(
     ctx: Ctx,
     values: Mapping[str, list[str]],
-    save: Callable[[], str],
+    save: Callable[[], str | Response],
     rerender: Callable[[FormState, MlscreenError], Response],
 ) -> Response:
-    """Run `save` in a nested transaction and redirect (303) to the address it returns.
+    """Run `save` in a nested transaction and redirect (303) to the address it returns, or answer the page it returns.
 
     When it raises an `MlscreenError`, nothing it did is kept and `rerender(state, error)` answers instead: the
     same page, with the form's values as submitted and, for an `InvalidFieldsError`, the refused fields marked.
     """
     try:
         with ctx.db.begin_nested():
-            location = save()
+            saved = save()
     except MlscreenError as exc:
         invalid = exc.fields if isinstance(exc, InvalidFieldsError) else {}
         return rerender(FormState(values, invalid), exc)
-    return RedirectResponse(location, status_code=303)
+    return RedirectResponse(saved, status_code=303) if isinstance(saved, str) else saved
 
 
 def first(values: Mapping[str, list[str]], name: str) -> str:

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError
 from mlscreen.store.candidates import is_assigned
 from mlscreen.store.models import Candidate, Opening, Scorecard, User, WrittenAnswer
 from mlscreen.store.openings import member_ids
+from mlscreen.store.scorecards import find_scorecard
 
 # Routes that need no signed-in user. "candidate_link" routes are opened by a candidate's assessment token.
 PUBLIC = "public"
@@ -78,10 +78,15 @@ def _any(*rules: Rule) -> Rule:
     return lambda db, user, target: any(rule(db, user, target) for rule in rules)
 
 
+ROLE_ACTIONS: dict[str, tuple[str, ...]] = {
+    "admin": ("admin",),
+    "opening.create": ("admin", "hiring_manager"),
+}
+"""Actions decided by the role alone: pages may ask about them even after the request's transaction ended."""
+
 ACTIONS: dict[str, Rule] = {
     "signed_in": lambda _db, _u, _t: True,
-    "admin": _role("admin"),
-    "opening.create": _role("admin", "hiring_manager"),
+    **{action: _role(*roles) for action, roles in ROLE_ACTIONS.items()},
     "opening.view": _member,
     "opening.manage": _manager,
     "candidate.manage": _any(_manager, _recruiter_member),
@@ -191,6 +196,16 @@ def authorize(db: Session, user: User | None, action: str, target: Target) -> No
         raise ForbiddenError("you may not do this", hint="ask the hiring manager or an administrator for access")
 
 
+def role_allows(role: str, action: str) -> bool:
+    """Return True when a user with `role` may perform `action`, one of `ROLE_ACTIONS` (for links in pages).
+
+    Raises `ValueError` for an action that depends on the opening or candidate: ask `can` with its target.
+    """
+    if action not in ROLE_ACTIONS:
+        raise ValueError(f"{action!r} is not decided by the role alone; use can() with its target")
+    return role in ROLE_ACTIONS[action]
+
+
 def can(db: Session, user: User, action: str, target: Target) -> bool:
     """Return True when `user` may perform `action` on `target` (for showing or hiding links)."""
     try:
@@ -208,14 +223,7 @@ def sees_all_scorecards(db: Session, user: User, candidate: Candidate, position:
     """
     if _manager(db, user, Target(opening=candidate.opening)):
         return True
-    own = db.scalar(
-        select(Scorecard.id).where(
-            Scorecard.candidate_id == candidate.id,
-            Scorecard.stage_position == position,
-            Scorecard.interviewer_id == user.id,
-        )
-    )
-    return own is not None
+    return find_scorecard(db, candidate.id, position, user.id) is not None
 
 
 def visible_scorecards(db: Session, user: User, candidate: Candidate, cards: list[Scorecard]) -> list[Scorecard]:

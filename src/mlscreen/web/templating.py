@@ -7,7 +7,11 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
+from jinja2 import pass_context
+from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
+
+from mlscreen.web.policy import role_allows
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Templates ship with the package and do not change while the server runs: never stat them again per render.
@@ -19,6 +23,24 @@ TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
     "strong_yes": "Strong yes",
     "insufficient_evidence": "Insufficient evidence",
 }
+
+
+@pass_context
+def path_for(context: Context, name: str, **params: Any) -> str:
+    """Return the path of the route `name` with its path parameters: pages name routes, never spell their paths."""
+    request: Request = context["request"]
+    return str(request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))
+
+
+@pass_context
+def can(context: Context, action: str) -> bool:
+    """Return True when the signed-in user may perform `action`, one decided by the role (policy.ROLE_ACTIONS)."""
+    viewer = context.get("user")
+    return viewer is not None and role_allows(viewer.role, action)
+
+
+TEMPLATES.env.globals["path_for"] = path_for
+TEMPLATES.env.globals["can"] = can
 
 
 def compile_templates() -> int:

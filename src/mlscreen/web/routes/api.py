@@ -7,7 +7,6 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
@@ -15,10 +14,11 @@ from mlscreen import settings
 from mlscreen.store import audit
 from mlscreen.store.accounts import SESSION_MAX, close_session
 from mlscreen.store.assessments import create_invite, invite_of, revoke_invite, submissions_of, summary
-from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
-from mlscreen.store.models import Candidate, Job, Opening, Scorecard
+from mlscreen.store.candidates import add_candidate, assign_interviewer, candidates_of, move_candidate
+from mlscreen.store.models import Candidate, Opening, Scorecard
 from mlscreen.store.openings import create_opening, stage_counts, update_stage, visible_openings
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
+from mlscreen.store.queue import job_counts
 from mlscreen.store.scorecards import scorecards_of, submit_scorecard
 from mlscreen.web.api_models import (
     ERRORS,
@@ -241,9 +241,10 @@ def api_opening_stage_update(ctx: CtxDep, opening_id: int, position: int, body: 
 @router.get("/openings/{opening_id}/candidates", name="api_candidates", response_model=list[CandidateOut])
 def api_candidates(ctx: CtxDep, opening_id: int) -> list[dict[str, Any]]:
     """The opening's candidates the user may see."""
-    query = select(Candidate).where(Candidate.opening_id == ctx.opening.id).order_by(Candidate.id)
     return [
-        candidate_json(c) for c in ctx.db.scalars(query) if ctx.can("candidate.view", opening=ctx.opening, candidate=c)
+        candidate_json(c)
+        for c in candidates_of(ctx.db, ctx.opening.id)
+        if ctx.can("candidate.view", opening=ctx.opening, candidate=c)
     ]
 
 
@@ -387,10 +388,4 @@ def api_audit(ctx: CtxDep) -> list[dict[str, Any]]:
 @router.get("/jobs", name="api_jobs", response_model=dict[str, int])
 async def api_jobs(ctx: CtxDep) -> dict[str, int]:
     """Job counts by status (for operators)."""
-    from sqlalchemy import func
-
-    def count() -> dict[str, int]:
-        rows = ctx.db.execute(select(Job.status, func.count()).group_by(Job.status))
-        return {str(status): int(n) for status, n in rows}
-
-    return await run_in_threadpool(count)
+    return await run_in_threadpool(job_counts, ctx.db)

@@ -21,6 +21,7 @@ from mlscreen.store.assessments import (
 )
 from mlscreen.store.models import Invite
 from mlscreen.web.errors import respond, wants_json
+from mlscreen.web.forms import FormState, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
 
@@ -140,25 +141,22 @@ async def portal_submit(ctx: CtxDep, token: str) -> Response:
         if refused is not None:
             return refused
         invite = _invite(ctx)
-        try:
-            with ctx.db.begin_nested():
-                submit(
-                    ctx.db,
-                    ctx.queue,
-                    invite,
-                    code=code,
-                    answers=answers,
-                    confirmed=form.get("confirm") == "yes",
-                    now=ctx.now,
-                    grace=ctx.grace,
-                )
-        except InvalidFieldsError as exc:
-            # Not confirmed yet: keep what was typed, so the page shows it again with the confirmation marked.
-            save_draft(invite, code=code, answers=answers, now=ctx.now, grace=ctx.grace)
-            return _page(ctx, status=exc.status, error=exc, invalid=exc.fields)
-        except MlscreenError as exc:
+
+        def save() -> Response:
+            confirmed = form.get("confirm") == "yes"
+            submit(
+                ctx.db, ctx.queue, invite, code=code, answers=answers, confirmed=confirmed, now=ctx.now, grace=ctx.grace
+            )
+            return _page(ctx)
+
+        def rerender(state: FormState, exc: MlscreenError) -> Response:
+            if isinstance(exc, InvalidFieldsError):
+                # Not confirmed yet: keep what was typed, so the page shows it again with the confirmation marked.
+                save_draft(invite, code=code, answers=answers, now=ctx.now, grace=ctx.grace)
+                return _page(ctx, status=exc.status, error=exc, invalid=exc.fields)
             return _page(ctx, status=exc.status, error=exc)
-        return _page(ctx)
+
+        return save_or_rerender(ctx, {}, save, rerender)
 
     return await run_in_threadpool(work)
 

@@ -6,15 +6,14 @@ from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen import settings
-from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
+from mlscreen.errors import MlscreenError, UsageError
+from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
 from mlscreen.store.candidates import assign_interviewer, assignments, move_candidate, set_status
-from mlscreen.store.models import User
 from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
@@ -46,7 +45,7 @@ def candidate_view(
         | {s.position for s in opening.stages if not sees_all_scorecards(ctx.db, ctx.me, candidate, s.position)}
     )
     members = member_ids(ctx.db, opening.id)
-    users = list(ctx.db.scalars(select(User).where(User.id.in_(members)).order_by(User.name)))
+    users = users_with_ids(ctx.db, members)
     return render(
         ctx.request,
         "candidate.html",
@@ -137,25 +136,22 @@ async def candidate_invite(ctx: CtxDep, candidate_id: int) -> Response:
     """Create an assessment link and show it once (only its hash is stored); a second attempt needs a reason."""
     values = form_values(await ctx.request.form())
 
-    def work() -> Response:
-        try:
-            with ctx.db.begin_nested():
-                new = create_invite(
-                    ctx.db,
-                    ctx.bank,
-                    ctx.candidate,
-                    position=required_id(values, "position", "a stage"),
-                    days=settings.INVITE_DAYS.get(),
-                    actor=ctx.me,
-                    second_attempt_reason=first(values, "second_attempt_reason"),
-                )
-        except MlscreenError as exc:
-            fields = exc.fields if isinstance(exc, InvalidFieldsError) else {}
-            return candidate_view(ctx, status=exc.status, error=exc, form=FormState(values, fields))
-        link = portal_link(ctx.request, new.token)
-        return candidate_view(ctx, link=link)
+    def save() -> Response:
+        new = create_invite(
+            ctx.db,
+            ctx.bank,
+            ctx.candidate,
+            position=required_id(values, "position", "a stage"),
+            days=settings.INVITE_DAYS.get(),
+            actor=ctx.me,
+            second_attempt_reason=first(values, "second_attempt_reason"),
+        )
+        return candidate_view(ctx, link=portal_link(ctx.request, new.token))
 
-    return await run_in_threadpool(work)
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/candidates/{candidate_id}/invites/{invite_id}/revoke", name="candidate_invite_revoke")

@@ -5,13 +5,12 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 
 from mlscreen.errors import MlscreenError, TooLargeError
-from mlscreen.store.candidates import add_candidate, import_csv
-from mlscreen.store.models import Candidate, User
+from mlscreen.store.accounts import active_users
+from mlscreen.store.candidates import add_candidate, candidates_of, import_csv
 from mlscreen.store.openings import (
     MANAGER_ROLES,
     add_member,
@@ -34,10 +33,11 @@ def _opening_page(
     ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, form: FormState = EMPTY, **extra: object
 ) -> Response:
     opening = ctx.opening
-    query = select(Candidate).where(Candidate.opening_id == opening.id).order_by(Candidate.id)
-    candidates = [c for c in ctx.db.scalars(query) if ctx.can("candidate.view", opening=opening, candidate=c)]
+    candidates = [
+        c for c in candidates_of(ctx.db, opening.id) if ctx.can("candidate.view", opening=opening, candidate=c)
+    ]
     members = set(member_ids(ctx.db, opening.id))
-    users = list(ctx.db.scalars(select(User).where(User.active.is_(True)).order_by(User.name)))
+    users = active_users(ctx.db)
     return render(
         ctx.request,
         "opening.html",
@@ -60,8 +60,7 @@ def _opening_page(
 def _new_opening_page(
     ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, form: FormState = EMPTY
 ) -> Response:
-    query = select(User).where(User.role.in_(MANAGER_ROLES), User.active.is_(True)).order_by(User.name)
-    managers = list(ctx.db.scalars(query))
+    managers = active_users(ctx.db, roles=MANAGER_ROLES)
     return render(
         ctx.request,
         "opening_new.html",

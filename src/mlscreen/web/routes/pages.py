@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
-from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen.errors import MlscreenError
 from mlscreen.store import audit
-from mlscreen.store.accounts import create_user
-from mlscreen.store.candidates import upcoming_for
-from mlscreen.store.models import ROLES, Candidate, Scorecard, User
+from mlscreen.store.accounts import all_users, create_user
+from mlscreen.store.candidates import get_candidate, upcoming_for
+from mlscreen.store.models import ROLES
 from mlscreen.store.openings import stage_at, stage_counts, visible_openings
+from mlscreen.store.scorecards import find_scorecard
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
@@ -30,15 +30,9 @@ def dashboard(ctx: CtxDep) -> Response:
     upcoming = []
     pending = []
     for assignment in upcoming_for(ctx.db, me):
-        candidate = ctx.db.get_one(Candidate, assignment.candidate_id)
+        candidate = get_candidate(ctx.db, assignment.candidate_id)
         stage = stage_at(candidate.opening, assignment.stage_position)
-        done = ctx.db.scalar(
-            select(Scorecard.id).where(
-                Scorecard.candidate_id == candidate.id,
-                Scorecard.stage_position == assignment.stage_position,
-                Scorecard.interviewer_id == me.id,
-            )
-        )
+        done = find_scorecard(ctx.db, candidate.id, assignment.stage_position, me.id)
         row = {"assignment": assignment, "candidate": candidate, "stage": stage}
         upcoming.append(row)
         if done is None and candidate.stage_position >= assignment.stage_position:
@@ -57,14 +51,14 @@ def openings(ctx: CtxDep) -> Response:
 @router.get("/admin/audit", name="audit_page")
 def audit_page(ctx: CtxDep) -> Response:
     """The newest audit events."""
-    users = {u.id: u for u in ctx.db.scalars(select(User))}
+    users = {u.id: u for u in all_users(ctx.db)}
     return render(ctx.request, "audit.html", events=audit.events(ctx.db), users=users)
 
 
 def _users_page(
     ctx: Ctx, *, status: int = 200, error: MlscreenError | None = None, form: FormState = EMPTY
 ) -> Response:
-    users = list(ctx.db.scalars(select(User).order_by(User.id)))
+    users = all_users(ctx.db)
     return render(ctx.request, "users.html", status=status, users=users, roles=ROLES, error=error, form=form)
 
 
@@ -80,14 +74,14 @@ async def user_create(ctx: CtxDep) -> Response:
     values = form_values(await ctx.request.form())
 
     def save() -> str:
-        user = create_user(
+        create_user(
             ctx.db,
             email=first(values, "email"),
             name=first(values, "name"),
             role=first(values, "role"),
             password=first(values, "password"),
+            actor=ctx.me,
         )
-        audit.record(ctx.db, actor_id=ctx.me.id, action="user.created", object_type="user", object_id=user.id)
         return "/admin/users"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:

@@ -13,7 +13,7 @@ from starlette.responses import RedirectResponse, Response
 
 from mlscreen.planning import TeamFacts, TeamPlan, plan_team
 from mlscreen.planning.facts import HEADCOUNT_ROLES, Headcount
-from mlscreen.store.models import User
+from mlscreen.store.accounts import get_user
 from mlscreen.store.planning import open_plan_roles
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
@@ -96,7 +96,7 @@ async def plan_open_roles(ctx: CtxDep) -> Response:
     plan = await run_in_threadpool(plan_team, facts, bank=ctx.bank)
 
     def work(db: Session) -> int:
-        return len(open_plan_roles(db, ctx.bank, plan, actor=db.get_one(User, actor)).created)
+        return len(open_plan_roles(db, ctx.bank, plan, actor=get_user(db, actor)).created)
 
     async with ctx.transaction() as db:
         created = await run_in_threadpool(work, db)

@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from mlscreen.bank import Item
 from mlscreen.errors import MlscreenError
+from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
-from mlscreen.store.models import User, WrittenAnswer
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import (
@@ -20,6 +20,7 @@ from mlscreen.store.scorecards import (
     answers_of,
     categories,
     find_scorecard,
+    get_answer,
     may_prescreen,
     may_score,
     prescreen_checks,
@@ -157,7 +158,7 @@ async def answer_review(ctx: CtxDep, answer_id: int) -> Response:
     values = form_values(await ctx.request.form())
 
     def work() -> Response:
-        answer = ctx.db.get_one(WrittenAnswer, answer_id)
+        answer = get_answer(ctx.db, answer_id)
         level_text = first(values, "level")
         anchor = f"/candidates/{answer.candidate_id}/stages/{answer.stage_position}/scorecard#answer-{answer.id}"
 
@@ -183,7 +184,7 @@ def _packet_page(
     candidate = ctx.candidate
     every = scorecards_of(ctx.db, candidate.id)
     cards = visible_scorecards(ctx.db, ctx.me, candidate, every)
-    interviewers = {c.interviewer_id: ctx.db.get(User, c.interviewer_id) for c in cards}
+    interviewers = {u.id: u for u in users_with_ids(ctx.db, {c.interviewer_id for c in cards})}
     return render(
         ctx.request,
         "packet.html",
