@@ -209,3 +209,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     }.items()
 }
 """The error responses every operation may give, in the one shape the error handler answers with."""
+
+
+class FailedJobOut(Out):
+    id: int
+    kind: str
+    attempts: int
+    error: str = Field(description="The last error's type (never its message: it may quote personal data).")
+    finished_at: str | None = Field(json_schema_extra={"format": "date-time"})
+    submission_id: int | None = Field(description="The submission a grading job was checking.")
+
+
+class FailedJobsOut(Out):
+    jobs: list[FailedJobOut]
+
+
+class RetriedOut(Out):
+    retried: list[int] = Field(description="The ids of the jobs queued again.")

@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from mlscreen.errors import UsageError
 from mlscreen.store.jobs import failed_jobs, retry_failed
+from mlscreen.web.api_models import ERRORS, FailedJobsOut, RetriedOut
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
 
@@ -41,16 +42,16 @@ def jobs_page(ctx: CtxDep) -> Response:
 def jobs_retry(ctx: CtxDep, job_id: Annotated[int | None, Form(ge=1, lt=2**31)] = None) -> Response:
     """Retry one failed job, or all of them when no job is named."""
     retry_failed(ctx.db, actor_id=ctx.me.id, job_ids=None if job_id is None else [job_id], via="page")
-    return RedirectResponse("/admin/jobs", status_code=303)
+    return RedirectResponse(ctx.request.app.url_path_for("jobs_page"), status_code=303)
 
 
-@router.get("/api/v1/jobs/failed", name="api_jobs_failed", tags=["api"])
+@router.get("/api/v1/jobs/failed", name="api_jobs_failed", tags=["api"], response_model=FailedJobsOut, responses=ERRORS)
 def api_jobs_failed(ctx: CtxDep) -> dict[str, Any]:
     """Jobs that failed for good, newest first."""
     return {"jobs": [job.to_json() for job in failed_jobs(ctx.db)]}
 
 
-@router.post("/api/v1/jobs/retry", name="api_jobs_retry", tags=["api"])
+@router.post("/api/v1/jobs/retry", name="api_jobs_retry", tags=["api"], response_model=RetriedOut, responses=ERRORS)
 def api_jobs_retry(ctx: CtxDep, body: RetryRequest) -> dict[str, Any]:
     """Queue failed jobs again from their first attempt (audited); returns the ids queued."""
     chosen = _chosen(body.job_ids, body.all)
