@@ -40,13 +40,14 @@ def serve(url: str, schema: str, port: int, staff: int, candidates: int, process
     from sqlalchemy import select
 
     from mlscreen.store.accounts import open_session, token_hash
-    from mlscreen.store.assessments import create_invite
+    from mlscreen.store.assessments import create_invite, start
     from mlscreen.store.db import Database
     from mlscreen.store.models import Candidate, User
     from mlscreen.web.app import create_app
     from mlscreen.web.demo import seed_demo
 
     db = Database(url, schema=schema or None)
+    os.environ["MLSCREEN_BASE_URL"] = f"http://127.0.0.1:{port}"
     app = create_app(db=db, workers=0, key=KEY)
     bank = app.state.bank
     seed_demo(db, bank, app.state.queue, password="contention test password")
@@ -58,7 +59,9 @@ def serve(url: str, schema: str, port: int, staff: int, candidates: int, process
         links = []
         for n in range(candidates):
             candidate, position = coding[n % len(coding)]
-            new = create_invite(s, bank, candidate, position=position)
+            # Started at once, as a candidate pressing Start would; each further link is an explicit extra attempt.
+            new = create_invite(s, bank, candidate, position=position, second_attempt_reason="load benchmark")
+            start(new.invite)
             csrf = app.state.cookies.portal_csrf(token_hash(new.token))
             code = bank.exercise_source(str(new.invite.exercise_id), "starter")
             links.append({"token": new.token, "csrf": csrf, "code": code})
