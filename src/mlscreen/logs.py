@@ -34,9 +34,28 @@ class UtcFormatter(logging.Formatter):
         return f"{stamp}.{int(record.msecs):03d}Z"
 
 
+class StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever `sys.stderr` is when a record comes, not to the stream it was when configured.
+
+    A process that swaps or closes its standard error later (a daemon, a test runner capturing output) then
+    never loses records to a closed stream.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: object) -> None:
+        pass  # always the current sys.stderr
+
+
 def configure_logging(level: int = logging.INFO) -> logging.Handler:
     """Send every logger's records (uvicorn's too) to stderr in the format above; return the handler."""
-    handler = logging.StreamHandler(sys.stderr)
+    handler = StderrHandler()
     handler.setFormatter(UtcFormatter(FORMAT))
     handler.addFilter(RequestIdFilter())
     root = logging.getLogger()

@@ -1,0 +1,32 @@
+"""The log handler follows the process's standard error, whatever it is when a record is written."""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+
+import pytest
+
+from mlscreen.logs import configure_logging
+
+
+def test_records_go_to_the_current_stderr_even_after_the_configured_one_closed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    first = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", first)
+    handler = configure_logging()
+    try:
+        first.close()  # e.g. a test runner's capture ended, or a daemon closed its stderr
+        now = io.StringIO()
+        monkeypatch.setattr(sys, "stderr", now)
+        logging.getLogger("mlscreen.test").warning("still heard")
+        out = now.getvalue()
+        assert "still heard" in out and "Logging error" not in out
+    finally:
+        root.removeHandler(handler)
+        root.handlers[:] = before[0]
+        root.setLevel(before[1])
