@@ -92,18 +92,16 @@ def candidates_export(
     url: Annotated[str | None, typer.Option(help=URL_HELP)] = None,
 ) -> None:
     """Write everything stored about one candidate (JSON plus their code files) to a ZIP, for an access request."""
-    from mlscreen.store import audit
     from mlscreen.store.db import Database
     from mlscreen.store.migrate import require_schema
-    from mlscreen.store.privacy import candidate_archive
+    from mlscreen.store.privacy import export_candidate
 
     db = Database(url)
     try:
         require_schema(db)
         with db.session() as s:
-            data = candidate_archive(s, candidate_id)
+            data = export_candidate(s, candidate_id, actor=None)
             _write_archive(data, out)
-            audit.record(s, actor_id=None, action="candidate.exported", object_type="candidate", object_id=candidate_id)
     finally:
         db.dispose()
     typer.echo(f"candidate {candidate_id} exported to {out}")

@@ -9,10 +9,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from mlscreen.errors import UsageError
 from mlscreen.store import audit
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
@@ -208,7 +207,31 @@ def organisation_archive(db: Session) -> bytes:
     return buffer.getvalue()
 
 
-def require_admin(actor: User | None) -> None:
-    """Raise `UsageError` unless `actor` is an admin (erasure and export are admin actions)."""
-    if actor is not None and actor.role != "admin":
-        raise UsageError("only an admin can erase or export a candidate's data", hint="ask an admin")
+def export_candidate(db: Session, candidate_id: int, *, actor: User | None) -> bytes:
+    """Return `candidate_archive` for the candidate and record the export in the audit log. Raises `NotFoundError`."""
+    data = candidate_archive(db, candidate_id)
+    candidate = get_candidate(db, candidate_id)
+    audit.record(
+        db,
+        actor_id=actor.id if actor else None,
+        action="candidate.exported",
+        object_type="candidate",
+        object_id=candidate_id,
+        opening_id=candidate.opening_id,
+    )
+    return data
+
+
+def find_candidates(db: Session, query: str, *, limit: int = 50) -> list[Candidate]:
+    """Return candidates whose id, name or e-mail matches `query` (case-insensitive part), newest first."""
+    query = query.strip()[:254]
+    if not query:
+        return []
+    pattern = "%" + query.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    match = or_(
+        func.lower(Candidate.name).like(pattern, escape="\\"),
+        func.lower(Candidate.email).like(pattern, escape="\\"),
+    )
+    if query.isdigit() and len(query) < 10:
+        match = or_(match, Candidate.id == int(query))
+    return list(db.scalars(select(Candidate).where(match).order_by(Candidate.id.desc()).limit(limit)))
