@@ -75,3 +75,21 @@ def test_backup_and_restore_from_the_cli(bank: Bank, run_cli: Callable[..., CliR
     assert run_cli("db", "restore", str(file), "--yes", "--url", url_of(db)).exit_code == 0
     assert found_in_tables(db, ("Quixotic",))
     db.dispose()
+
+
+def test_retention_from_the_cli(filled: tuple[Database, int], run_cli: Callable[..., CliResult]) -> None:
+    db, person = filled
+    with db.session() as s:  # the candidate was rejected 40 days ago
+        s.execute(
+            text("UPDATE audit_events SET at = at - INTERVAL '40 days'")
+            if db.dialect == "postgresql"
+            else text("UPDATE audit_events SET at = datetime(at, '-40 days')")
+        )
+        s.execute(text("UPDATE decisions SET decided_at = :t"), {"t": "2000-01-01 00:00:00"})
+    listed = run_cli("data", "retention", "--days", "30", "--url", url_of(db))
+    assert listed.exit_code == 0 and f"candidate {person} " in listed.stdout and found_in_tables(db, MARKERS)
+    assert run_cli("data", "retention", "--days", "50", "--url", url_of(db)).stdout.startswith("0 candidate(s)")
+    applied = run_cli("data", "retention", "--days", "30", "--apply", "--url", url_of(db))
+    assert applied.exit_code == 0 and f"[{person}]" in applied.stdout
+    assert found_in_tables(db, MARKERS) == []
+    assert run_cli("data", "retention", "--days", "0", "--url", url_of(db)).exit_code == 2

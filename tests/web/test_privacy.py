@@ -6,10 +6,13 @@ import io
 import json
 import zipfile
 from collections.abc import Callable
+from datetime import timedelta
 
 import pytest
+from sqlalchemy import update
 
-from mlscreen.store.models import AuditEvent, Candidate
+from mlscreen.store.candidates import set_status
+from mlscreen.store.models import AuditEvent, Candidate, User, utcnow
 from tests.store.dbutil import BACKENDS
 from tests.store.test_privacy import found_in_tables
 from tests.web.conftest import World
@@ -39,3 +42,25 @@ def test_admin_finds_exports_and_erases_a_candidate(make_world: Callable[..., Wo
         actions = [e.action for e in s.query(AuditEvent).filter(AuditEvent.object_id == world.candidate)]
         assert {"candidate.exported", "candidate.erased"} <= set(actions)
     assert "was erased" in admin.get(done.headers["location"]).text
+
+
+def test_admin_sees_the_retention_policy_and_applies_it(
+    make_world: Callable[..., World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLSCREEN_RETENTION_DAYS", "30")
+    world = make_world()
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, world.candidate)
+        set_status(s, candidate, status="withdrawn", actor=s.get_one(User, world.users["admin"]), reason="moved on")
+        s.execute(update(AuditEvent).values(at=utcnow() - timedelta(days=31)))
+    admin = world.client("admin")
+    page = admin.get("/admin/privacy")
+    assert "erased automatically 30 days after" in page.text and "Due now: 1 candidate(s)" in page.text
+    done = admin.form("/admin/privacy/retention")
+    assert done.status_code == 303 and done.headers["location"] == "/admin/privacy?retained=1"
+    after = admin.get(done.headers["location"]).text
+    assert "erased 1 candidate(s)" in after and "Nothing is due" in after
+    assert f"candidate {world.candidate} (" in after
+    assert found_in_tables(world.db, ("cand.a@example.net",)) == []
+    monkeypatch.setenv("MLSCREEN_RETENTION_DAYS", "0")
+    assert "Automatic erasure is off" in admin.get("/admin/privacy").text

@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 db_app = typer.Typer(help="Create and migrate the database.", no_args_is_help=True)
 user_app = typer.Typer(help="Manage the people who sign in.", no_args_is_help=True)
 candidates_app = typer.Typer(help="Export or erase one candidate's data.", no_args_is_help=True)
-data_app = typer.Typer(help="Export the whole organisation's data.", no_args_is_help=True)
+data_app = typer.Typer(help="Export the organisation's data; apply the retention policy.", no_args_is_help=True)
 ROLE_HELP = "admin, hiring_manager, recruiter or interviewer"
 URL_HELP = "Database URL; default MLSCREEN_DATABASE_URL or the data dir."
 
@@ -151,6 +151,41 @@ def data_export(
         db.dispose()
     _write_archive(data, out)
     typer.echo(f"organisation data exported to {out}")
+
+
+@data_app.command("retention")
+def data_retention(
+    apply: Annotated[
+        bool, typer.Option("--apply", help="Erase the candidates due now (default: only list them).")
+    ] = False,
+    days: Annotated[
+        int | None, typer.Option(min=0, help="Days after the decision or exit; default MLSCREEN_RETENTION_DAYS.")
+    ] = None,
+    url: Annotated[str | None, typer.Option(help=URL_HELP)] = None,
+) -> None:
+    """List (or with --apply erase) the candidates whose data the retention policy says to erase now."""
+    from mlscreen import settings
+    from mlscreen.store.db import Database
+    from mlscreen.store.migrate import require_schema
+    from mlscreen.store.retention import apply_retention, due
+
+    keep = settings.RETENTION_DAYS.get() if days is None else days
+    if keep == 0:
+        raise UsageError("the retention policy is off (0 days)", hint="give --days N or set MLSCREEN_RETENTION_DAYS")
+    db = Database(url)
+    try:
+        require_schema(db)
+        if apply:
+            erased = apply_retention(db, days=keep).erased
+            typer.echo(f"erased {len(erased)} candidate(s) closed more than {keep} days ago: {erased}")
+            return
+        with db.session(write=False) as s:
+            found = due(s, days=keep)
+    finally:
+        db.dispose()
+    for d in found:
+        typer.echo(f"candidate {d.candidate_id} (opening {d.opening_id}, {d.status} {d.closed_at.date()})")
+    typer.echo(f"{len(found)} candidate(s) due for erasure under a {keep}-day policy; add --apply to erase them")
 
 
 @user_app.command("add")

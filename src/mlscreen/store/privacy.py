@@ -55,11 +55,12 @@ def erased_email(candidate_id: int) -> str:
     return f"erased-{candidate_id}@erased.invalid"
 
 
-def erase_candidate(db: Session, candidate_id: int, *, actor: User | None) -> Erasure:
+def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: str = "request") -> Erasure:
     """Remove every personal field of the candidate and everything they wrote or that was written about them.
 
     The candidate row stays, anonymised, as a tombstone: opening, stage, status, ratings, levels and the
-    decision's outcome still count in reports. Erasing twice changes nothing more. Raises `NotFoundError`.
+    decision's outcome still count in reports. Erasing twice changes nothing more. `via` says why in the audit
+    log ("request" or "retention"). Raises `NotFoundError`.
     """
     candidate = get_candidate(db, candidate_id)
     done = Erasure(candidate_id)
@@ -103,6 +104,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None) -> Er
         object_id=candidate.id,
         opening_id=candidate.opening_id,
         cleared=dict(done.cleared),
+        via=via,
     )
     return done
 

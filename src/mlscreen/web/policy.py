@@ -163,6 +163,7 @@ ROUTES: dict[str, str] = {
     "privacy_page": "admin",
     "candidate_export": "admin",
     "candidate_erase": "admin",
+    "retention_apply": "admin",
 }
 
 

@@ -6,10 +6,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 from starlette.concurrency import run_in_threadpool
-from starlette.responses import Response
+from starlette.responses import RedirectResponse, Response
 
+from mlscreen import settings
 from mlscreen.errors import InvalidFieldsError, MlscreenError
 from mlscreen.store.privacy import erase_candidate, export_candidate, find_candidates, vacuum
+from mlscreen.store.retention import apply_retention, due, last_runs
 from mlscreen.web.forms import FormState, first, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
@@ -19,10 +21,28 @@ CtxDep = Annotated[Ctx, Depends(current)]
 
 
 def _page(
-    ctx: Ctx, *, q: str = "", erased: int | None = None, error: MlscreenError | None = None, status: int = 200
+    ctx: Ctx,
+    *,
+    q: str = "",
+    erased: int | None = None,
+    retained: int | None = None,
+    error: MlscreenError | None = None,
+    status: int = 200,
 ) -> Response:
-    found = find_candidates(ctx.db, q)
-    return render(ctx.request, "privacy.html", status=status, q=q, found=found, erased=erased, error=error)
+    days = settings.RETENTION_DAYS.get()
+    return render(
+        ctx.request,
+        "privacy.html",
+        status=status,
+        q=q,
+        found=find_candidates(ctx.db, q),
+        erased=erased,
+        retained=retained,
+        error=error,
+        days=days,
+        due=due(ctx.db, days=days, now=ctx.request.app.state.clock()),
+        runs=last_runs(ctx.db, limit=20),
+    )
 
 
 @router.get("/admin/privacy", name="privacy_page", include_in_schema=False)
@@ -30,9 +50,10 @@ def privacy_page(
     ctx: CtxDep,
     q: Annotated[str, Query(max_length=254)] = "",
     erased: Annotated[int | None, Query(ge=1, lt=2**31)] = None,
+    retained: Annotated[int | None, Query(ge=0, lt=2**31)] = None,
 ) -> Response:
-    """Find candidates by id, name or e-mail to export or erase their data."""
-    return _page(ctx, q=q, erased=erased)
+    """The retention policy and what it will erase next; find candidates to export or erase their data."""
+    return _page(ctx, q=q, erased=erased, retained=retained)
 
 
 @router.get("/admin/privacy/candidates/{candidate_id}/export", name="candidate_export", include_in_schema=False)
@@ -72,3 +93,14 @@ async def candidate_erase(ctx: CtxDep) -> Response:
         await ctx.release()  # commits the erasure; then the old values leave SQLite's write-ahead log
         await run_in_threadpool(vacuum, ctx.request.app.state.db)
     return response
+
+
+@router.post("/admin/privacy/retention", name="retention_apply", include_in_schema=False)
+async def retention_apply(ctx: CtxDep) -> Response:
+    """Apply the retention policy now (it also runs by itself once a day), then show how many were erased."""
+    await ctx.release()  # each erasure runs in its own short transaction
+    db = ctx.request.app.state.db
+    run = await run_in_threadpool(
+        apply_retention, db, days=settings.RETENTION_DAYS.get(), now=ctx.request.app.state.clock()
+    )
+    return RedirectResponse(f"/admin/privacy?retained={len(run.erased)}", status_code=303)
