@@ -64,3 +64,17 @@ def test_admin_sees_the_retention_policy_and_applies_it(
     assert found_in_tables(world.db, ("cand.a@example.net",)) == []
     monkeypatch.setenv("MLSCREEN_RETENTION_DAYS", "0")
     assert "Automatic erasure is off" in admin.get("/admin/privacy").text
+
+
+def test_the_start_page_tells_candidates_how_long_data_is_kept_and_how_to_ask(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    anon = world.client(None)
+    page = anon.get(f"/assess/{world.token}").text
+    assert "kept for 365 days after the decision" in page and "ask for a person to look again" in page
+    monkeypatch.setenv("MLSCREEN_RETENTION_DAYS", "0")
+    monkeypatch.setenv("MLSCREEN_TRANSPARENCY_TEXT", "Write to privacy@example.org <b>within a week</b>.")
+    page = anon.get(f"/assess/{world.token}").text
+    assert "kept until you or the organisation ask" in page
+    assert "Write to privacy@example.org &lt;b&gt;within a week&lt;/b&gt;." in page
+    assert "ask for a person to look again" not in page

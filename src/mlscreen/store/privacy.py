@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from mlscreen import settings
 from mlscreen.store import audit
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
@@ -37,6 +38,26 @@ GRADE_SUMMARY = ("exercise", "status", "passed", "total", "rubric", "duration_ms
 NOT_EXPORTED = {"web_sessions", "login_attempts", "leases"}
 """Tables the organisation export leaves out: sign-in state, not data to migrate."""
 SECRET_COLUMNS = {"password_hash", "token_hash", "csrf_token"}
+
+
+DEFAULT_CONTACT = (
+    "To ask for a person to look again at any result, or to see, correct, export or erase the data stored about "
+    "you, reply to the message that sent you this link."
+)
+
+
+@dataclass(frozen=True)
+class Notice:
+    """What candidates are told about their data before they start: how long it is kept and how to ask."""
+
+    retention_days: int
+    contact: str
+
+
+def candidate_notice() -> Notice:
+    """Return the notice from the settings (`MLSCREEN_RETENTION_DAYS`, `MLSCREEN_TRANSPARENCY_TEXT`)."""
+    text = settings.TRANSPARENCY_TEXT.get().strip()
+    return Notice(settings.RETENTION_DAYS.get(), text or DEFAULT_CONTACT)
 
 
 @dataclass

@@ -9,6 +9,8 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from mlscreen.store.privacy import candidate_notice
+
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Templates ship with the package and do not change while the server runs: never stat them again per render.
 TEMPLATES.env.auto_reload = False
@@ -19,6 +21,9 @@ TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
     "strong_yes": "Strong yes",
     "insufficient_evidence": "Insufficient evidence",
 }
+
+
+TEMPLATES.env.globals["candidate_notice"] = candidate_notice  # settings can change between requests
 
 
 def compile_templates() -> int:
