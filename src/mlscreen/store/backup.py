@@ -7,6 +7,7 @@ A restore refuses a file whose schema is newer than the migrations this version 
 
 from __future__ import annotations
 
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -39,7 +40,7 @@ def backup(db: Database, target: Path) -> Path:
         if db.dialect == "sqlite":
             _sqlite_backup(db, target)
         elif db.dialect == "postgresql":
-            _pg_run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(db)])
+            _pg_run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(db)], db=db)
         else:
             raise UsageError(f"backups of {db.dialect} databases are not supported", hint="use SQLite or PostgreSQL")
     except BaseException:
@@ -135,20 +136,28 @@ def _sqlite_restore(db: Database, source: Path) -> None:
 
 
 def _pg_args(db: Database) -> list[str]:
-    url: URL = db.url
-    args = ["--dbname", url.set(drivername="postgresql").render_as_string(hide_password=False)]
+    # The password travels in the environment (see `_pg_env`), never on a command line other users can list.
+    url: URL = db.url.set(drivername="postgresql", password=None)
+    args = ["--dbname", url.render_as_string(hide_password=False)]
     if db.schema:
         args += ["--schema", db.schema]
     return args
 
 
-def _pg_run(argv: list[str], *, stdin: bytes | None = None) -> str:
+def _pg_env(db: Database | None) -> dict[str, str]:
+    env = dict(os.environ)
+    if db is not None and db.url.password:
+        env["PGPASSWORD"] = str(db.url.password)
+    return env
+
+
+def _pg_run(argv: list[str], *, db: Database | None = None) -> str:
     if shutil.which(argv[0]) is None:
         raise UsageError(
             f"{argv[0]} was not found", hint="install the PostgreSQL client tools (Debian: postgresql-client)"
         )
     try:
-        done = subprocess.run(argv, input=stdin, capture_output=True, timeout=PG_TIMEOUT, check=False)
+        done = subprocess.run(argv, env=_pg_env(db), capture_output=True, timeout=PG_TIMEOUT, check=False)
     except subprocess.TimeoutExpired:
         raise UsageError(f"{argv[0]} did not finish in {PG_TIMEOUT:.0f} s", hint="check the server") from None
     if done.returncode != 0:
@@ -184,4 +193,5 @@ def _pg_revision(source: Path) -> str | None:
 
 def _pg_restore(db: Database, source: Path) -> None:
     db.dispose()
-    _pg_run(["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *_pg_args(db), str(source)])
+    argv = ["pg_restore", "--clean", "--if-exists", "--no-owner", "--single-transaction", *_pg_args(db), str(source)]
+    _pg_run(argv, db=db)
