@@ -110,3 +110,10 @@ def test_organisation_archive_has_every_table_without_secrets(database: Database
     users = json.loads(archive.read("tables/users.json"))
     assert users[0]["email"] == "admin@example.org" and "password_hash" not in users[0]
     assert "tables/web_sessions.json" not in archive.namelist()
+
+
+def test_sqlite_connections_zero_deleted_content(tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'x.db'}")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA secure_delete")).scalar() == 1
+    db.dispose()

@@ -55,6 +55,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(WAIT_SECONDS * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten values are zeroed in the file, so an erased candidate's data cannot be read back
+    # from free space (some SQLite builds have this on by default, others not).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
