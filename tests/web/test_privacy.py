@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import io
 import json
+import time
 import zipfile
 from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
+from mlscreen import settings
 from mlscreen.store.candidates import set_status
 from mlscreen.store.models import AuditEvent, Candidate, User, utcnow
+from mlscreen.web.deadlines import DeadlineSweeper
+from mlscreen.web.retention import RetentionDuty
 from tests.store.dbutil import BACKENDS
 from tests.store.test_privacy import found_in_tables
 from tests.web.conftest import World
@@ -78,3 +82,28 @@ def test_the_start_page_tells_candidates_how_long_data_is_kept_and_how_to_ask(
     assert "kept until you or the organisation ask" in page
     assert "Write to privacy@example.org &lt;b&gt;within a week&lt;/b&gt;." in page
     assert "ask for a person to look again" not in page
+
+
+def test_the_background_sweeper_applies_the_retention_policy(
+    make_world: Callable[..., World], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MLSCREEN_RETENTION_DAYS", "30")
+    world = make_world()
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, world.candidate)
+        set_status(s, candidate, status="rejected", actor=s.get_one(User, world.users["admin"]), reason="no")
+    later = utcnow() + timedelta(days=31)
+    duty = RetentionDuty(world.db, days=settings.RETENTION_DAYS.get, clock=lambda: later)
+    state = world.app.state
+    sweeper = DeadlineSweeper(world.db, state.queue, clock=lambda: later, grace=state.grace, every=0.05, also=(duty,))
+    sweeper.start()
+    try:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and found_in_tables(world.db, ("cand.a@example.net",)):
+            time.sleep(0.05)
+    finally:
+        sweeper.stop()
+    assert found_in_tables(world.db, ("cand.a@example.net",)) == []
+    with world.db.session() as s:
+        erasures = s.scalars(select(AuditEvent).where(AuditEvent.action == "candidate.erased")).all()
+        assert [(e.object_id, e.detail["via"]) for e in erasures] == [(world.candidate, "retention")]

@@ -40,10 +40,10 @@ WAIT_SECONDS = 5.0
 def job_connections(workers: int) -> int:
     """Return the connections `workers` job threads may hold at once, plus the process's background sweepers.
 
-    A running job holds at most one session at a time and its lease heartbeat another; the deadline closer, the
-    retention sweeper and the Celery re-publisher hold one each.
+    A running job holds at most one session at a time and its lease heartbeat another; the deadline closer (which
+    also applies the daily retention policy, one after the other) and the Celery re-publisher hold one each.
     """
-    return 2 * workers + 3
+    return 2 * workers + 2
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

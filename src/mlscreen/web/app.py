@@ -31,7 +31,7 @@ from mlscreen.web.limits import BodyLimit
 from mlscreen.web.links import resolve_base_url
 from mlscreen.web.proxies import ClientAddress
 from mlscreen.web.requestlog import RequestLog
-from mlscreen.web.retention import RetentionSweeper
+from mlscreen.web.retention import RetentionDuty
 from mlscreen.web.routes import (
     api,
     assessment,
@@ -101,20 +101,18 @@ def create_app(
     queue = queue or make_queue(db, count)
     now = clock or utcnow
     grace = timedelta(seconds=settings.DEADLINE_GRACE_SECONDS.get())
-    deadlines = DeadlineSweeper(db, queue, clock=now, grace=grace)
-    retention = RetentionSweeper(db, days=settings.RETENTION_DAYS.get, clock=now)
+    retention = RetentionDuty(db, days=settings.RETENTION_DAYS.get, clock=now)
+    deadlines = DeadlineSweeper(db, queue, clock=now, grace=grace, also=(retention,))
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         settle_memory()
         deadlines.start()  # even without workers here: the grading jobs it queues may run elsewhere
-        retention.start()
         queue.start()  # with no workers here it still runs what the backend needs (the Celery sweeper)
         try:
             yield
         finally:
             deadlines.stop()
-            retention.stop()
             queue.stop()
 
     app = FastAPI(
