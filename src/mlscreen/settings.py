@@ -312,6 +312,20 @@ TRUSTED_PROXIES = Setting(
     "Reverse proxies whose X-Forwarded-For header is believed (for the sign-in limiter and the access log); "
     "empty: the header is ignored and the peer address counts.",
 )
+RETENTION_DAYS = Setting(
+    "MLSCREEN_RETENTION_DAYS",
+    integer(0),
+    365,
+    "Days after a candidate's decision or exit (hired, rejected, withdrawn) after which their personal data is "
+    "erased automatically, once a day (an anonymous record stays for reports); 0 turns automatic erasure off.",
+)
+TRANSPARENCY_TEXT = Setting(
+    "MLSCREEN_TRANSPARENCY_TEXT",
+    TEXT,
+    "",
+    "Extra text the assessment page shows candidates before they start, after the built-in notice of what is "
+    "automated: e.g. who to write to for a human review or to see or erase their data.",
+)
 REQUIRE_SERVICES = Setting(
     "MLSCREEN_REQUIRE_SERVICES", BOOL, False, "Tests: fail, rather than skip, tests whose service is down."
 )
@@ -333,6 +347,8 @@ SETTINGS: tuple[Declared, ...] = (
     SANDBOX,
     BANK_PATH,
     EMBEDDING_RUNTIME,
+    RETENTION_DAYS,
+    TRANSPARENCY_TEXT,
     REQUIRE_SERVICES,
 )
 _NAMES = frozenset(s.name for s in SETTINGS)

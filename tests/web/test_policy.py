@@ -89,6 +89,10 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "jobs_retry": frozenset({"admin"}),
     "api_jobs_failed": frozenset({"admin"}),
     "api_jobs_retry": frozenset({"admin"}),
+    "privacy_page": frozenset({"admin"}),
+    "candidate_export": frozenset({"admin"}),
+    "candidate_erase": frozenset({"admin"}),
+    "retention_apply": frozenset({"admin"}),
 }
 DENIED = {401, 403, 404}
 # Routes that end the session they are called with get a client of their own.

@@ -14,6 +14,8 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "answer.confirmed",
     "answer.overridden",
     "answer.revised",
+    "candidate.erased",
+    "candidate.exported",
     "candidate.stage_changed",
     "candidate.status_changed",
     "decision.made",

@@ -40,8 +40,8 @@ WAIT_SECONDS = 5.0
 def job_connections(workers: int) -> int:
     """Return the connections `workers` job threads may hold at once, plus the process's background sweepers.
 
-    A running job holds at most one session at a time and its lease heartbeat another; the deadline closer and
-    the Celery re-publisher hold one each.
+    A running job holds at most one session at a time and its lease heartbeat another; the deadline closer (which
+    also applies the daily retention policy, one after the other) and the Celery re-publisher hold one each.
     """
     return 2 * workers + 2
 
@@ -55,6 +55,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute(f"PRAGMA busy_timeout={int(WAIT_SECONDS * 1000)}")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted and overwritten values are zeroed in the file, so an erased candidate's data cannot be read back
+    # from free space (some SQLite builds have this on by default, others not).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -136,6 +136,8 @@ class Candidate(Base):
     stage_position: Mapped[int] = mapped_column(default=0)
     status: Mapped[str] = mapped_column(String(16), default="active")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    erased_at: Mapped[datetime | None]
+    """When the candidate's personal data was erased; the row then stays only as a tombstone for counts."""
     opening: Mapped[Opening] = relationship(lazy="joined")
     __table_args__ = (UniqueConstraint("opening_id", "email"),)
 

@@ -11,6 +11,7 @@ from mlscreen.bank import Bank, Item, PrescreenQuestion, Rubric
 from mlscreen.bank.models import RubricCategory
 from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, NotFoundError, UsageError
 from mlscreen.store import audit
+from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.candidates import ensure_undecided, move_candidate, set_status
 from mlscreen.store.models import RECOMMENDATIONS, Assignment, Candidate, OpeningStage, Scorecard, User, WrittenAnswer
 from mlscreen.store.openings import member_ids, stage_at
@@ -217,8 +218,22 @@ def _store(
         candidate_id=candidate.id,
         position=position,
         recommendation=recommendation,
+        ratings={k: v["rating"] for k, v in clean.items()},
+        autograded=_autograded(db, candidate.id, position),
     )
     return card
+
+
+def _autograded(db: Session, candidate_id: int, position: int) -> list[dict[str, Any]]:
+    """Return the automatic proposals the interviewer had beside them: each graded submission's rubric levels.
+
+    Recorded with the scorecard, so the audit log shows every automatic suggestion next to the human rating.
+    """
+    return [
+        {"submission_id": sub.id, "status": sub.result.get("status"), "rubric": sub.result.get("rubric", {})}
+        for sub in stage_submissions(db, candidate_id, position)
+        if sub.result is not None
+    ]
 
 
 def prescreen_checks(bank: Bank, stage: OpeningStage, form: dict[str, list[str]]) -> dict[str, Any]:

@@ -34,12 +34,22 @@ def close_overdue_assessments(db: Database, queue: JobQueue, *, now: datetime, g
 
 
 class DeadlineSweeper:
-    """A thread that closes overdue assessments every `every` seconds."""
+    """A thread that closes overdue assessments every `every` seconds, then runs each of `also` in turn.
+
+    Duties in `also` (the daily retention run) share the thread, so they share its one database connection.
+    """
 
     def __init__(
-        self, db: Database, queue: JobQueue, *, clock: Callable[[], datetime], grace: timedelta, every: float = 30.0
+        self,
+        db: Database,
+        queue: JobQueue,
+        *,
+        clock: Callable[[], datetime],
+        grace: timedelta,
+        every: float = 30.0,
+        also: tuple[Callable[[], None], ...] = (),
     ) -> None:
-        self.db, self.queue, self.clock, self.grace, self.every = db, queue, clock, grace, every
+        self.db, self.queue, self.clock, self.grace, self.every, self.also = db, queue, clock, grace, every, also
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -51,6 +61,11 @@ class DeadlineSweeper:
                     log.info("closed %d assessment(s) whose time was up", closed)
             except Exception:  # a database hiccup: the next round tries again
                 log.warning("closing overdue assessments failed", exc_info=True)
+            for duty in self.also:
+                try:
+                    duty()
+                except Exception:
+                    log.warning("a background duty failed", exc_info=True)
 
     def start(self) -> None:
         """Start the thread (idempotent)."""

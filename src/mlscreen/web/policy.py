@@ -165,6 +165,10 @@ ROUTES: dict[str, str] = {
     "jobs_retry": "admin",
     "api_jobs_failed": "admin",
     "api_jobs_retry": "admin",
+    "privacy_page": "admin",
+    "candidate_export": "admin",
+    "candidate_erase": "admin",
+    "retention_apply": "admin",
 }
 
 

@@ -12,6 +12,7 @@ from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from mlscreen.web.policy import role_allows
+from mlscreen.store.privacy import candidate_notice
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Templates ship with the package and do not change while the server runs: never stat them again per render.
@@ -41,6 +42,7 @@ def can(context: Context, action: str) -> bool:
 
 TEMPLATES.env.globals["path_for"] = path_for
 TEMPLATES.env.globals["can"] = can
+TEMPLATES.env.globals["candidate_notice"] = candidate_notice  # settings can change between requests
 
 
 def compile_templates() -> int:

@@ -1,0 +1,71 @@
+"""A candidate with something stored in every place personal data can live, for the erasure and export tests."""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from mlscreen.bank import Bank
+from mlscreen.store.accounts import create_user
+from mlscreen.store.assessments import create_invite, revoke_invite
+from mlscreen.store.candidates import add_candidate, set_status
+from mlscreen.store.models import Decision, Scorecard, Submission, WrittenAnswer
+from mlscreen.store.openings import create_opening
+
+NAME = "Zelda Quixotic-Marrow"
+EMAIL = "zelda.qmarrow@example.org"
+MARKERS = ("Quixotic", "qmarrow", "zqmcode", "zqmanswer", "zqmnote", "zqmevidence", "zqmreason", "zqmdraft")
+"""Strings only this candidate's data contains."""
+OTHER = "Olive Untouched"
+PASSWORD = "correct-horse-battery-staple-42"
+
+
+def populate(db: Session, bank: Bank) -> tuple[int, int]:
+    """Store a candidate with code, answers, notes, reasons and a decision naming them; return (their id, another's)."""
+    admin = create_user(db, email="admin@example.org", name="Ada Admin", role="admin", password=PASSWORD)
+    opening = create_opening(db, bank, title="ML engineer", profile_id="ml-engineer", actor=admin)
+    db.flush()
+    person = add_candidate(db, opening, name=NAME, email=EMAIL)
+    other = add_candidate(db, opening, name=OTHER, email="olive@example.org")
+    db.flush()
+    invite = create_invite(db, bank, person, position=1, actor=admin).invite
+    invite.draft_code = "# zqmdraft by Zelda"
+    invite.draft_answers = {"q": "zqmdraft answer"}
+    db.flush()
+    revoke_invite(db, invite, actor=admin, reason=f"zqmreason: {NAME} asked for a new date")
+    db.add(
+        Submission(
+            invite_id=invite.id,
+            candidate_id=person.id,
+            exercise_id="data-cleaning",
+            source="def zqmcode():\n    return 'Zelda Quixotic-Marrow'\n",
+            status="done",
+            result={"status": "failed", "passed": 1, "total": 2, "tests": [{"id": "t", "message": "zqmcode printed"}]},
+        )
+    )
+    db.add(
+        WrittenAnswer(
+            candidate_id=person.id,
+            invite_id=invite.id,
+            stage_position=0,
+            question_id="q",
+            answer="zqmanswer: I would stratify the split.",
+            advice={"suggested_level": 3, "score": 0.7, "points": [{"evidence": "zqmanswer stratify"}]},
+            final_level=2,
+            reviewed_by=admin.id,
+            override_reason="zqmreason missed leakage",
+        )
+    )
+    db.add(
+        Scorecard(
+            candidate_id=person.id,
+            stage_position=0,
+            interviewer_id=admin.id,
+            ratings={"c1": {"rating": 3, "evidence": "zqmevidence clear about splits", "competency": "ml"}},
+            recommendation="yes",
+            notes="zqmnote: Zelda was on time",
+        )
+    )
+    set_status(db, person, status="rejected", actor=admin, reason=f"zqmreason for {EMAIL}")
+    db.add(Decision(candidate_id=person.id, outcome="rejected", rationale=f"zqmreason {NAME} lacks depth"))
+    db.flush()
+    return person.id, other.id
