@@ -11,8 +11,8 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
-from mlscreen.web.policy import role_allows
 from mlscreen.store.privacy import candidate_notice
+from mlscreen.web.policy import role_allows
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Templates ship with the package and do not change while the server runs: never stat them again per render.
