@@ -312,6 +312,26 @@ TRUSTED_PROXIES = Setting(
     "Reverse proxies whose X-Forwarded-For header is believed (for the sign-in limiter and the access log); "
     "empty: the header is ignored and the peer address counts.",
 )
+SMTP_URL = Setting(
+    "MLSCREEN_SMTP_URL",
+    SECRET,
+    Secret(""),
+    "SMTP server e-mails are sent through: smtp://[user:password@]host[:port] (STARTTLS when the server offers "
+    "it; add ?starttls=required to refuse sending without it) or smtps://... (TLS from the start). Empty: "
+    "messages stay in the outbox, listed on the admin outbox page.",
+)
+MAIL_FROM = Setting(
+    "MLSCREEN_MAIL_FROM",
+    TEXT,
+    "mlscreen@localhost",
+    "The From address of every e-mail, e.g. Hiring <hiring@example.org>.",
+)
+MAIL_TEMPLATES = Setting(
+    "MLSCREEN_MAIL_TEMPLATES",
+    PATHS,
+    [],
+    "Directories whose e-mail templates replace the packaged ones of the same name (see docs/email.md).",
+)
 REQUIRE_SERVICES = Setting(
     "MLSCREEN_REQUIRE_SERVICES", BOOL, False, "Tests: fail, rather than skip, tests whose service is down."
 )
@@ -330,6 +350,9 @@ SETTINGS: tuple[Declared, ...] = (
     JOB_BACKEND,
     REDIS_URL,
     REDIS_PREFIX,
+    SMTP_URL,
+    MAIL_FROM,
+    MAIL_TEMPLATES,
     SANDBOX,
     BANK_PATH,
     EMBEDDING_RUNTIME,

@@ -86,6 +86,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "api_audit": frozenset({"admin"}),
     "api_jobs": frozenset({"admin"}),
     "jobs_page": frozenset({"admin"}),
+    "outbox_page": frozenset({"admin"}),
     "jobs_retry": frozenset({"admin"}),
     "api_jobs_failed": frozenset({"admin"}),
     "api_jobs_retry": frozenset({"admin"}),

@@ -157,6 +157,7 @@ ROUTES: dict[str, str] = {
     "api_audit": "admin",
     "api_jobs": "admin",
     "jobs_page": "admin",
+    "outbox_page": "admin",
     "jobs_retry": "admin",
     "api_jobs_failed": "admin",
     "api_jobs_retry": "admin",

@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from mlscreen import settings
 from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
+from mlscreen.store import notices
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
 from mlscreen.store.candidates import assign_interviewer, assignments, move_candidate, set_status
 from mlscreen.store.models import User
@@ -20,7 +21,7 @@ from mlscreen.store.packet import decision_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
-from mlscreen.web.links import portal_link
+from mlscreen.web.links import page_link, portal_link
 from mlscreen.web.policy import sees_all_scorecards, visible_scorecards
 from mlscreen.web.templating import render
 
@@ -123,7 +124,11 @@ async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
                 when = datetime.fromisoformat(scheduled_at[:40]).replace(tzinfo=UTC)
             except ValueError:
                 raise UsageError("the time is not valid", hint="use the date picker") from None
-        assign_interviewer(ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when)
+        found = assign_interviewer(
+            ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when
+        )
+        link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
+        notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link)
         return f"/candidates/{candidate_id}"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
@@ -149,10 +154,11 @@ async def candidate_invite(ctx: CtxDep, candidate_id: int) -> Response:
                     actor=ctx.me,
                     second_attempt_reason=first(values, "second_attempt_reason"),
                 )
+                link = portal_link(ctx.request, new.token)
+                notices.assessment_invitation(ctx.db, ctx.queue, new.invite, link=link)
         except MlscreenError as exc:
             fields = exc.fields if isinstance(exc, InvalidFieldsError) else {}
             return candidate_view(ctx, status=exc.status, error=exc, form=FormState(values, fields))
-        link = portal_link(ctx.request, new.token)
         return candidate_view(ctx, link=link)
 
     return await run_in_threadpool(work)

@@ -1,0 +1,47 @@
+"""Outbox: e-mails stored with the action that causes them, sent by jobs.
+
+Revision ID: 0005
+Revises: 0003
+Create Date: 2026-11-29 20:50:00.000000
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005"
+down_revision = "0003"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "outbox_messages",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("message_id", sa.String(length=200), nullable=False),
+        sa.Column("recipient", sa.String(length=254), nullable=False),
+        sa.Column("template", sa.String(length=64), nullable=False),
+        sa.Column("subject", sa.String(length=300), nullable=False),
+        sa.Column("body_text", sa.Text(), nullable=False),
+        sa.Column("body_html", sa.Text(), nullable=False),
+        sa.Column("status", sa.String(length=16), nullable=False),
+        sa.Column("attempts", sa.Integer(), nullable=False),
+        sa.Column("last_error", sa.Text(), nullable=True),
+        sa.Column("object_type", sa.String(length=32), nullable=False),
+        sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("lease_expires_at", sa.DateTime(), nullable=True),
+        sa.Column("sent_at", sa.DateTime(), nullable=True),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("message_id"),
+    )
+    op.create_index("ix_outbox_about", "outbox_messages", ["object_type", "object_id"])
+    op.create_index(op.f("ix_outbox_messages_status"), "outbox_messages", ["status"])
+
+
+def downgrade() -> None:
+    op.drop_index(op.f("ix_outbox_messages_status"), table_name="outbox_messages")
+    op.drop_index("ix_outbox_about", table_name="outbox_messages")
+    op.drop_table("outbox_messages")
