@@ -8,6 +8,7 @@ import pytest
 from fastapi.routing import APIRoute
 
 from mlscreen.store.accounts import token_hash
+from mlscreen.store.resets import request_reset
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
 from tests.web.conftest import PEOPLE, Client, World
@@ -27,6 +28,10 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "healthz": EVERYONE,
     "login_form": EVERYONE,
     "login": EVERYONE,
+    "password_forgot_form": EVERYONE,
+    "password_forgot": EVERYONE,
+    "password_reset_form": EVERYONE,
+    "password_reset": EVERYONE,
     "logout": SIGNED_IN,
     "dashboard": SIGNED_IN,
     "openings": SIGNED_IN,
@@ -100,6 +105,19 @@ def routes(world: World) -> list[APIRoute]:
     return [r for r in all_routes(world.app.router.routes) if isinstance(r, APIRoute)]
 
 
+def reset_link_token(world: World) -> str:
+    """Return the token of a fresh password-reset link of the recruiter (the route needs a valid one to answer)."""
+    made: list[str] = []
+
+    def link_for(token: str) -> str:
+        made.append(token)
+        return token
+
+    with world.db.session() as s:
+        request_reset(s, world.app.state.queue, email="recruiter@example.org", link_for=link_for)
+    return made[0]
+
+
 def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
     values = {
         "opening_id": world.other_opening if other else world.opening,
@@ -109,6 +127,8 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "token": world.token,
         "invite_id": world.invite,
     }
+    if "{reset_token}" in route.path_format:
+        values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})
     method = sorted(set(route.methods or ()) - {"HEAD"})[0]
     if method == "GET":

@@ -24,6 +24,7 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "opening.created",
     "opening.stage_changed",
     "plan.roles_opened",
+    "user.password_reset",
     "user.created",
 )
 

@@ -1,4 +1,4 @@
-"""Outbox: e-mails stored with the action that causes them, sent by jobs.
+"""Outbox: e-mails stored with the action that causes them, sent by jobs; password-reset links.
 
 Revision ID: 0005
 Revises: 0003
@@ -39,9 +39,24 @@ def upgrade() -> None:
     )
     op.create_index("ix_outbox_about", "outbox_messages", ["object_type", "object_id"])
     op.create_index(op.f("ix_outbox_messages_status"), "outbox_messages", ["status"])
+    op.create_table(
+        "password_resets",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("user_id", sa.Integer(), nullable=False),
+        sa.Column("token_hash", sa.String(length=64), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("expires_at", sa.DateTime(), nullable=False),
+        sa.Column("used_at", sa.DateTime(), nullable=True),
+        sa.ForeignKeyConstraint(["user_id"], ["users.id"], ondelete="CASCADE"),
+        sa.PrimaryKeyConstraint("id"),
+        sa.UniqueConstraint("token_hash"),
+    )
+    op.create_index(op.f("ix_password_resets_user_id"), "password_resets", ["user_id"])
 
 
 def downgrade() -> None:
+    op.drop_index(op.f("ix_password_resets_user_id"), table_name="password_resets")
+    op.drop_table("password_resets")
     op.drop_index(op.f("ix_outbox_messages_status"), table_name="outbox_messages")
     op.drop_index("ix_outbox_about", table_name="outbox_messages")
     op.drop_table("outbox_messages")
