@@ -211,14 +211,3 @@ def is_assigned(db: Session, candidate_id: int, user_id: int) -> bool:
     """Return True when the user is assigned to any stage of the candidate."""
     query = select(Assignment.id).where(Assignment.candidate_id == candidate_id, Assignment.interviewer_id == user_id)
     return db.scalar(query.limit(1)) is not None
-
-
-def upcoming_for(db: Session, user: User) -> list[Assignment]:
-    """Return the user's assignments with active candidates, soonest first."""
-    query = (
-        select(Assignment)
-        .join(Candidate, Candidate.id == Assignment.candidate_id)
-        .where(Assignment.interviewer_id == user.id, Candidate.status == "active")
-        .order_by(Assignment.scheduled_at, Assignment.id)
-    )
-    return list(db.scalars(query))

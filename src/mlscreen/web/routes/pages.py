@@ -12,9 +12,9 @@ from starlette.responses import Response
 from mlscreen.errors import MlscreenError
 from mlscreen.store import audit
 from mlscreen.store.accounts import create_user
-from mlscreen.store.candidates import upcoming_for
-from mlscreen.store.models import ROLES, Candidate, Scorecard, User
-from mlscreen.store.openings import stage_at, stage_counts, visible_openings
+from mlscreen.store.models import ROLES, User
+from mlscreen.store.openings import stage_counts, visible_openings
+from mlscreen.store.schedule import interviews_for
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
@@ -25,26 +25,18 @@ CtxDep = Annotated[Ctx, Depends(current)]
 
 @router.get("/", name="dashboard")
 def dashboard(ctx: CtxDep) -> Response:
-    """My upcoming interviews, my pending scorecards, and candidates per stage of my openings."""
+    """My upcoming interviews, my pending and overdue scorecards, and candidates per stage of my openings."""
     me = ctx.me
-    upcoming = []
-    pending = []
-    for assignment in upcoming_for(ctx.db, me):
-        candidate = ctx.db.get_one(Candidate, assignment.candidate_id)
-        stage = stage_at(candidate.opening, assignment.stage_position)
-        done = ctx.db.scalar(
-            select(Scorecard.id).where(
-                Scorecard.candidate_id == candidate.id,
-                Scorecard.stage_position == assignment.stage_position,
-                Scorecard.interviewer_id == me.id,
-            )
-        )
-        row = {"assignment": assignment, "candidate": candidate, "stage": stage}
-        upcoming.append(row)
-        if done is None and candidate.stage_position >= assignment.stage_position:
-            pending.append(row)
+    mine = interviews_for(ctx.db, me, now=ctx.now)
     openings = [(o, stage_counts(ctx.db, o)) for o in visible_openings(ctx.db, me)]
-    return render(ctx.request, "dashboard.html", upcoming=upcoming, pending=pending, openings=openings)
+    return render(
+        ctx.request,
+        "dashboard.html",
+        upcoming=mine.upcoming,
+        pending=mine.pending,
+        overdue=mine.overdue,
+        openings=openings,
+    )
 
 
 @router.get("/openings", name="openings")
