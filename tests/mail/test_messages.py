@@ -20,6 +20,8 @@ CONTEXT = {
     "exercise": True,
     "candidate": "Ada\r\nBcc: victim@example.org",
     "when": "",
+    "updated": False,
+    "cancelled": False,
 }
 
 

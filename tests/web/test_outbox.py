@@ -54,8 +54,10 @@ def test_page_actions_write_held_messages_that_the_outbox_page_shows(
         {"position": "3", "interviewer_id": str(world.users["interviewer"]), "scheduled_at": "2026-12-03T14:30"},
     )
     assert assigned.status_code == 303, assigned.text
-    invite_mail, assignment_mail = outbox_rows(world)
-    assert invite_mail.status == assignment_mail.status == "held"
+    rows = {row.template: row for row in outbox_rows(world)}
+    invite_mail, assignment_mail, interview_mail = rows["invite"], rows["assignment"], rows["interview"]
+    assert invite_mail.status == assignment_mail.status == interview_mail.status == "held"
+    assert interview_mail.recipient == "cand.a@example.net" and interview_mail.ics is not None
     assert assignment_mail.recipient == "interviewer@example.org"
     assert "2026-12-03 14:30 UTC" in assignment_mail.body_text
     assert f"http://testserver/candidates/{world.candidate}" in assignment_mail.body_text

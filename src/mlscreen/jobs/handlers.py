@@ -111,6 +111,7 @@ def send_mail(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
             subject=claimed.subject,
             text=claimed.text,
             html=claimed.html,
+            ics=claimed.ics,
         )
         transport.send(server, message)
     except (OSError, ValueError, smtplib.SMTPException, MlscreenError) as exc:

@@ -101,7 +101,10 @@ def build_message(
     msg.set_content(text)
     msg.add_alternative(html, subtype="html")
     if ics is not None:
-        msg.add_attachment(ics.encode("utf-8"), maintype="text", subtype="calendar", filename="invite.ics")
+        method = "CANCEL" if "\nMETHOD:CANCEL" in ics else "REQUEST"
+        msg.add_attachment(
+            ics.encode("utf-8"), maintype="text", subtype="calendar", filename="invite.ics", params={"method": method}
+        )
     return msg
 
 

@@ -196,6 +196,8 @@ def assign_interviewer(
     if found is None:
         found = Assignment(candidate_id=candidate.id, stage_position=position, interviewer_id=interviewer_id)
         db.add(found)
+    elif found.scheduled_at is not None and found.scheduled_at != scheduled_at:
+        found.sequence += 1  # the calendar invitation changes: same UID, a higher SEQUENCE
     found.scheduled_at = scheduled_at
     db.flush()
     return found

@@ -151,6 +151,8 @@ class Assignment(Base):
     stage_position: Mapped[int]
     interviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     scheduled_at: Mapped[datetime | None]
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    """How many times its calendar invitation changed (the iCalendar SEQUENCE); its UID never changes."""
     interviewer: Mapped[User] = relationship(lazy="joined")
 
 
@@ -305,6 +307,7 @@ class OutboxMessage(Base):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from datetime import datetime
+from email.utils import parseaddr
+from urllib.parse import urlsplit
 
 from sqlalchemy.orm import Session
 
-from mlscreen.store.models import Assignment, Candidate, Invite, OutboxMessage, User
+from mlscreen import settings
+from mlscreen.mail.ics import interview_event
+from mlscreen.store.models import Assignment, Candidate, Invite, OpeningStage, OutboxMessage, User, utcnow
 from mlscreen.store.openings import stage_at
 from mlscreen.store.outbox import write
 from mlscreen.store.queue import JobQueue
@@ -32,12 +36,52 @@ def assessment_invitation(db: Session, queue: JobQueue, invite: Invite, *, link:
     return write(db, queue, to=candidate.email, template="invite", context=context, about=("invite", invite.id))
 
 
+def _invitation(
+    assignment: Assignment, candidate: Candidate, interviewer: User, stage: OpeningStage, *, cancel: bool, host: str
+) -> str | None:
+    if assignment.scheduled_at is None:
+        return None
+    organizer = parseaddr(settings.MAIL_FROM.get())[1] or "mlscreen@localhost"
+    return interview_event(
+        uid=f"assignment-{assignment.id}@{host}",
+        sequence=assignment.sequence,
+        start=assignment.scheduled_at,
+        minutes=stage.duration_min,
+        summary=f"Interview: {candidate.name} ({stage.title}, {candidate.opening.title})",
+        description=f"{stage.title} interview for {candidate.opening.title}.",
+        organizer=organizer,
+        attendees=[interviewer.email, candidate.email],
+        cancel=cancel,
+        stamp=utcnow(),
+    )
+
+
 def interviewer_assignment(
     db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, link: str
 ) -> OutboxMessage:
-    """Write the interviewer's notice of an assignment, with `link` to the candidate's page."""
+    """Write the interviewer's notice of an assignment, with `link` to the candidate's page.
+
+    A scheduled interview also sends both the interviewer and the candidate a calendar invitation (METHOD:REQUEST):
+    its UID is the assignment's, its SEQUENCE the assignment's `sequence`, so a new time replaces the old event.
+    """
     interviewer = db.get_one(User, assignment.interviewer_id)
     stage = stage_at(candidate.opening, assignment.stage_position)
+    ics = _invitation(
+        assignment, candidate, interviewer, stage, cancel=False, host=urlsplit(link).hostname or "mlscreen"
+    )
+    if ics is not None and assignment.scheduled_at is not None:
+        when = _when(assignment.scheduled_at)
+        context = {
+            "name": candidate.name,
+            "opening": candidate.opening.title,
+            "stage": stage.title,
+            "when": when,
+            "minutes": stage.duration_min,
+            "updated": assignment.sequence > 0,
+            "cancelled": False,
+        }
+        about = ("assignment", assignment.id)
+        write(db, queue, to=candidate.email, template="interview", context=context, about=about, ics=ics)
     context = {
         "name": interviewer.name,
         "candidate": candidate.name,
@@ -47,5 +91,11 @@ def interviewer_assignment(
         "link": link,
     }
     return write(
-        db, queue, to=interviewer.email, template="assignment", context=context, about=("assignment", assignment.id)
+        db,
+        queue,
+        to=interviewer.email,
+        template="assignment",
+        context=context,
+        about=("assignment", assignment.id),
+        ics=ics,
     )

@@ -34,8 +34,10 @@ def write(
     template: str,
     context: dict[str, Any],
     about: tuple[str, int],
+    ics: str | None = None,
 ) -> OutboxMessage:
-    """Render message `template` for `to` and store it in the caller's transaction; return it.
+    """Render message `template` for `to` (with a calendar invitation `ics`) and store it in the caller's
+    transaction; return it.
 
     With an SMTP server configured its sending job is enqueued in the same transaction, so the action, the
     message and the job commit together or not at all. Without one the message is `held`: it stays in the outbox,
@@ -50,6 +52,7 @@ def write(
         subject=rendered.subject,
         body_text=rendered.text,
         body_html=rendered.html,
+        ics=ics,
         status="held" if held else "queued",
         object_type=about[0],
         object_id=about[1],
@@ -71,6 +74,7 @@ class Claimed:
     subject: str
     text: str
     html: str
+    ics: str | None
 
 
 def claim(db: Session, message_id: int, *, now: datetime | None = None) -> Claimed | None:
@@ -93,7 +97,7 @@ def claim(db: Session, message_id: int, *, now: datetime | None = None) -> Claim
         return None
     m = db.get_one(OutboxMessage, message_id)
     db.refresh(m)
-    return Claimed(m.id, m.message_id, m.recipient, m.subject, m.body_text, m.body_html)
+    return Claimed(m.id, m.message_id, m.recipient, m.subject, m.body_text, m.body_html, m.ics)
 
 
 def mark_sent(db: Session, message_id: int, *, now: datetime | None = None) -> None:

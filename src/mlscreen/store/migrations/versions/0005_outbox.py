@@ -1,4 +1,5 @@
-"""Outbox: e-mails stored with the action that causes them, sent by jobs; password-reset links.
+"""Outbox: e-mails stored with the action that causes them, sent by jobs; password-reset links;
+calendar invitations' sequence numbers.
 
 Revision ID: 0005
 Revises: 0003
@@ -26,6 +27,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(length=300), nullable=False),
         sa.Column("body_text", sa.Text(), nullable=False),
         sa.Column("body_html", sa.Text(), nullable=False),
+        sa.Column("ics", sa.Text(), nullable=True),
         sa.Column("status", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("last_error", sa.Text(), nullable=True),
@@ -52,9 +54,13 @@ def upgrade() -> None:
         sa.UniqueConstraint("token_hash"),
     )
     op.create_index(op.f("ix_password_resets_user_id"), "password_resets", ["user_id"])
+    with op.batch_alter_table("assignments") as batch_op:
+        batch_op.add_column(sa.Column("sequence", sa.Integer(), server_default="0", nullable=False))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("assignments") as batch_op:
+        batch_op.drop_column("sequence")
     op.drop_index(op.f("ix_password_resets_user_id"), table_name="password_resets")
     op.drop_table("password_resets")
     op.drop_index(op.f("ix_outbox_messages_status"), table_name="outbox_messages")
