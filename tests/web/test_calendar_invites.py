@@ -11,7 +11,7 @@ from icalendar import Calendar
 from sqlalchemy import select
 
 from mlscreen.jobs.handlers import send_mail
-from mlscreen.store.models import OutboxMessage
+from mlscreen.store.models import Assignment, OutboxMessage
 from tests.mail.conftest import SmtpServer, smtp_server
 from tests.web.conftest import World
 
@@ -74,3 +74,21 @@ def test_an_interview_invitation_parses_and_an_update_keeps_its_uid(
     assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 1
     assert event.decoded("DTSTART") == datetime(2026, 12, 4, 9, 0, tzinfo=UTC)
     assert any("New time" in str(m["Subject"]) for m in smtp_server.received)
+
+    smtp_server.received.clear()
+    with world.db.session() as s:
+        assignment_id = s.scalars(
+            select(Assignment.id).where(
+                Assignment.candidate_id == world.candidate, Assignment.interviewer_id == world.users["interviewer"]
+            )
+        ).one()
+    assert hm.form(f"{path}/{assignment_id}/remove").status_code == 303
+    send_all(world)
+    cancelled = calendars(smtp_server)
+    assert set(cancelled) == {"interviewer@example.org", "cand.a@example.net"}
+    for cal in cancelled.values():
+        [event] = cal.walk("VEVENT")
+        assert str(cal["METHOD"]) == "CANCEL" and str(event["STATUS"]) == "CANCELLED"
+        assert str(event["UID"]) == uid and int(event["SEQUENCE"]) == 2
+    with world.db.session() as s:
+        assert s.get(Assignment, assignment_id) is None

@@ -8,6 +8,8 @@ import pytest
 from fastapi.routing import APIRoute
 
 from mlscreen.store.accounts import token_hash
+from mlscreen.store.candidates import assign_interviewer
+from mlscreen.store.models import Candidate
 from mlscreen.store.resets import request_reset
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
@@ -49,6 +51,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "candidate_move": PIPELINE,
     "candidate_status": PIPELINE,
     "candidate_assign": PIPELINE,
+    "candidate_unassign": PIPELINE,
     "candidate_invite": PIPELINE,
     "candidate_invite_revoke": PIPELINE,
     "candidate_reopen": frozenset({"admin"}),
@@ -118,6 +121,13 @@ def reset_link_token(world: World) -> str:
     return made[0]
 
 
+def fresh_assignment(world: World, *, other: bool) -> int:
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, world.other_candidate if other else world.candidate)
+        member = world.users["hm_other" if other else "interviewer_unassigned"]
+        return assign_interviewer(s, candidate, position=2, interviewer_id=member).id
+
+
 def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
     values = {
         "opening_id": world.other_opening if other else world.opening,
@@ -127,6 +137,8 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "token": world.token,
         "invite_id": world.invite,
     }
+    if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
+        values["assignment_id"] = fresh_assignment(world, other=other)
     if "{reset_token}" in route.path_format:
         values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})

@@ -14,6 +14,7 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "answer.confirmed",
     "answer.overridden",
     "answer.revised",
+    "assignment.removed",
     "candidate.stage_changed",
     "candidate.status_changed",
     "decision.made",

@@ -213,3 +213,27 @@ def is_assigned(db: Session, candidate_id: int, user_id: int) -> bool:
     """Return True when the user is assigned to any stage of the candidate."""
     query = select(Assignment.id).where(Assignment.candidate_id == candidate_id, Assignment.interviewer_id == user_id)
     return db.scalar(query.limit(1)) is not None
+
+
+def remove_assignment(db: Session, candidate: Candidate, assignment_id: int, *, actor: User) -> Assignment:
+    """Remove one of the candidate's interviewer assignments (audited) and return it (deleted, still readable).
+
+    Raises `NotFoundError` for an id that is not an assignment of this candidate.
+    """
+    found = db.get(Assignment, assignment_id) if 0 <= assignment_id < 2**31 else None
+    if found is None or found.candidate_id != candidate.id:
+        raise NotFoundError("no such interviewer assignment", hint="reload the candidate's page")
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action="assignment.removed",
+        object_type="assignment",
+        object_id=found.id,
+        opening_id=candidate.opening_id,
+        candidate_id=candidate.id,
+        position=found.stage_position,
+        interviewer_id=found.interviewer_id,
+    )
+    db.delete(found)
+    db.flush()
+    return found

@@ -99,3 +99,29 @@ def interviewer_assignment(
         about=("assignment", assignment.id),
         ics=ics,
     )
+
+
+def interview_cancelled(
+    db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, host: str
+) -> None:
+    """Write the cancellation (METHOD:CANCEL, the same UID, a higher SEQUENCE) to the interviewer and the candidate.
+
+    Only a scheduled interview has an event in their calendars to cancel; otherwise nothing is written.
+    """
+    if assignment.scheduled_at is None:
+        return
+    interviewer = db.get_one(User, assignment.interviewer_id)
+    stage = stage_at(candidate.opening, assignment.stage_position)
+    assignment.sequence += 1
+    ics = _invitation(assignment, candidate, interviewer, stage, cancel=True, host=host)
+    context = {
+        "opening": candidate.opening.title,
+        "stage": stage.title,
+        "when": _when(assignment.scheduled_at),
+        "minutes": stage.duration_min,
+        "updated": False,
+        "cancelled": True,
+    }
+    about = ("assignment", assignment.id)
+    for person, name in ((candidate.email, candidate.name), (interviewer.email, interviewer.name)):
+        write(db, queue, to=person, template="interview", context={**context, "name": name}, about=about, ics=ics)

@@ -119,6 +119,7 @@ ROUTES: dict[str, str] = {
     "candidate_move": "candidate.manage",
     "candidate_status": "candidate.manage",
     "candidate_assign": "candidate.manage",
+    "candidate_unassign": "candidate.manage",
     "candidate_invite": "candidate.manage",
     "candidate_invite_revoke": "candidate.manage",
     "candidate_reopen": "decision.reopen",

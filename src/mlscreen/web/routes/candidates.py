@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends
 from sqlalchemy import select
@@ -14,7 +15,13 @@ from mlscreen import settings
 from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
 from mlscreen.store import notices
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
-from mlscreen.store.candidates import assign_interviewer, assignments, move_candidate, set_status
+from mlscreen.store.candidates import (
+    assign_interviewer,
+    assignments,
+    move_candidate,
+    remove_assignment,
+    set_status,
+)
 from mlscreen.store.models import User
 from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
@@ -129,6 +136,23 @@ async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
         )
         link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
         notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link)
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/candidates/{candidate_id}/assignments/{assignment_id}/remove", name="candidate_unassign")
+async def candidate_unassign(ctx: CtxDep, candidate_id: int, assignment_id: int) -> Response:
+    """Remove an interviewer from a stage; a scheduled interview's calendar event is cancelled by e-mail."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        found = remove_assignment(ctx.db, ctx.candidate, assignment_id, actor=ctx.me)
+        host = urlsplit(ctx.request.app.state.base_url).hostname or "mlscreen"
+        notices.interview_cancelled(ctx.db, ctx.queue, found, ctx.candidate, host=host)
         return f"/candidates/{candidate_id}"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
