@@ -22,6 +22,7 @@ CONTEXT = {
     "when": "",
     "updated": False,
     "cancelled": False,
+    "at_deadline": False,
 }
 
 

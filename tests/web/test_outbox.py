@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from mlscreen.jobs.handlers import send_mail
+from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Invite, OutboxMessage
 from tests.mail.conftest import SmtpServer, smtp_server
 from tests.web.conftest import World
@@ -38,8 +39,18 @@ def test_the_invitation_from_the_real_server_opens_the_candidates_portal(
     assert body is not None
     link = re.search(r"http://testserver/assess/[A-Za-z0-9_-]+", body.get_content())
     assert link is not None and link.group(0) == made.json()["link"]
-    portal = world.client(None).get(link.group(0).removeprefix("http://testserver"))
+    path = link.group(0).removeprefix("http://testserver")
+    visitor = world.client(None).http
+    portal = visitor.get(path)
     assert portal.status_code == 200 and "Start" in portal.text
+    csrf = world.app.state.cookies.portal_csrf(token_hash(path.rsplit("/", 1)[1]))
+    assert visitor.post(f"{path}/start", data={"csrf_token": csrf}).status_code == 303
+    done = visitor.post(f"{path}/submit", data={"csrf_token": csrf, "code": "x = 1\n", "confirm": "yes"})
+    assert done.status_code == 200, done.text
+    [confirmation] = [m for m in outbox_rows(world) if m.template == "submitted"]
+    assert send_mail(world.db, {"message_id": confirmation.id})["sent"] is True
+    received = smtp_server.received[-1]
+    assert received["To"] == "cand.a@example.net" and "we received your" in str(received["Subject"])
 
 
 def test_page_actions_write_held_messages_that_the_outbox_page_shows(

@@ -56,6 +56,19 @@ def _invitation(
     )
 
 
+def submission_confirmation(db: Session, queue: JobQueue, invite: Invite, *, closed_at_deadline: bool) -> OutboxMessage:
+    """Write the candidate's confirmation that their assessment arrived (also when the deadline submitted it)."""
+    candidate = invite.candidate
+    stage = stage_at(candidate.opening, invite.stage_position)
+    context = {
+        "name": candidate.name,
+        "opening": candidate.opening.title,
+        "stage": stage.title,
+        "at_deadline": closed_at_deadline,
+    }
+    return write(db, queue, to=candidate.email, template="submitted", context=context, about=("invite", invite.id))
+
+
 def interviewer_assignment(
     db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, link: str
 ) -> OutboxMessage:
