@@ -23,6 +23,7 @@ CONTEXT = {
     "updated": False,
     "cancelled": False,
     "at_deadline": False,
+    "sent": "2026-11-29 20:00 UTC",
 }
 
 

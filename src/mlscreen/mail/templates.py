@@ -14,7 +14,15 @@ from mlscreen.errors import UsageError
 
 PACKAGED = Path(__file__).parent / "templates"
 MAX_SUBJECT = 200
-MESSAGES: tuple[str, ...] = ("invite", "submitted", "assignment", "interview", "password_reset")
+MESSAGES: tuple[str, ...] = (
+    "invite",
+    "link_reminder",
+    "submitted",
+    "assignment",
+    "interview",
+    "scorecard_reminder",
+    "password_reset",
+)
 """Every message the application writes; each has NAME.subject.txt, NAME.txt and NAME.html."""
 
 

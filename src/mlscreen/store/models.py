@@ -313,6 +313,8 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[int]
+    once_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    """Set for messages written at most once (reminders): a second writer's insert is refused."""
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     lease_expires_at: Mapped[datetime | None]
     sent_at: Mapped[datetime | None]

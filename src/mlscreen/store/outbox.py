@@ -35,6 +35,7 @@ def write(
     context: dict[str, Any],
     about: tuple[str, int],
     ics: str | None = None,
+    once_key: str | None = None,
 ) -> OutboxMessage:
     """Render message `template` for `to` (with a calendar invitation `ics`) and store it in the caller's
     transaction; return it.
@@ -53,6 +54,7 @@ def write(
         body_text=rendered.text,
         body_html=rendered.html,
         ics=ics,
+        once_key=once_key,
         status="held" if held else "queued",
         object_type=about[0],
         object_id=about[1],

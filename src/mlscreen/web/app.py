@@ -100,7 +100,9 @@ def create_app(
     queue = queue or make_queue(db, count)
     now = clock or utcnow
     grace = timedelta(seconds=settings.DEADLINE_GRACE_SECONDS.get())
-    deadlines = DeadlineSweeper(db, queue, clock=now, grace=grace)
+    deadlines = DeadlineSweeper(
+        db, queue, clock=now, grace=grace, candidate_link=lambda cid: f"{base}/candidates/{cid}"
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

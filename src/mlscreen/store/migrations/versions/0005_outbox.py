@@ -33,11 +33,13 @@ def upgrade() -> None:
         sa.Column("last_error", sa.Text(), nullable=True),
         sa.Column("object_type", sa.String(length=32), nullable=False),
         sa.Column("object_id", sa.Integer(), nullable=False),
+        sa.Column("once_key", sa.String(length=100), nullable=True),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.Column("lease_expires_at", sa.DateTime(), nullable=True),
         sa.Column("sent_at", sa.DateTime(), nullable=True),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("message_id"),
+        sa.UniqueConstraint("once_key"),
     )
     op.create_index("ix_outbox_about", "outbox_messages", ["object_type", "object_id"])
     op.create_index(op.f("ix_outbox_messages_status"), "outbox_messages", ["status"])
