@@ -65,6 +65,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "audit_page": frozenset({"admin"}),
     "users_page": frozenset({"admin"}),
     "user_create": frozenset({"admin"}),
+    "user_active": frozenset({"admin"}),
     "portal_page": EVERYONE,
     "portal_start": EVERYONE,
     "portal_draft": EVERYONE,
@@ -136,6 +137,7 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "answer_id": world.answer,
         "token": world.token,
         "invite_id": world.invite,
+        "user_id": world.users["interviewer_unassigned"],
     }
     if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
         values["assignment_id"] = fresh_assignment(world, other=other)

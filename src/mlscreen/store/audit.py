@@ -27,6 +27,8 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "plan.roles_opened",
     "user.password_reset",
     "user.created",
+    "user.deactivated",
+    "user.reactivated",
 )
 
 

@@ -133,6 +133,7 @@ ROUTES: dict[str, str] = {
     "audit_page": "admin",
     "users_page": "admin",
     "user_create": "admin",
+    "user_active": "admin",
     "portal_page": CANDIDATE_LINK,
     "portal_start": CANDIDATE_LINK,
     "portal_draft": CANDIDATE_LINK,

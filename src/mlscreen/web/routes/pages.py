@@ -9,9 +9,9 @@ from sqlalchemy import select
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from mlscreen.errors import MlscreenError
+from mlscreen.errors import InvalidFieldsError, MlscreenError
 from mlscreen.store import audit
-from mlscreen.store.accounts import create_user
+from mlscreen.store.accounts import create_user, get_user, set_active
 from mlscreen.store.models import ROLES, User
 from mlscreen.store.openings import stage_counts, visible_openings
 from mlscreen.store.schedule import interviews_for
@@ -64,6 +64,24 @@ def _users_page(
 def users_page(ctx: CtxDep) -> Response:
     """Everyone who can sign in."""
     return _users_page(ctx)
+
+
+@router.post("/admin/users/{user_id}/active", name="user_active")
+async def user_active(ctx: CtxDep, user_id: int) -> Response:
+    """Deactivate a user (their sessions end at once, their history stays) or activate them again."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        choice = first(values, "active")
+        if choice not in ("true", "false"):
+            raise InvalidFieldsError("say whether the user is active", fields={"active": "true or false"})
+        set_active(ctx.db, get_user(ctx.db, user_id), active=choice == "true", actor=ctx.me)
+        return "/admin/users"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _users_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
 @router.post("/admin/users", name="user_create")
