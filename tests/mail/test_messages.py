@@ -24,6 +24,8 @@ CONTEXT = {
     "cancelled": False,
     "at_deadline": False,
     "sent": "2026-11-29 20:00 UTC",
+    "inviter": "Grace",
+    "role": "interviewer",
 }
 
 

@@ -105,3 +105,16 @@ def test_an_expired_or_replaced_link_does_not_work(world: World) -> None:
     with world.db.session() as s:
         s.execute(update(PasswordReset).values(expires_at=utcnow() - timedelta(seconds=1)))
     assert choose(world.client(None), second, NEW_PASSWORD)[0] == 401
+
+
+def test_a_new_user_invited_by_email_sets_their_own_password(world: World) -> None:
+    admin = world.client("admin")
+    made = admin.form("/admin/users", {"name": "New Person", "email": "new@example.org", "role": "interviewer"})
+    assert made.status_code == 303, made.text
+    [invitation] = messages(world)
+    assert invitation.template == "staff_invite" and invitation.recipient == "new@example.org"
+    assert "admin invited you" in invitation.subject
+    status, location = choose(world.client(None), reset_path(invitation.body_text), NEW_PASSWORD)
+    assert (status, location) == (303, "/login?reset=1")
+    with world.db.session() as s:
+        assert authenticate(s, email="new@example.org", password=NEW_PASSWORD, client="t").name == "New Person"

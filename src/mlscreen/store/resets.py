@@ -18,6 +18,7 @@ from mlscreen.store.outbox import write
 from mlscreen.store.queue import JobQueue
 
 RESET_LIFETIME = timedelta(hours=1)
+STAFF_INVITE_LIFETIME = timedelta(days=7)
 
 
 def _invalid() -> AuthenticationError:
@@ -52,6 +53,32 @@ def request_reset(
     db.flush()
     context = {"name": user.name, "link": link_for(token), "expires": (now + RESET_LIFETIME).strftime("%H:%M UTC")}
     write(db, queue, to=user.email, template="password_reset", context=context, about=("password_reset", reset.id))
+
+
+def invite_staff(
+    db: Session,
+    queue: JobQueue,
+    user: User,
+    *,
+    inviter: User,
+    link_for: Callable[[str], str],
+    now: datetime | None = None,
+) -> None:
+    """Write a new user's invitation: a single-use link (valid `STAFF_INVITE_LIFETIME`) to set their own password."""
+    now = now or utcnow()
+    token = secrets.token_urlsafe(32)
+    expires = now + STAFF_INVITE_LIFETIME
+    reset = PasswordReset(user_id=user.id, token_hash=token_hash(token), created_at=now, expires_at=expires)
+    db.add(reset)
+    db.flush()
+    context = {
+        "name": user.name,
+        "inviter": inviter.name,
+        "role": user.role.replace("_", " "),
+        "link": link_for(token),
+        "expires": expires.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+    write(db, queue, to=user.email, template="staff_invite", context=context, about=("password_reset", reset.id))
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,14 @@ from starlette.responses import Response
 
 from mlscreen.errors import InvalidFieldsError, MlscreenError
 from mlscreen.store import audit
-from mlscreen.store.accounts import create_user, get_user, set_active
+from mlscreen.store.accounts import create_user, get_user, set_active, strong_password
 from mlscreen.store.models import ROLES, User
 from mlscreen.store.openings import stage_counts, visible_openings
+from mlscreen.store.resets import invite_staff
 from mlscreen.store.schedule import interviews_for
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
+from mlscreen.web.links import page_link
 from mlscreen.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -86,18 +88,25 @@ async def user_active(ctx: CtxDep, user_id: int) -> Response:
 
 @router.post("/admin/users", name="user_create")
 async def user_create(ctx: CtxDep) -> Response:
-    """Add a user (audited)."""
+    """Add a user (audited); without a password, they are invited by e-mail to set their own."""
     values = form_values(await ctx.request.form())
 
     def save() -> str:
+        password = first(values, "password")
         user = create_user(
             ctx.db,
             email=first(values, "email"),
             name=first(values, "name"),
             role=first(values, "role"),
-            password=first(values, "password"),
+            password=password or strong_password(),  # invited: a password nobody knows until they set theirs
         )
         audit.record(ctx.db, actor_id=ctx.me.id, action="user.created", object_type="user", object_id=user.id)
+        if not password:
+
+            def link_for(token: str) -> str:
+                return page_link(ctx.request, "password_reset_form", reset_token=token)
+
+            invite_staff(ctx.db, ctx.queue, user, inviter=ctx.me, link_for=link_for)
         return "/admin/users"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
