@@ -25,6 +25,7 @@ CONTEXT = {
     "at_deadline": False,
     "sent": "2026-11-29 20:00 UTC",
     "inviter": "Grace",
+    "outcome": "hire",
     "role": "interviewer",
 }
 

@@ -94,3 +94,19 @@ def test_an_invite_that_fails_writes_no_message(world: World) -> None:
 def test_the_candidate_page_shows_their_email(world: World) -> None:
     page = world.client("recruiter").get(f"/candidates/{world.candidate}")
     assert 'id="candidate-email"' in page.text and "cand.a@example.net" in page.text
+
+
+def test_a_decision_is_sent_to_the_hiring_team_without_its_rationale(world: World) -> None:
+    made = world.client("hm").api(
+        "POST",
+        f"/api/v1/candidates/{world.candidate}/decision",
+        {"outcome": "no_hire", "rationale": "Confidential reasoning about the candidate."},
+    )
+    assert made.status_code == 201, made.text
+    rows = [r for r in outbox_rows(world) if r.template == "decision"]
+    assert sorted(r.recipient for r in rows) == [
+        "interviewer2@example.org",
+        "interviewer@example.org",
+        "recruiter@example.org",
+    ]
+    assert all("no hire" in r.subject and "Confidential" not in r.body_text + r.body_html for r in rows)

@@ -6,12 +6,13 @@ from datetime import datetime
 from email.utils import parseaddr
 from urllib.parse import urlsplit
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen import settings
 from mlscreen.mail.ics import interview_event
-from mlscreen.store.models import Assignment, Candidate, Invite, OpeningStage, OutboxMessage, User, utcnow
-from mlscreen.store.openings import stage_at
+from mlscreen.store.models import Assignment, Candidate, Decision, Invite, OpeningStage, OutboxMessage, User, utcnow
+from mlscreen.store.openings import member_ids, stage_at
 from mlscreen.store.outbox import write
 from mlscreen.store.queue import JobQueue
 
@@ -138,3 +139,26 @@ def interview_cancelled(
     about = ("assignment", assignment.id)
     for person, name in ((candidate.email, candidate.name), (interviewer.email, interviewer.name)):
         write(db, queue, to=person, template="interview", context={**context, "name": name}, about=about, ics=ics)
+
+
+def decision_made(db: Session, queue: JobQueue, decision: Decision, candidate: Candidate, *, link: str) -> int:
+    """Tell the hiring team (the opening's hiring manager and recruiters, the candidate's interviewers; not the person
+    who decided) the outcome, with `link` to the candidate's page; returns how many messages were written.
+
+    The rationale stays in the packet: interviewers do not see the packet, so the message does not carry it.
+    """
+    opening = candidate.opening
+    assigned = {a.interviewer_id for a in db.scalars(select(Assignment).where(Assignment.candidate_id == candidate.id))}
+    members = db.scalars(select(User).where(User.id.in_(member_ids(db, opening.id)), User.active.is_(True))).all()
+    team = [
+        u
+        for u in members
+        if u.id != decision.decided_by
+        and (u.id == opening.hiring_manager_id or u.role == "recruiter" or u.id in assigned)
+    ]
+    outcome = "hire" if decision.outcome == "hire" else "no hire"
+    for person in team:
+        context = {"name": person.name, "candidate": candidate.name, "opening": opening.title, "outcome": outcome}
+        context["link"] = link
+        write(db, queue, to=person.email, template="decision", context=context, about=("decision", decision.id))
+    return len(team)

@@ -361,6 +361,8 @@ def api_packet(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
 def api_decision_create(ctx: CtxDep, candidate_id: int, body: DecisionIn) -> dict[str, Any]:
     """Record the decision with its rationale (audited)."""
     decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=body.outcome, rationale=body.rationale, actor=ctx.me)
+    link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
+    notices.decision_made(ctx.db, ctx.queue, decision, ctx.candidate, link=link)
     return {"candidate_id": decision.candidate_id, "outcome": decision.outcome, "mechanical": decision.mechanical}
 
 
