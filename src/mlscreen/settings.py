@@ -326,6 +326,26 @@ TRANSPARENCY_TEXT = Setting(
     "Extra text the assessment page shows candidates before they start, after the built-in notice of what is "
     "automated: e.g. who to write to for a human review or to see or erase their data.",
 )
+SMTP_URL = Setting(
+    "MLSCREEN_SMTP_URL",
+    SECRET,
+    Secret(""),
+    "SMTP server e-mails are sent through: smtp://[user:password@]host[:port] (STARTTLS when the server offers "
+    "it; add ?starttls=required to refuse sending without it) or smtps://... (TLS from the start). Empty: "
+    "messages stay in the outbox, listed on the admin outbox page.",
+)
+MAIL_FROM = Setting(
+    "MLSCREEN_MAIL_FROM",
+    TEXT,
+    "mlscreen@localhost",
+    "The From address of every e-mail, e.g. Hiring <hiring@example.org>.",
+)
+MAIL_TEMPLATES = Setting(
+    "MLSCREEN_MAIL_TEMPLATES",
+    PATHS,
+    [],
+    "Directories whose e-mail templates replace the packaged ones of the same name (see docs/email.md).",
+)
 REQUIRE_SERVICES = Setting(
     "MLSCREEN_REQUIRE_SERVICES", BOOL, False, "Tests: fail, rather than skip, tests whose service is down."
 )
@@ -344,6 +364,9 @@ SETTINGS: tuple[Declared, ...] = (
     JOB_BACKEND,
     REDIS_URL,
     REDIS_PREFIX,
+    SMTP_URL,
+    MAIL_FROM,
+    MAIL_TEMPLATES,
     SANDBOX,
     BANK_PATH,
     EMBEDDING_RUNTIME,

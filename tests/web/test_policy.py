@@ -8,6 +8,9 @@ import pytest
 from fastapi.routing import APIRoute
 
 from mlscreen.store.accounts import token_hash
+from mlscreen.store.candidates import assign_interviewer
+from mlscreen.store.models import Candidate
+from mlscreen.store.resets import request_reset
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
 from tests.web.conftest import PEOPLE, Client, World
@@ -27,6 +30,10 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "healthz": EVERYONE,
     "login_form": EVERYONE,
     "login": EVERYONE,
+    "password_forgot_form": EVERYONE,
+    "password_forgot": EVERYONE,
+    "password_reset_form": EVERYONE,
+    "password_reset": EVERYONE,
     "logout": SIGNED_IN,
     "dashboard": SIGNED_IN,
     "openings": SIGNED_IN,
@@ -44,6 +51,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "candidate_move": PIPELINE,
     "candidate_status": PIPELINE,
     "candidate_assign": PIPELINE,
+    "candidate_unassign": PIPELINE,
     "candidate_invite": PIPELINE,
     "candidate_invite_revoke": PIPELINE,
     "candidate_reopen": frozenset({"admin"}),
@@ -57,6 +65,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "audit_page": frozenset({"admin"}),
     "users_page": frozenset({"admin"}),
     "user_create": frozenset({"admin"}),
+    "user_active": frozenset({"admin"}),
     "portal_page": EVERYONE,
     "portal_start": EVERYONE,
     "portal_draft": EVERYONE,
@@ -86,6 +95,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "api_audit": frozenset({"admin"}),
     "api_jobs": frozenset({"admin"}),
     "jobs_page": frozenset({"admin"}),
+    "outbox_page": frozenset({"admin"}),
     "jobs_retry": frozenset({"admin"}),
     "api_jobs_failed": frozenset({"admin"}),
     "api_jobs_retry": frozenset({"admin"}),
@@ -103,6 +113,26 @@ def routes(world: World) -> list[APIRoute]:
     return [r for r in all_routes(world.app.router.routes) if isinstance(r, APIRoute)]
 
 
+def reset_link_token(world: World) -> str:
+    """Return the token of a fresh password-reset link of the recruiter (the route needs a valid one to answer)."""
+    made: list[str] = []
+
+    def link_for(token: str) -> str:
+        made.append(token)
+        return token
+
+    with world.db.session() as s:
+        request_reset(s, world.app.state.queue, email="recruiter@example.org", link_for=link_for)
+    return made[0]
+
+
+def fresh_assignment(world: World, *, other: bool) -> int:
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, world.other_candidate if other else world.candidate)
+        member = world.users["hm_other" if other else "interviewer_unassigned"]
+        return assign_interviewer(s, candidate, position=2, interviewer_id=member).id
+
+
 def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
     values = {
         "opening_id": world.other_opening if other else world.opening,
@@ -111,7 +141,12 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "answer_id": world.answer,
         "token": world.token,
         "invite_id": world.invite,
+        "user_id": world.users["interviewer_unassigned"],
     }
+    if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
+        values["assignment_id"] = fresh_assignment(world, other=other)
+    if "{reset_token}" in route.path_format:
+        values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})
     method = sorted(set(route.methods or ()) - {"HEAD"})[0]
     if method == "GET":

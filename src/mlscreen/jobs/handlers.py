@@ -1,7 +1,8 @@
-"""Job handlers: grade a submission, score written answers, build a candidate report."""
+"""Job handlers: grade a submission, score written answers, build a candidate report, send an e-mail."""
 
 from __future__ import annotations
 
+import smtplib
 from functools import cache
 from typing import Any
 
@@ -9,6 +10,8 @@ from mlscreen.bank import Bank, KnowledgeQuestion, load_bank
 from mlscreen.errors import MlscreenError, NotFoundError, SandboxUnavailableError
 from mlscreen.jobs import adapters
 from mlscreen.jobs.queue import Handler, WorkerUnfit
+from mlscreen.mail import transport
+from mlscreen.store import outbox
 from mlscreen.store.db import Database
 from mlscreen.store.models import Candidate, Submission, WrittenAnswer, utcnow
 from mlscreen.store.packet import build_packet
@@ -73,6 +76,59 @@ def candidate_report(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
         return build_packet(s, default_bank(), candidate).to_json()
 
 
+class MailNotSent(MlscreenError):
+    """The SMTP server did not accept a message; the job is retried with back-off."""
+
+
+def _reply(exc: Exception) -> str:
+    """Return what the server said (kept with the message), e.g. "SMTPDataError 451: try again later"."""
+    code = getattr(exc, "smtp_code", None)
+    text = getattr(exc, "smtp_error", b"")
+    said = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text or exc)
+    return f"{type(exc).__name__}{f' {code}' if code else ''}: {said}"
+
+
+def send_mail(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
+    """Send one outbox message through SMTP, at most once per claim; returns whether it was sent now.
+
+    The message is claimed (and the attempt counted) in one short transaction, sent holding none, and marked sent
+    in another. A message already sent is not sent again. Raises `MailNotSent` when the server refused, timed out
+    or dropped the connection (the job's error names only the error's type and code: replies can quote addresses).
+    """
+    message_id = int(payload["message_id"])
+    server = transport.configured_server()
+    if server is None:  # configuration removed since: keep it queued, say why
+        raise MailNotSent("MLSCREEN_SMTP_URL is not set", hint="set it, then retry the job")
+    with db.session() as s:
+        claimed = outbox.claim(s, message_id)
+    if claimed is None:
+        return {"message_id": message_id, "sent": False}
+    try:
+        message = transport.build_message(
+            message_id=claimed.message_id,
+            from_=transport.sender(),
+            to=claimed.recipient,
+            subject=claimed.subject,
+            text=claimed.text,
+            html=claimed.html,
+            ics=claimed.ics,
+        )
+        transport.send(server, message)
+    except (OSError, ValueError, smtplib.SMTPException, MlscreenError) as exc:
+        with db.session() as s:
+            outbox.mark_attempt_failed(s, message_id, _reply(exc))
+        code = getattr(exc, "smtp_code", None)
+        raise MailNotSent(f"not sent: {type(exc).__name__}{f' {code}' if code else ''}") from None
+    with db.session() as s:
+        outbox.mark_sent(s, message_id)
+    return {"message_id": message_id, "sent": True}
+
+
 def default_handlers() -> dict[str, Handler]:
     """Return the handlers of every job kind the application enqueues."""
-    return {"grade": grade_submission, "score_answers": score_answers, "report": candidate_report}
+    return {
+        "grade": grade_submission,
+        "score_answers": score_answers,
+        "report": candidate_report,
+        outbox.JOB_KIND: send_mail,
+    }

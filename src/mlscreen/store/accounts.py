@@ -258,3 +258,33 @@ def purge_expired(db: Session, *, now: datetime | None = None) -> int:
     removed = db.execute(delete(WebSession).where(WebSession.expires_at <= now)).rowcount  # type: ignore[attr-defined]
     db.execute(delete(LoginAttempt).where(LoginAttempt.at <= now - LOGIN_WINDOW))
     return int(removed or 0)
+
+
+def set_active(db: Session, user: User, *, active: bool, actor: User) -> User:
+    """Deactivate a user (every session of theirs ends at once; their history stays) or activate them again (audited).
+
+    Raises `ConflictError` when admins try to deactivate themselves (someone must be left to undo it).
+    """
+    if not active and user.id == actor.id:
+        raise ConflictError("you cannot deactivate yourself", hint="ask another admin")
+    if user.active == active:
+        return user
+    user.active = active
+    if not active:
+        db.execute(delete(WebSession).where(WebSession.user_id == user.id))
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action="user.reactivated" if active else "user.deactivated",
+        object_type="user",
+        object_id=user.id,
+    )
+    return user
+
+
+def get_user(db: Session, user_id: int) -> User:
+    """Return the user with this id; raises `NotFoundError`."""
+    user = db.get(User, user_id) if 0 <= user_id < 2**31 else None
+    if user is None:
+        raise NotFoundError("no such user", hint="go back to the list of users")
+    return user

@@ -18,7 +18,7 @@ from mlscreen.errors import (
     NotFoundError,
     UsageError,
 )
-from mlscreen.store import audit
+from mlscreen.store import audit, notices
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Candidate, Invite, OpeningStage, Submission, User, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
@@ -278,7 +278,7 @@ def _claim(db: Session, invite: Invite, at: datetime) -> bool:
 
 
 def _store_work(
-    db: Session, queue: JobQueue, invite: Invite, source: str | None, answers: dict[str, str]
+    db: Session, queue: JobQueue, invite: Invite, source: str | None, answers: dict[str, str], *, on_time: bool = True
 ) -> Submission | None:
     submission = None
     if invite.exercise_id is not None and source is not None:
@@ -304,6 +304,7 @@ def _store_work(
         db.flush()
         queue.enqueue("score_answers", {"candidate_id": invite.candidate_id}, session=db)
     invite.draft_answers = {}
+    notices.submission_confirmation(db, queue, invite, closed_at_deadline=not on_time)
     return submission
 
 
@@ -360,7 +361,7 @@ def close_if_time_up(
     if not _claim(db, invite, ends):
         return False
     code = invite.draft_code if invite.draft_code and invite.draft_code.strip() else None
-    _store_work(db, queue, invite, code, {})
+    _store_work(db, queue, invite, code, {}, on_time=False)
     return True
 
 

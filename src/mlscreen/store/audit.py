@@ -14,6 +14,7 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "answer.confirmed",
     "answer.overridden",
     "answer.revised",
+    "assignment.removed",
     "candidate.erased",
     "candidate.exported",
     "candidate.stage_changed",
@@ -26,7 +27,10 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "opening.created",
     "opening.stage_changed",
     "plan.roles_opened",
+    "user.password_reset",
     "user.created",
+    "user.deactivated",
+    "user.reactivated",
 )
 
 

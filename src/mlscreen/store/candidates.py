@@ -201,6 +201,8 @@ def assign_interviewer(
     if found is None:
         found = Assignment(candidate_id=candidate.id, stage_position=position, interviewer_id=interviewer_id)
         db.add(found)
+    elif found.scheduled_at is not None and found.scheduled_at != scheduled_at:
+        found.sequence += 1  # the calendar invitation changes: same UID, a higher SEQUENCE
     found.scheduled_at = scheduled_at
     db.flush()
     return found
@@ -218,12 +220,25 @@ def is_assigned(db: Session, candidate_id: int, user_id: int) -> bool:
     return db.scalar(query.limit(1)) is not None
 
 
-def upcoming_for(db: Session, user: User) -> list[Assignment]:
-    """Return the user's assignments with active candidates, soonest first."""
-    query = (
-        select(Assignment)
-        .join(Candidate, Candidate.id == Assignment.candidate_id)
-        .where(Assignment.interviewer_id == user.id, Candidate.status == "active")
-        .order_by(Assignment.scheduled_at, Assignment.id)
+def remove_assignment(db: Session, candidate: Candidate, assignment_id: int, *, actor: User) -> Assignment:
+    """Remove one of the candidate's interviewer assignments (audited) and return it (deleted, still readable).
+
+    Raises `NotFoundError` for an id that is not an assignment of this candidate.
+    """
+    found = db.get(Assignment, assignment_id) if 0 <= assignment_id < 2**31 else None
+    if found is None or found.candidate_id != candidate.id:
+        raise NotFoundError("no such interviewer assignment", hint="reload the candidate's page")
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action="assignment.removed",
+        object_type="assignment",
+        object_id=found.id,
+        opening_id=candidate.opening_id,
+        candidate_id=candidate.id,
+        position=found.stage_position,
+        interviewer_id=found.interviewer_id,
     )
-    return list(db.scalars(query))
+    db.delete(found)
+    db.flush()
+    return found

@@ -11,6 +11,8 @@ from sqlalchemy.orm import Session
 from mlscreen.errors import NotFoundError
 from mlscreen.store import audit
 from mlscreen.store.models import Job, Submission, utcnow
+from mlscreen.store.outbox import JOB_KIND as MAIL_JOB
+from mlscreen.store.outbox import give_up
 
 SUBMISSION_NOT_GRADED = "failed"
 """A submission's final status when its grading job gave up: saved, but not graded automatically."""
@@ -46,11 +48,14 @@ def job_gave_up(db: Session, job: Job) -> None:
     """Leave the object of a job that failed for good in a final state that says so, in the caller's transaction.
 
     A grading job's submission becomes "failed" (saved, not graded): the candidate is told their work arrived
-    and will be looked at, instead of a page that waits forever.
+    and will be looked at, instead of a page that waits forever. An e-mail's message becomes "failed" (kept).
     """
     submission = _submission(db, job)
     if submission is not None and submission.status == "queued":
         submission.status = SUBMISSION_NOT_GRADED
+    message_id = job.payload.get("message_id") if job.kind == MAIL_JOB else None
+    if isinstance(message_id, int):  # kept, marked failed: an admin's retry of the job sends it
+        give_up(db, message_id)
 
 
 def failed_jobs(db: Session, *, limit: int = 200) -> list[FailedJob]:

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: people, openings, candidates, assessments, scorecards, decisions, audit and jobs."""
+"""SQLAlchemy models: people, openings, candidates, assessments, scorecards, decisions, audit, jobs and the outbox."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "interviewer")
 RECOMMENDATIONS: tuple[str, ...] = ("strong_no", "no", "yes", "strong_yes")
 CANDIDATE_STATUSES: tuple[str, ...] = ("active", "rejected", "hired", "withdrawn")
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed")
+OUTBOX_STATUSES: tuple[str, ...] = ("held", "queued", "sending", "sent", "failed")
 
 
 def utcnow() -> datetime:
@@ -152,6 +153,8 @@ class Assignment(Base):
     stage_position: Mapped[int]
     interviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     scheduled_at: Mapped[datetime | None]
+    sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    """How many times its calendar invitation changed (the iCalendar SEQUENCE); its UID never changes."""
     interviewer: Mapped[User] = relationship(lazy="joined")
 
 
@@ -288,3 +291,44 @@ class Lease(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     holder: Mapped[str] = mapped_column(String(100))
     expires_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """An e-mail, rendered and stored in the transaction of the action that causes it, then sent by a job.
+
+    Its personal fields (recipient, subject, bodies) are plain columns so that erasure can find them. `held`:
+    no SMTP server is configured, the message stays here to be read on the outbox page.
+    """
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (Index("ix_outbox_about", "object_type", "object_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    template: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text)
+    ics: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="queued", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    object_type: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[int]
+    once_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    """Set for messages written at most once (reminders): a second writer's insert is refused."""
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_expires_at: Mapped[datetime | None]
+    sent_at: Mapped[datetime | None]
+
+
+class PasswordReset(Base):
+    """A single-use, expiring password-reset link sent to a user; only the hash of its token is stored."""
+
+    __tablename__ = "password_resets"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

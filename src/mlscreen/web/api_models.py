@@ -116,6 +116,8 @@ class InviteOut(AttemptedOut):
     id: int
     link: str = Field(description="The candidate's assessment link; shown once, only its hash is kept.")
     expires_at: str = Field(json_schema_extra={"format": "date-time"})
+    attempt: int = Field(description="1 for the first attempt at the stage, 2 for a second one, ...")
+    attempt_reason: str | None = Field(description="Why a second (or later) attempt was offered; null for the first.")
 
 
 class ScorecardOut(Out):

@@ -40,6 +40,7 @@ from mlscreen.web.routes import (
     examples,
     jobs,
     openings,
+    outbox,
     pages,
     planning,
     privacy,
@@ -102,7 +103,14 @@ def create_app(
     now = clock or utcnow
     grace = timedelta(seconds=settings.DEADLINE_GRACE_SECONDS.get())
     retention = RetentionDuty(db, days=settings.RETENTION_DAYS.get, clock=now)
-    deadlines = DeadlineSweeper(db, queue, clock=now, grace=grace, also=(retention,))
+    deadlines = DeadlineSweeper(
+        db,
+        queue,
+        clock=now,
+        grace=grace,
+        candidate_link=lambda cid: f"{base}/candidates/{cid}",
+        also=(retention,),
+    )
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
@@ -134,7 +142,8 @@ def create_app(
     app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
-    for module in (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, privacy, api):
+    routers = (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, privacy, outbox, api)
+    for module in routers:
         app.include_router(module.router)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)

@@ -1,4 +1,5 @@
-"""Closing assessments whose time ran out while nobody had the page open, so saved work is still graded."""
+"""Closing assessments whose time ran out while nobody had the page open (so saved work is still graded), and
+writing the reminders that fall due."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.assessments import close_overdue
 from mlscreen.store.db import Database
 from mlscreen.store.models import Invite
+from mlscreen.store.reminders import due_link_reminders, due_scorecard_reminders, send_reminders
 
 log = logging.getLogger(__name__)
 
@@ -33,8 +35,19 @@ def close_overdue_assessments(db: Database, queue: JobQueue, *, now: datetime, g
         return close_overdue(s, queue, now=now, grace=grace)
 
 
+def send_due_reminders(db: Database, queue: JobQueue, *, now: datetime, candidate_link: Callable[[int], str]) -> int:
+    """Write the reminders due now (each once); returns how many. Looks first in a read-only transaction."""
+    with db.session(write=False) as s:
+        due = bool(due_link_reminders(s, now=now) or due_scorecard_reminders(s, now=now))
+    if not due:
+        return 0
+    with db.session() as s:
+        return send_reminders(s, queue, now=now, candidate_link=candidate_link)
+
+
 class DeadlineSweeper:
-    """A thread that closes overdue assessments every `every` seconds, then runs each of `also` in turn.
+    """A thread that closes overdue assessments and writes due reminders every `every` seconds, then runs each of
+    `also` in turn.
 
     Duties in `also` (the daily retention run) share the thread, so they share its one database connection.
     """
@@ -47,9 +60,11 @@ class DeadlineSweeper:
         clock: Callable[[], datetime],
         grace: timedelta,
         every: float = 30.0,
+        candidate_link: Callable[[int], str] | None = None,
         also: tuple[Callable[[], None], ...] = (),
     ) -> None:
         self.db, self.queue, self.clock, self.grace, self.every, self.also = db, queue, clock, grace, every, also
+        self.candidate_link = candidate_link
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -61,6 +76,11 @@ class DeadlineSweeper:
                     log.info("closed %d assessment(s) whose time was up", closed)
             except Exception:  # a database hiccup: the next round tries again
                 log.warning("closing overdue assessments failed", exc_info=True)
+            if self.candidate_link is not None:
+                try:
+                    send_due_reminders(self.db, self.queue, now=self.clock(), candidate_link=self.candidate_link)
+                except Exception:  # a database hiccup or a broken deployment template: the next round tries again
+                    log.warning("writing reminders failed", exc_info=True)
             for duty in self.also:
                 try:
                     duty()

@@ -36,3 +36,9 @@ def portal_link(request: Request, token: str) -> str:
     base: str = request.app.state.base_url
     path: str = request.app.url_path_for("portal_page", token=token)
     return base + path
+
+
+def page_link(request: Request, name: str, **params: object) -> str:
+    """Return the absolute address of the route `name` with `params` (for links in e-mails)."""
+    base: str = request.app.state.base_url
+    return base + str(request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))

@@ -18,7 +18,7 @@ from mlscreen.logs import request_id
 access = logging.getLogger("mlscreen.access")
 HEADER = b"x-request-id"
 # Path parameters that are credentials: their values never reach a log.
-SECRET_PARAMS = frozenset({"token"})
+SECRET_PARAMS = frozenset({"token", "reset_token"})
 _PORTAL = re.compile(r"^/assess/[^/]+")
 
 

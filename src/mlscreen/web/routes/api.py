@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import JSONResponse, Response
 
 from mlscreen import settings
-from mlscreen.store import audit
+from mlscreen.store import audit, notices
 from mlscreen.store.accounts import SESSION_MAX, close_session
 from mlscreen.store.assessments import create_invite, invite_of, revoke_invite, submissions_of, summary
 from mlscreen.store.candidates import add_candidate, assign_interviewer, candidates_of, move_candidate
@@ -36,7 +36,7 @@ from mlscreen.web.api_models import (
     SessionOut,
 )
 from mlscreen.web.guard import Ctx, current
-from mlscreen.web.links import portal_link
+from mlscreen.web.links import page_link, portal_link
 from mlscreen.web.policy import visible_scorecards
 from mlscreen.web.routes.auth import sign_in
 from mlscreen.web.security import SESSION_COOKIE
@@ -284,6 +284,8 @@ def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict
         interviewer_id=body.interviewer_id,
         scheduled_at=body.scheduled_at,
     )
+    link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
+    notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link)
     return {"id": found.id, "position": found.stage_position, "interviewer_id": found.interviewer_id}
 
 
@@ -305,6 +307,7 @@ def api_candidate_invite(ctx: CtxDep, candidate_id: int, body: InviteIn) -> dict
         second_attempt_reason=body.second_attempt_reason,
     )
     link = portal_link(ctx.request, new.token)
+    notices.assessment_invitation(ctx.db, ctx.queue, new.invite, link=link)
     return {
         "id": new.invite.id,
         "link": link,
@@ -359,6 +362,8 @@ def api_packet(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
 def api_decision_create(ctx: CtxDep, candidate_id: int, body: DecisionIn) -> dict[str, Any]:
     """Record the decision with its rationale (audited)."""
     decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=body.outcome, rationale=body.rationale, actor=ctx.me)
+    link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
+    notices.decision_made(ctx.db, ctx.queue, decision, ctx.candidate, link=link)
     return {"candidate_id": decision.candidate_id, "outcome": decision.outcome, "mechanical": decision.mechanical}
 
 

@@ -1,4 +1,4 @@
-"""Signing in and out, and the health check."""
+"""Signing in and out, resetting a forgotten password, and the health check."""
 
 from __future__ import annotations
 
@@ -21,12 +21,15 @@ from mlscreen.store.accounts import (
     close_session,
     fail_sign_in,
     finish_sign_in,
+    hash_password,
     open_session,
     start_sign_in,
 )
 from mlscreen.store.db import ping
+from mlscreen.store.resets import finish_reset, open_reset, request_reset
 from mlscreen.web.api_models import HealthOut
 from mlscreen.web.guard import Ctx, current
+from mlscreen.web.links import page_link
 from mlscreen.web.security import LOGIN_CSRF_COOKIE, SESSION_COOKIE, same
 from mlscreen.web.templating import render
 
@@ -138,3 +141,68 @@ async def logout(request: Request, ctx: CtxDep) -> Response:
     response = RedirectResponse("/login", status_code=303)
     ctx.cookies.clear_session(response)
     return response
+
+
+def _public_form(request: Request, name: str, *, status: int = 200, **context: object) -> Response:
+    """Render a form shown to people not signed in, with its double-submit CSRF token."""
+    token = secrets.token_urlsafe(32)
+    response = render(request, name, status=status, login_csrf=token, **context)
+    request.app.state.cookies.set_login_csrf(response, token)
+    return response
+
+
+def _check_public_csrf(request: Request, submitted: str) -> None:
+    if not same(submitted, request.cookies.get(LOGIN_CSRF_COOKIE)):
+        raise ForbiddenError("the form expired", hint="reload the page and try again")
+
+
+@router.get("/password/forgot", name="password_forgot_form", include_in_schema=False)
+def password_forgot_form(request: Request) -> Response:
+    """Ask for the e-mail address to send a reset link to."""
+    return _public_form(request, "password_forgot.html", sent=False)
+
+
+@router.post("/password/forgot", name="password_forgot", include_in_schema=False)
+def password_forgot(
+    request: Request,
+    ctx: CtxDep,
+    email: Annotated[str, Form(max_length=254)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Send a reset link if the address has an account; the answer is the same either way."""
+    _check_public_csrf(request, csrf_token)
+
+    def link_for(token: str) -> str:
+        return page_link(request, "password_reset_form", reset_token=token)
+
+    request_reset(ctx.db, ctx.queue, email=email, link_for=link_for)
+    return _public_form(request, "password_forgot.html", sent=True)
+
+
+@router.get("/password/reset/{reset_token}", name="password_reset_form", include_in_schema=False)
+def password_reset_form(request: Request, ctx: CtxDep, reset_token: str) -> Response:
+    """Ask for the new password (an invalid or used link answers 401 and says how to get a new one)."""
+    open_reset(ctx.db, reset_token[:200])
+    return _public_form(request, "password_reset.html", error=None)
+
+
+@router.post("/password/reset/{reset_token}", name="password_reset", include_in_schema=False)
+async def password_reset(
+    request: Request,
+    ctx: CtxDep,
+    reset_token: str,
+    password: Annotated[str, Form(max_length=1000)],
+    csrf_token: Annotated[str, Form(max_length=200)] = "",
+) -> Response:
+    """Set the new password (hashed holding no transaction), end every session of the user, go to sign-in."""
+    _check_public_csrf(request, csrf_token)
+    ticket = await run_in_threadpool(open_reset, ctx.db, reset_token[:200])
+    await ctx.release()
+    try:
+        async with _hashing_turns():
+            hashed = await run_in_threadpool(hash_password, password, personal=ticket.personal)
+    except MlscreenError as error:
+        return _public_form(request, "password_reset.html", status=error.status, error=error)
+    async with ctx.transaction() as db:
+        await run_in_threadpool(finish_reset, db, ticket, password_hash=hashed)
+    return RedirectResponse("/login?reset=1", status_code=303)

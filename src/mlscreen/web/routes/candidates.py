@@ -4,22 +4,31 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Annotated
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen import settings
-from mlscreen.errors import MlscreenError, UsageError
+from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
+from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
-from mlscreen.store.candidates import assign_interviewer, assignments, move_candidate, set_status
+from mlscreen.store.candidates import (
+    assign_interviewer,
+    assignments,
+    move_candidate,
+    remove_assignment,
+    set_status,
+)
+from mlscreen.store.models import User
 from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
-from mlscreen.web.links import portal_link
+from mlscreen.web.links import page_link, portal_link
 from mlscreen.web.policy import sees_all_scorecards, visible_scorecards
 from mlscreen.web.templating import render
 
@@ -122,7 +131,28 @@ async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
                 when = datetime.fromisoformat(scheduled_at[:40]).replace(tzinfo=UTC)
             except ValueError:
                 raise UsageError("the time is not valid", hint="use the date picker") from None
-        assign_interviewer(ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when)
+        found = assign_interviewer(
+            ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when
+        )
+        link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
+        notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link)
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/candidates/{candidate_id}/assignments/{assignment_id}/remove", name="candidate_unassign")
+async def candidate_unassign(ctx: CtxDep, candidate_id: int, assignment_id: int) -> Response:
+    """Remove an interviewer from a stage; a scheduled interview's calendar event is cancelled by e-mail."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        found = remove_assignment(ctx.db, ctx.candidate, assignment_id, actor=ctx.me)
+        host = urlsplit(ctx.request.app.state.base_url).hostname or "mlscreen"
+        notices.interview_cancelled(ctx.db, ctx.queue, found, ctx.candidate, host=host)
         return f"/candidates/{candidate_id}"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
@@ -146,7 +176,9 @@ async def candidate_invite(ctx: CtxDep, candidate_id: int) -> Response:
             actor=ctx.me,
             second_attempt_reason=first(values, "second_attempt_reason"),
         )
-        return candidate_view(ctx, link=portal_link(ctx.request, new.token))
+        link = portal_link(ctx.request, new.token)
+        notices.assessment_invitation(ctx.db, ctx.queue, new.invite, link=link)
+        return candidate_view(ctx, link=link)
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)

@@ -8,15 +8,16 @@ from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from mlscreen.errors import MlscreenError
+from mlscreen.errors import InvalidFieldsError, MlscreenError
 from mlscreen.store import audit
-from mlscreen.store.accounts import all_users, create_user
-from mlscreen.store.candidates import get_candidate, upcoming_for
-from mlscreen.store.models import ROLES
-from mlscreen.store.openings import stage_at, stage_counts, visible_openings
-from mlscreen.store.scorecards import find_scorecard
+from mlscreen.store.accounts import all_users, create_user, get_user, set_active, strong_password
+from mlscreen.store.models import ROLES, User
+from mlscreen.store.openings import stage_counts, visible_openings
+from mlscreen.store.resets import invite_staff
+from mlscreen.store.schedule import interviews_for
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
+from mlscreen.web.links import page_link
 from mlscreen.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -25,20 +26,18 @@ CtxDep = Annotated[Ctx, Depends(current)]
 
 @router.get("/", name="dashboard")
 def dashboard(ctx: CtxDep) -> Response:
-    """My upcoming interviews, my pending scorecards, and candidates per stage of my openings."""
+    """My upcoming interviews, my pending and overdue scorecards, and candidates per stage of my openings."""
     me = ctx.me
-    upcoming = []
-    pending = []
-    for assignment in upcoming_for(ctx.db, me):
-        candidate = get_candidate(ctx.db, assignment.candidate_id)
-        stage = stage_at(candidate.opening, assignment.stage_position)
-        done = find_scorecard(ctx.db, candidate.id, assignment.stage_position, me.id)
-        row = {"assignment": assignment, "candidate": candidate, "stage": stage}
-        upcoming.append(row)
-        if done is None and candidate.stage_position >= assignment.stage_position:
-            pending.append(row)
+    mine = interviews_for(ctx.db, me, now=ctx.now)
     openings = [(o, stage_counts(ctx.db, o)) for o in visible_openings(ctx.db, me)]
-    return render(ctx.request, "dashboard.html", upcoming=upcoming, pending=pending, openings=openings)
+    return render(
+        ctx.request,
+        "dashboard.html",
+        upcoming=mine.upcoming,
+        pending=mine.pending,
+        overdue=mine.overdue,
+        openings=openings,
+    )
 
 
 @router.get("/openings", name="openings")
@@ -68,20 +67,45 @@ def users_page(ctx: CtxDep) -> Response:
     return _users_page(ctx)
 
 
-@router.post("/admin/users", name="user_create")
-async def user_create(ctx: CtxDep) -> Response:
-    """Add a user (audited)."""
+@router.post("/admin/users/{user_id}/active", name="user_active")
+async def user_active(ctx: CtxDep, user_id: int) -> Response:
+    """Deactivate a user (their sessions end at once, their history stays) or activate them again."""
     values = form_values(await ctx.request.form())
 
     def save() -> str:
-        create_user(
+        choice = first(values, "active")
+        if choice not in ("true", "false"):
+            raise InvalidFieldsError("say whether the user is active", fields={"active": "true or false"})
+        set_active(ctx.db, get_user(ctx.db, user_id), active=choice == "true", actor=ctx.me)
+        return "/admin/users"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return _users_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/admin/users", name="user_create")
+async def user_create(ctx: CtxDep) -> Response:
+    """Add a user (audited); without a password, they are invited by e-mail to set their own."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        password = first(values, "password")
+        user = create_user(
             ctx.db,
             email=first(values, "email"),
             name=first(values, "name"),
             role=first(values, "role"),
-            password=first(values, "password"),
+            password=password or strong_password(),  # invited: a password nobody knows until they set theirs
             actor=ctx.me,
         )
+        if not password:
+
+            def link_for(token: str) -> str:
+                return page_link(ctx.request, "password_reset_form", reset_token=token)
+
+            invite_staff(ctx.db, ctx.queue, user, inviter=ctx.me, link_for=link_for)
         return "/admin/users"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:

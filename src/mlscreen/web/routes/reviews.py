@@ -12,6 +12,7 @@ from starlette.responses import Response
 from mlscreen.bank import Item
 from mlscreen.errors import MlscreenError
 from mlscreen.store.accounts import users_with_ids
+from mlscreen.store import notices
 from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
@@ -32,6 +33,7 @@ from mlscreen.store.scorecards import (
 )
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
+from mlscreen.web.links import page_link
 from mlscreen.web.policy import visible_scorecards
 from mlscreen.web.templating import render
 
@@ -213,7 +215,9 @@ async def decision_submit(ctx: CtxDep, candidate_id: int) -> Response:
 
     def save() -> str:
         outcome, rationale = first(values, "outcome"), first(values, "rationale")
-        decide(ctx.db, ctx.bank, ctx.candidate, outcome=outcome, rationale=rationale, actor=ctx.me)
+        decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=outcome, rationale=rationale, actor=ctx.me)
+        link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
+        notices.decision_made(ctx.db, ctx.queue, decision, ctx.candidate, link=link)
         return f"/candidates/{candidate_id}/packet"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:

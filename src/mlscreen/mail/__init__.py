@@ -1,0 +1,1 @@
+"""E-mail: message templates, the SMTP transport and calendar invites; messages are sent from the outbox by jobs."""
