@@ -99,7 +99,7 @@ def create_user(db: Session, *, email: str, name: str, role: str, password: str,
 
 def get_user(db: Session, user_id: int) -> User:
     """Return the user with this id; raises `NotFoundError`."""
-    found = db.get(User, user_id)
+    found = db.get(User, user_id) if 0 <= user_id < 2**31 else None
     if found is None:
         raise NotFoundError(f"no user with id {user_id}", hint="pick a user from the list of users")
     return found
@@ -279,12 +279,4 @@ def set_active(db: Session, user: User, *, active: bool, actor: User) -> User:
         object_type="user",
         object_id=user.id,
     )
-    return user
-
-
-def get_user(db: Session, user_id: int) -> User:
-    """Return the user with this id; raises `NotFoundError`."""
-    user = db.get(User, user_id) if 0 <= user_id < 2**31 else None
-    if user is None:
-        raise NotFoundError("no such user", hint="go back to the list of users")
     return user

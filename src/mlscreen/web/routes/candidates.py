@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen import settings
-from mlscreen.errors import InvalidFieldsError, MlscreenError, UsageError
+from mlscreen.errors import MlscreenError, UsageError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
@@ -22,7 +22,6 @@ from mlscreen.store.candidates import (
     remove_assignment,
     set_status,
 )
-from mlscreen.store.models import User
 from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
 from mlscreen.store.scorecards import answers_of, scorecards_of

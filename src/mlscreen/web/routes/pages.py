@@ -11,7 +11,7 @@ from starlette.responses import Response
 from mlscreen.errors import InvalidFieldsError, MlscreenError
 from mlscreen.store import audit
 from mlscreen.store.accounts import all_users, create_user, get_user, set_active, strong_password
-from mlscreen.store.models import ROLES, User
+from mlscreen.store.models import ROLES
 from mlscreen.store.openings import stage_counts, visible_openings
 from mlscreen.store.resets import invite_staff
 from mlscreen.store.schedule import interviews_for

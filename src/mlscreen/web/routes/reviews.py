@@ -11,8 +11,8 @@ from starlette.responses import Response
 
 from mlscreen.bank import Item
 from mlscreen.errors import MlscreenError
-from mlscreen.store.accounts import users_with_ids
 from mlscreen.store import notices
+from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
