@@ -8,7 +8,7 @@ from mlscreen.bank import Bank
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite, revoke_invite
 from mlscreen.store.candidates import add_candidate, set_status
-from mlscreen.store.models import Decision, Scorecard, Submission, WrittenAnswer
+from mlscreen.store.models import Decision, OutboxMessage, Scorecard, Submission, WrittenAnswer
 from mlscreen.store.openings import create_opening
 
 NAME = "Zelda Quixotic-Marrow"
@@ -67,5 +67,22 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
     )
     set_status(db, person, status="rejected", actor=admin, reason=f"zqmreason for {EMAIL}")
     db.add(Decision(candidate_id=person.id, outcome="rejected", rationale=f"zqmreason {NAME} lacks depth"))
+    for n, (recipient, about, status) in enumerate(
+        [(EMAIL, ("invite", invite.id), "sent"), ("ines@example.org", ("assignment", 1), "held")]
+    ):
+        db.add(  # an invitation to them, and an interviewer's assignment naming them, not yet sent
+            OutboxMessage(
+                message_id=f"<zqm-{n}@example.org>",
+                recipient=recipient,
+                template="assessment_invitation",
+                subject=f"Your assessment, {NAME}",
+                body_text=f"Dear {NAME}, write to {EMAIL} if needed.",
+                body_html=f"<p>Dear {NAME}</p>",
+                ics=None,
+                status=status,
+                object_type=about[0],
+                object_id=about[1],
+            )
+        )
     db.flush()
     return person.id, other.id

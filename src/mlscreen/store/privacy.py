@@ -22,6 +22,7 @@ from mlscreen.store.models import (
     Candidate,
     Decision,
     Invite,
+    OutboxMessage,
     Scorecard,
     Submission,
     User,
@@ -86,6 +87,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
     candidate = get_candidate(db, candidate_id)
     done = Erasure(candidate_id)
     if candidate.erased_at is None:
+        done.count("outbox_messages", _erase_messages(db, candidate))
         candidate.name = ERASED_NAME
         candidate.email = erased_email(candidate.id)
         candidate.erased_at = utcnow()
@@ -128,6 +130,33 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         via=via,
     )
     return done
+
+
+def _erase_messages(db: Session, candidate: Candidate) -> int:
+    """Blank every e-mail to the candidate or naming them and return how many; unsent ones are never sent.
+
+    Messages are found by what they hold (the candidate's address or name), so one about any object (a link, an
+    interview, a decision) is found whoever it was written to.
+    """
+    mentions = [candidate.email, candidate.name]
+    where = or_(
+        OutboxMessage.recipient == candidate.email,
+        *(
+            column.contains(text, autoescape=True)
+            for text in mentions
+            for column in (OutboxMessage.subject, OutboxMessage.body_text, OutboxMessage.body_html, OutboxMessage.ics)
+        ),
+    )
+    found = list(db.scalars(select(OutboxMessage).where(where)))
+    for message in found:
+        message.recipient = erased_email(candidate.id)
+        message.subject = ERASED_TEXT
+        message.body_text = message.body_html = ERASED_TEXT
+        message.ics = None
+        message.last_error = None
+        if message.status != "sent":
+            message.status = "erased"  # the sender claims only queued, failed and stale sending messages
+    return len(found)
 
 
 def _scrub_audit(db: Session, candidate: Candidate) -> int:
