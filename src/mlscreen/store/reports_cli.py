@@ -1,0 +1,65 @@
+"""`mlscreen report NAME`: a report over the configured database, printed as JSON or as a short summary."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Annotated, Any
+
+import typer
+
+from mlscreen.errors import UsageError
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """The start of the day `value` (YYYY-MM-DD) in UTC; raises `UsageError` when it is not such a date."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--since {value!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-01-31") from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
+
+
+def report_command(
+    name: Annotated[str, typer.Argument(help="funnel, calibration, reliability, agreement or adverse-impact.")],
+    opening: Annotated[int | None, typer.Option("--opening", help="Only this opening (default: all).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only candidates who applied on or after YYYY-MM-DD.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
+    min_group: Annotated[int, typer.Option(help="Suppress groups smaller than this (adverse impact).")] = 5,
+    url: Annotated[
+        str | None, typer.Option(help="Database URL; default MLSCREEN_DATABASE_URL or the data dir.")
+    ] = None,
+) -> None:
+    """Print a report on the screening process (see docs/reports.md)."""
+    from mlscreen.store.db import Database
+    from mlscreen.store.reports import build, check_name, read_tables
+
+    check_name(name)
+    start = parse_since(since)
+    if min_group < 1:
+        raise UsageError("--min-group must be at least 1", hint="the default, 5, is the usual minimum")
+    db = Database(url)
+    try:
+        with db.session(write=False) as s:
+            tables = read_tables(s, opening_id=opening, since=start)
+    finally:
+        db.dispose()
+    body = build(name, tables, min_group=min_group)
+    if as_json:
+        typer.echo(json.dumps(body, default=str))
+    else:
+        typer.echo(summary(body))
+
+
+def summary(body: dict[str, Any]) -> str:
+    """A few lines naming what the report holds (the figures are in --json and on the reports page)."""
+    rows = {k: v for k, v in body.items() if isinstance(v, list)}
+    counts = ", ".join(f"{len(v)} {k}" for k, v in rows.items())
+    return f"{body['report']}: {counts or 'no rows'} (use --json for the figures)"
+
+
+def register(app: typer.Typer) -> None:
+    """Add `report` to the top-level app."""
+    app.command("report")(report_command)
