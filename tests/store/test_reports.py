@@ -85,7 +85,9 @@ def test_unknown_report_is_refused() -> None:
         check_name("funel")
 
 
-def test_cli_report_json(tmp_path: Path, bank: Bank, run_cli: Callable[..., CliResult]) -> None:
+def test_cli_report_json(
+    tmp_path: Path, bank: Bank, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     db = Database(url)
     try:
@@ -103,3 +105,8 @@ def test_cli_report_json(tmp_path: Path, bank: Bank, run_cli: Callable[..., CliR
     assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
     bad = run_cli("report", "fairness", "--url", url)
     assert bad.exit_code == 2 and "choose one of" in bad.stderr
+    monkeypatch.setenv("MLSCREEN_REPORT_MIN_GROUP", "9")
+    impact = json.loads(run_cli("report", "adverse-impact", "--json", "--url", url).stdout)
+    assert impact["min_group"] == 9 and all(row["suppressed"] for row in impact["selection"])  # 8 candidates
+    impact = json.loads(run_cli("report", "adverse-impact", "--json", "--min-group", "2", "--url", url).stdout)
+    assert impact["min_group"] == 2 and not any(row["suppressed"] for row in impact["selection"])

@@ -89,6 +89,8 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "jobs_retry": frozenset({"admin"}),
     "api_jobs_failed": frozenset({"admin"}),
     "api_jobs_retry": frozenset({"admin"}),
+    "api_report": frozenset({"admin"}),
+    "api_opening_report": MANAGERS,
 }
 DENIED = {401, 403, 404}
 # Routes that end the session they are called with get a client of their own.
@@ -107,6 +109,7 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "answer_id": world.answer,
         "token": world.token,
         "invite_id": world.invite,
+        "name": "funnel",
     }
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})
     method = sorted(set(route.methods or ()) - {"HEAD"})[0]

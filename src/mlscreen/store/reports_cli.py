@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
+from mlscreen import settings
 from mlscreen.errors import UsageError
 
 
@@ -27,7 +28,9 @@ def report_command(
     opening: Annotated[int | None, typer.Option("--opening", help="Only this opening (default: all).")] = None,
     since: Annotated[str | None, typer.Option(help="Only candidates who applied on or after YYYY-MM-DD.")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the report as one JSON object.")] = False,
-    min_group: Annotated[int, typer.Option(help="Suppress groups smaller than this (adverse impact).")] = 5,
+    min_group: Annotated[
+        int | None, typer.Option(help="Suppress groups smaller than this; default MLSCREEN_REPORT_MIN_GROUP.")
+    ] = None,
     url: Annotated[
         str | None, typer.Option(help="Database URL; default MLSCREEN_DATABASE_URL or the data dir.")
     ] = None,
@@ -38,6 +41,8 @@ def report_command(
 
     check_name(name)
     start = parse_since(since)
+    if min_group is None:
+        min_group = settings.REPORT_MIN_GROUP.get()
     if min_group < 1:
         raise UsageError("--min-group must be at least 1", hint="the default, 5, is the usual minimum")
     db = Database(url)

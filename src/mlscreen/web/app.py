@@ -31,7 +31,19 @@ from mlscreen.web.limits import BodyLimit
 from mlscreen.web.links import resolve_base_url
 from mlscreen.web.proxies import ClientAddress
 from mlscreen.web.requestlog import RequestLog
-from mlscreen.web.routes import api, assessment, auth, candidates, examples, jobs, openings, pages, planning, reviews
+from mlscreen.web.routes import (
+    api,
+    assessment,
+    auth,
+    candidates,
+    examples,
+    jobs,
+    openings,
+    pages,
+    planning,
+    reports,
+    reviews,
+)
 from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
 
@@ -120,7 +132,7 @@ def create_app(
     app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
-    for module in (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, api):
+    for module in (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, api, reports):
         app.include_router(module.router)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)

@@ -160,6 +160,8 @@ ROUTES: dict[str, str] = {
     "jobs_retry": "admin",
     "api_jobs_failed": "admin",
     "api_jobs_retry": "admin",
+    "api_report": "admin",
+    "api_opening_report": "packet.view",
 }
 
 
