@@ -66,3 +66,23 @@ def test_no_model_without_shared_candidates() -> None:
     report = calibration([Rating(1, 1, "panel", "coding", 3), Rating(2, 2, "panel", "coding", 2)])
     assert report.interviewers == []
     assert report.note is not None
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_fit_equals_statsmodels_mixedlm(seed: int) -> None:
+    import numpy as np
+    from statsmodels.regression.mixed_linear_model import MixedLM
+
+    from mlscreen.reports.calibration import _design, fit_offsets
+
+    sim = simulate(Design(candidates=150, rounded=bool(seed % 2)), seed=seed)
+    raters, offsets, ses, candidate_var, residual_var, _note = fit_offsets(sim.ratings)
+    _raters, exog, endog, groups = _design(sim.ratings)
+    theirs = MixedLM(endog, exog, groups).fit(reml=True)
+    k = len(raters)
+    centre = np.eye(k) - 1 / k
+    cov = np.asarray(theirs.cov_params())[:k, :k]
+    assert offsets == pytest.approx(list(centre @ np.asarray(theirs.fe_params)[:k]), abs=1e-4)
+    assert ses == pytest.approx(list(np.sqrt(np.diag(centre @ cov @ centre.T))), abs=2e-3)
+    assert candidate_var == pytest.approx(float(np.asarray(theirs.cov_re)[0, 0]), abs=1e-3)
+    assert residual_var == pytest.approx(float(theirs.scale), abs=1e-3)

@@ -3,10 +3,10 @@ which candidates are random effects (so meeting stronger candidates does not mak
 
 from __future__ import annotations
 
-import warnings
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from mlscreen.reports.tables import LEVELS, Rating, Recommendation
 
@@ -49,35 +49,96 @@ def _reading(low: float, high: float) -> str:
     return "severe" if high < 0 else "in line"
 
 
-def fit_offsets(ratings: Sequence[Rating]) -> tuple[list[int], list[float], list[float], float, float, str | None]:
-    """Fit level ~ interviewer + category + (1 | candidate) by REML; return the raters, their centred offsets, the
-    offsets' standard errors, the candidate and residual variances, and a fitting warning if there was one."""
+def _design(ratings: Sequence[Rating]) -> tuple[list[int], Any, Any, Any]:
+    """The raters, the fixed-effects design (one column per interviewer, then categories but the first), the
+    levels, and each rating's candidate as an index."""
     import numpy as np
-    from statsmodels.regression.mixed_linear_model import MixedLM
 
-    raters = sorted({r.rater for r in ratings})
-    categories = sorted({r.category for r in ratings})
-    r_index = {r: i for i, r in enumerate(raters)}
-    c_index = {c: i for i, c in enumerate(categories)}
-    n, k = len(ratings), len(raters)
-    exog = np.zeros((n, k + len(categories) - 1))
-    rows = np.arange(n)
-    exog[rows, [r_index[r.rater] for r in ratings]] = 1.0
-    for i, r in enumerate(ratings):
-        if c_index[r.category]:
-            exog[i, k + c_index[r.category] - 1] = 1.0
+    rater_ids, rater_col = np.unique(np.array([r.rater for r in ratings]), return_inverse=True)
+    _cats, cat_col = np.unique(np.array([r.category for r in ratings]), return_inverse=True)
+    k, rows = len(rater_ids), np.arange(len(ratings))
+    exog = np.zeros((len(ratings), k + len(_cats) - 1))
+    exog[rows, rater_col] = 1.0
+    other = cat_col > 0
+    exog[rows[other], k + cat_col[other] - 1] = 1.0
     endog = np.array([r.level for r in ratings], dtype=float)
-    groups = np.array([r.candidate for r in ratings])
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        result = MixedLM(endog, exog, groups).fit(reml=True)
-    note = str(caught[0].message).splitlines()[0] if caught else None
-    beta = np.asarray(result.fe_params)[:k]
-    cov = np.asarray(result.cov_params())[:k, :k]
+    _, groups = np.unique(np.array([r.candidate for r in ratings]), return_inverse=True)
+    raters = [int(r) for r in rater_ids]
+    return raters, exog, endog, groups
+
+
+@dataclass(frozen=True)
+class _Moments:
+    """What GLS needs, computed once: X'X, X'y, y'y, per-candidate sizes and means of X and y, and n, p."""
+
+    xtx: Any
+    xty: Any
+    yty: float
+    sizes: Any
+    x_means: Any
+    y_means: Any
+    n: int
+    p: int
+
+
+def _moments(exog: Any, endog: Any, groups: Any) -> _Moments:
+    import numpy as np
+    from scipy.sparse import csr_matrix
+
+    sizes = np.bincount(groups).astype(float)
+    indicator = csr_matrix((np.ones(len(groups)), (groups, np.arange(len(groups)))), shape=(len(sizes), len(groups)))
+    x_means = np.asarray(indicator @ exog) / sizes[:, None]
+    y_means = np.asarray(indicator @ endog) / sizes
+    n, p = exog.shape
+    return _Moments(exog.T @ exog, exog.T @ endog, float(endog @ endog), sizes, x_means, y_means, n, p)
+
+
+def _gls(log_ratio: float, m: _Moments) -> tuple[float, Any, Any, float]:
+    """GLS at a candidate-to-residual variance ratio exp(`log_ratio`), as OLS on rows quasi-demeaned by each
+    candidate's theta (here in closed form from the moments); return minus the profiled REML log-likelihood (up
+    to a constant), the estimates, (X*'X*)^-1 and the residual sum of squares."""
+    import numpy as np
+
+    ratio = float(np.exp(log_ratio))
+    theta = 1.0 - 1.0 / np.sqrt(1.0 + m.sizes * ratio)
+    w = m.sizes * (2 * theta - theta**2)
+    xtx = m.xtx - (m.x_means * w[:, None]).T @ m.x_means
+    xty = m.xty - (m.x_means * w[:, None]).T @ m.y_means
+    yty = m.yty - float((w * m.y_means**2).sum())
+    inverse = np.linalg.inv(xtx)
+    beta = inverse @ xty
+    rss = max(yty - float(beta @ xty), 1e-300)
+    _sign, logdet = np.linalg.slogdet(xtx)
+    objective = 0.5 * ((m.n - m.p) * np.log(rss) + np.log1p(m.sizes * ratio).sum() + logdet)
+    return float(objective), beta, inverse, rss
+
+
+def fit_offsets(ratings: Sequence[Rating]) -> tuple[list[int], list[float], list[float], float, float, str | None]:
+    """Fit level ~ interviewer + category + (1 | candidate) by REML (profiled over the variance ratio, exact GLS
+    for the fixed effects; the same model as statsmodels' MixedLM, fitted in a fraction of its time); return the
+    raters, their centred offsets, the offsets' standard errors, the candidate and residual variances, and a
+    note when the candidate variance is estimated at zero."""
+    import numpy as np
+    from scipy.optimize import minimize_scalar
+
+    raters, exog, endog, groups = _design(ratings)
+    moments = _moments(exog, endog, groups)
+    found = minimize_scalar(lambda v: _gls(v, moments)[0], bounds=(-12.0, 8.0), method="bounded")
+    log_ratio = float(found.x)
+    _obj, beta, inverse, rss = _gls(log_ratio, moments)
+    n, p = exog.shape
+    scale = rss / (n - p)
+    k = len(raters)
+    cov = scale * inverse[:k, :k]
     centre = np.eye(k) - np.full((k, k), 1.0 / k)
-    offsets = centre @ beta
+    offsets = centre @ beta[:k]
     se = np.sqrt(np.clip(np.diag(centre @ cov @ centre.T), 0.0, None))
-    return raters, offsets.tolist(), se.tolist(), float(np.asarray(result.cov_re)[0, 0]), float(result.scale), note
+    note = (
+        "candidates' variance estimated at zero: ratings vary no more between candidates than within"
+        if log_ratio < -11.5
+        else None
+    )
+    return raters, offsets.tolist(), se.tolist(), float(np.exp(log_ratio) * scale), float(scale), note
 
 
 def _disagreements(recommendations: Sequence[Recommendation]) -> dict[int, tuple[int, int]]:

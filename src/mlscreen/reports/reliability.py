@@ -3,7 +3,7 @@ agreement; Shrout and Fleiss) and Krippendorff's alpha for ordinal data, with 95
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -108,67 +108,98 @@ def ordinal_alpha(units: Sequence[Sequence[int]], *, seed: int = 0) -> Alpha | N
     pairable and are left out. None when fewer than two candidates remain or all levels are equal."""
     import numpy as np
 
-    counts = np.array([[u.count(level) for level in LEVELS] for u in units if len(u) >= 2], dtype=float)
+    unit = np.repeat(np.arange(len(units)), [len(u) for u in units])
+    levels = np.fromiter((level for u in units for level in u), dtype=np.int64, count=len(unit))
+    return _alpha(_level_counts(unit, levels, len(units)), seed=seed)
+
+
+def _level_counts(unit: Any, levels: Any, n_units: int) -> Any:
+    """Units x levels: how many ratings of each level each unit has."""
+    import numpy as np
+
+    flat = np.bincount(unit * len(LEVELS) + (levels - LEVELS[0]), minlength=n_units * len(LEVELS))
+    return flat.reshape(n_units, len(LEVELS)).astype(float)
+
+
+def _alpha(all_counts: Any, *, seed: int) -> Alpha | None:
+    import numpy as np
+
+    counts = all_counts[all_counts.sum(axis=1) >= 2]
     if len(counts) < 2:
         return None
     m = counts.sum(axis=1)
-    per_unit = (counts[:, :, None] * counts[:, None, :] - counts[:, :, None] * np.eye(len(LEVELS))) / (m - 1)[
-        :, None, None
-    ]
+    eye = np.eye(len(LEVELS))
+    per_unit = (counts[:, :, None] * counts[:, None, :] - counts[:, :, None] * eye) / (m - 1)[:, None, None]
     value = float(_alpha_from_coincidences(per_unit.sum(axis=0)))
     if not np.isfinite(value):
         return None
     rng = np.random.default_rng(seed)
-    weights = rng.multinomial(len(counts), np.full(len(counts), 1 / len(counts)), size=BOOTSTRAP).astype(float)
-    stacked = np.einsum("bu,ukl->bkl", weights, per_unit)
+    draws = rng.integers(0, len(counts), size=(BOOTSTRAP, len(counts)))
+    weights = np.stack([np.bincount(row, minlength=len(counts)) for row in draws]).astype(float)
+    stacked = (weights @ per_unit.reshape(len(counts), -1)).reshape(BOOTSTRAP, len(LEVELS), len(LEVELS))
     boot = _alpha_from_coincidences(stacked)
     boot = boot[np.isfinite(boot)]
     low, high = np.quantile(boot, [0.025, 0.975]) if len(boot) else (value, value)
     return Alpha(value, float(low), float(high), len(counts))
 
 
+def _panel(candidate: Any, rater: Any, level: Any) -> Any:
+    """Candidates x raters: the most common panel size k (at least 2), each candidate with k or more ratings
+    contributing its first k by interviewer (panels rotate, so columns are panel seats, not people)."""
+    import numpy as np
+
+    order = np.lexsort((rater, candidate))
+    cand, lev = candidate[order], level[order]
+    starts = np.flatnonzero(np.r_[True, cand[1:] != cand[:-1]])
+    sizes = np.diff(np.r_[starts, len(cand)])
+    paired = sizes[sizes >= 2]
+    if not len(paired):
+        return np.empty((0, 0))
+    values, times = np.unique(paired, return_counts=True)
+    k = int(values[np.argmax(times)])
+    keep = starts[sizes >= k]
+    return lev[keep[:, None] + np.arange(k)[None, :]]
+
+
 def panel_matrix(ratings: Sequence[Rating]) -> list[list[float]]:
-    """Candidates x raters for one stage and category: the most common panel size k (at least 2), each candidate
-    with k or more ratings contributing its first k by interviewer (panels rotate, so columns are panel seats)."""
-    by_candidate: dict[int, list[Rating]] = defaultdict(list)
-    for r in ratings:
-        by_candidate[r.candidate].append(r)
-    sizes = Counter(len(rs) for rs in by_candidate.values() if len(rs) >= 2)
-    if not sizes:
-        return []
-    k = sizes.most_common(1)[0][0]
-    return [[r.level for r in sorted(rs, key=lambda r: r.rater)[:k]] for rs in by_candidate.values() if len(rs) >= k]
+    """The candidates x panel seats matrix of one stage and category (see `_panel`)."""
+    import numpy as np
+
+    candidate = np.array([r.candidate for r in ratings])
+    rater = np.array([r.rater for r in ratings])
+    level = np.array([r.level for r in ratings], dtype=float)
+    matrix: list[list[float]] = _panel(candidate, rater, level).tolist()
+    return matrix
 
 
 def reliability(ratings: Sequence[Rating]) -> list[CategoryReliability]:
     """Reliability of every stage and category with two or more raters on the same candidates, flagging those
     whose ICC(2,1) is poor (below .5) or whose alpha is below .667."""
+    import numpy as np
+
     cells: dict[tuple[str, str], list[Rating]] = defaultdict(list)
     for r in ratings:
         cells[(r.stage, r.category)].append(r)
     out = []
     for (stage, category), rows in sorted(cells.items()):
-        matrix = panel_matrix(rows)
+        candidate = np.array([r.candidate for r in rows])
+        level = np.array([r.level for r in rows], dtype=float)
+        matrix = _panel(candidate, np.array([r.rater for r in rows]), level)
         value = icc(matrix) if len(matrix) >= 2 and _varies(matrix) else None
-        units: dict[int, list[int]] = defaultdict(list)
-        for r in rows:
-            units[r.candidate].append(round(r.level))
-        alpha = ordinal_alpha(list(units.values()))
-        i_band = icc_band(value.icc1 if value else None)
-        a_band = alpha_band(alpha.alpha if alpha else None)
+        _ids, unit = np.unique(candidate, return_inverse=True)
+        alpha = _alpha(_level_counts(unit, np.rint(level).astype(np.int64), len(_ids)), seed=0)
         if value is None and alpha is None:
             continue
-        out.append(
-            CategoryReliability(
-                stage, category, value, alpha, i_band, a_band, i_band == "poor" or a_band == "unreliable"
-            )
-        )
+        i_band = icc_band(value.icc1 if value else None)
+        a_band = alpha_band(alpha.alpha if alpha else None)
+        flagged = i_band == "poor" or a_band == "unreliable"
+        out.append(CategoryReliability(stage, category, value, alpha, i_band, a_band, flagged))
     return out
 
 
-def _varies(matrix: list[list[float]]) -> bool:
-    """ICC is undefined when every rating is the same (no variance to share out)."""
-    first = matrix[0][0]
-    return any(v != first for row in matrix for v in row) and any(
-        row[j] != row[0] for row in matrix for j in range(len(row))
-    )
+def _varies(matrix: Any) -> bool:
+    """ICC is undefined without spread between candidates and within them."""
+    import numpy as np
+
+    x = np.asarray(matrix)
+    return bool(np.ptp(x.mean(axis=1)) > 0 and (x != x[:, :1]).any())

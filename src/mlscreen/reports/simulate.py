@@ -74,7 +74,7 @@ def simulate(design: Design | None = None, *, seed: int = 0) -> Simulation:
         group = groups[c % len(groups)]
         out["identities"].append(Identity(c, sex=group, race=str(rng.choice(RACES))))
         reached = _walk(d, rng, c, ability, d.pass_rates[group], out)
-        if reached > d.stages.index(d.rated_stage):
+        if reached >= d.stages.index(d.rated_stage):
             _rate(d, rng, c, ability, leniency, out)
     return Simulation(abilities=abilities, leniency=leniency, stages=d.stages, **out)
 
