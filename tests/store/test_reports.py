@@ -110,3 +110,10 @@ def test_cli_report_json(
     assert impact["min_group"] == 9 and all(row["suppressed"] for row in impact["selection"])  # 8 candidates
     impact = json.loads(run_cli("report", "adverse-impact", "--json", "--min-group", "2", "--url", url).stdout)
     assert impact["min_group"] == 2 and not any(row["suppressed"] for row in impact["selection"])
+    chart_file, table_file = tmp_path / "funnel.svg", tmp_path / "funnel.csv"
+    result = run_cli("report", "funnel", "--svg", str(chart_file), "--csv", str(table_file), "--url", url)
+    assert result.exit_code == 0, result.stderr
+    assert "<svg" in chart_file.read_text(encoding="utf-8")
+    assert table_file.read_text(encoding="utf-8").startswith("stage,position,entered,pass_rate\n")
+    bad = run_cli("report", "funnel", "--svg", str(tmp_path / "missing" / "x.svg"), "--url", url)
+    assert bad.exit_code == 2 and "cannot write" in bad.stderr

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -31,6 +33,8 @@ def report_command(
     min_group: Annotated[
         int | None, typer.Option(help="Suppress groups smaller than this; default MLSCREEN_REPORT_MIN_GROUP.")
     ] = None,
+    svg: Annotated[Path | None, typer.Option(help="Also write the report's chart as SVG to this file.")] = None,
+    csv_file: Annotated[Path | None, typer.Option("--csv", help="Also write the chart's table as CSV here.")] = None,
     url: Annotated[
         str | None, typer.Option(help="Database URL; default MLSCREEN_DATABASE_URL or the data dir.")
     ] = None,
@@ -52,10 +56,29 @@ def report_command(
     finally:
         db.dispose()
     body = build(name, tables, min_group=min_group)
+    if svg or csv_file:
+        _write_chart(body, svg, csv_file)
     if as_json:
         typer.echo(json.dumps(body, default=str))
     else:
         typer.echo(summary(body))
+
+
+def _write_chart(body: dict[str, Any], svg: Path | None, csv_file: Path | None) -> None:
+    from mlscreen.reports.charts import chart, to_csv, to_svg
+
+    rows, spec = chart(body)
+    outputs: list[tuple[Path | None, Callable[[], str]]] = [
+        (svg, lambda: to_svg(spec)),
+        (csv_file, lambda: to_csv(rows)),
+    ]
+    for path, text in outputs:
+        if path is None:
+            continue
+        try:
+            path.write_text(text(), encoding="utf-8")
+        except OSError as exc:
+            raise UsageError(f"cannot write {path}: {exc.strerror}", hint="choose a writable file") from None
 
 
 def summary(body: dict[str, Any]) -> str:
