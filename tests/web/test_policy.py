@@ -91,6 +91,10 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "api_jobs_retry": frozenset({"admin"}),
     "api_report": frozenset({"admin"}),
     "api_opening_report": MANAGERS,
+    "reports_page": frozenset({"admin"}),
+    "reports_csv": frozenset({"admin"}),
+    "opening_reports_page": MANAGERS,
+    "opening_reports_csv": MANAGERS,
 }
 DENIED = {401, 403, 404}
 # Routes that end the session they are called with get a client of their own.

@@ -32,3 +32,21 @@ def test_scope_and_bad_input(world: World) -> None:
     wrong = world.client("admin").get("/api/v1/reports/fairness")
     assert wrong.status_code == 422 and "funnel" in wrong.text
     assert world.client("admin").get("/api/v1/reports/funnel?since=yesterday").status_code == 422
+
+
+@pytest.mark.parametrize("name", REPORTS)
+def test_report_pages_show_chart_table_and_csv(world: World, name: str) -> None:
+    hm = world.client("hm")
+    page = hm.get(f"/openings/{world.opening}/reports/{name}?since=2000-01-01")
+    assert page.status_code == 200, page.text
+    assert "<svg" in page.text and f"/openings/{world.opening}/reports/{name}/csv?since=2000-01-01" in page.text
+    assert "<script" not in page.text.split("<figure", 1)[1]  # the chart is static SVG: nothing for the CSP to block
+    table = hm.get(f"/openings/{world.opening}/reports/{name}/csv")
+    assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    admin = world.client("admin")
+    assert admin.get(f"/admin/reports/{name}").status_code == 200
+
+
+def test_report_page_bad_date(world: World) -> None:
+    page = world.client("admin").get("/admin/reports/funnel?since=31/12/2025")
+    assert page.status_code == 422 and "YYYY-MM-DD" in page.text

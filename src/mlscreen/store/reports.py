@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -144,6 +144,17 @@ def _advice(db: Session, people: dict[int, Candidate], ratings: list[Rating]) ->
                 Advice("question", answer.question_id, suggested, answer.final_level, suggested != answer.final_level)
             )
     return out
+
+
+def parse_since(value: str | None) -> datetime | None:
+    """The start of the day `value` (YYYY-MM-DD) in UTC; raises `UsageError` when it is not such a date."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"--since {value!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-01-31") from None
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def read_tables(db: Session, *, opening_id: int | None = None, since: datetime | None = None) -> Tables:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -12,17 +11,6 @@ import typer
 
 from mlscreen import settings
 from mlscreen.errors import UsageError
-
-
-def parse_since(value: str | None) -> datetime | None:
-    """The start of the day `value` (YYYY-MM-DD) in UTC; raises `UsageError` when it is not such a date."""
-    if value is None:
-        return None
-    try:
-        day = date.fromisoformat(value)
-    except ValueError:
-        raise UsageError(f"--since {value!r} is not a date", hint="write it as YYYY-MM-DD, e.g. 2026-01-31") from None
-    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def report_command(
@@ -41,7 +29,7 @@ def report_command(
 ) -> None:
     """Print a report on the screening process (see docs/reports.md)."""
     from mlscreen.store.db import Database
-    from mlscreen.store.reports import build, check_name, read_tables
+    from mlscreen.store.reports import build, check_name, parse_since, read_tables
 
     check_name(name)
     start = parse_since(since)

@@ -134,6 +134,7 @@ def create_app(
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
     for module in (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, api, reports):
         app.include_router(module.router)
+    app.include_router(reports.api)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
     compile_templates()

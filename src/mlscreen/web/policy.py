@@ -162,6 +162,10 @@ ROUTES: dict[str, str] = {
     "api_jobs_retry": "admin",
     "api_report": "admin",
     "api_opening_report": "packet.view",
+    "reports_page": "admin",
+    "reports_csv": "admin",
+    "opening_reports_page": "packet.view",
+    "opening_reports_csv": "packet.view",
 }
 
 
