@@ -117,3 +117,19 @@ def test_cli_report_json(
     assert table_file.read_text(encoding="utf-8").startswith("stage,position,entered,pass_rate\n")
     bad = run_cli("report", "funnel", "--svg", str(tmp_path / "missing" / "x.svg"), "--url", url)
     assert bad.exit_code == 2 and "cannot write" in bad.stderr
+
+
+def test_demo_history_feeds_every_report(database: Database, bank: Bank) -> None:
+    from mlscreen.store.reports import seed_history
+
+    with database.session() as s:
+        manager = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password=PASSWORD)
+        opening_id = seed_history(s, bank, actor_id=manager.id, candidates=60)
+    with database.session(write=False) as s:
+        tables = read_tables(s, opening_id=opening_id)
+    funnel = build("funnel", tables)["stages"]
+    assert funnel[0]["entered"] == 60 and len(funnel) >= 3
+    assert sum(row["exited"] for row in funnel) > 0 and all(row["days_median"] for row in funnel[:-1])
+    assert len(build("calibration", tables)["interviewers"]) == 6
+    assert build("reliability", tables)["categories"]
+    assert build("adverse-impact", tables)["selection"]
