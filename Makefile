@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
-EXTRAS ?= grader,scoring,web,dev
+EXTRAS ?= grader,scoring,reports,web,dev
 # The development tools at the versions everyone uses (see the file).
 CONSTRAINTS := constraints-dev.txt
 # What `make test-fast` leaves out: tests that need bubblewrap, Chromium, PostgreSQL/Redis, the embedding model,

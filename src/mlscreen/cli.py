@@ -32,6 +32,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.web.cli", "register", None),
     ("mlscreen.jobs.cli", "register", None),
     ("mlscreen.planning.cli", "register", None),
+    ("mlscreen.store.reports_cli", "register", None),
 )
 
 

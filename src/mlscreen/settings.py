@@ -272,6 +272,12 @@ SECRET_KEY = Setting(
     "Key that signs session cookies; when empty, one is generated once into the data directory (mode 0600).",
 )
 WORKERS = Setting("MLSCREEN_WORKERS", integer(0), 2, "Background workers (grading, scoring) in the server process.")
+REPORT_MIN_GROUP = Setting(
+    "MLSCREEN_REPORT_MIN_GROUP",
+    integer(1),
+    5,
+    "Adverse-impact reports suppress groups with fewer candidates than this (their figures could point at a person).",
+)
 JOB_BACKEND = Setting(
     "MLSCREEN_JOB_BACKEND",
     choice("local", "celery"),
@@ -361,6 +367,7 @@ SETTINGS: tuple[Declared, ...] = (
     INVITE_DAYS,
     DEADLINE_GRACE_SECONDS,
     WORKERS,
+    REPORT_MIN_GROUP,
     JOB_BACKEND,
     REDIS_URL,
     REDIS_PREFIX,

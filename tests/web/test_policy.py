@@ -103,6 +103,12 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "candidate_export": frozenset({"admin"}),
     "candidate_erase": frozenset({"admin"}),
     "retention_apply": frozenset({"admin"}),
+    "api_report": frozenset({"admin"}),
+    "api_opening_report": MANAGERS,
+    "reports_page": frozenset({"admin"}),
+    "reports_csv": frozenset({"admin"}),
+    "opening_reports_page": MANAGERS,
+    "opening_reports_csv": MANAGERS,
 }
 DENIED = {401, 403, 404}
 # Routes that end the session they are called with get a client of their own.
@@ -142,6 +148,7 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "token": world.token,
         "invite_id": world.invite,
         "user_id": world.users["interviewer_unassigned"],
+        "name": "funnel",
     }
     if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
         values["assignment_id"] = fresh_assignment(world, other=other)

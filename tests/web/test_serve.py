@@ -53,8 +53,14 @@ def test_serve_demo(tmp_path: Path) -> None:
         session = httpx.post(f"{base}/api/v1/session", json={"email": email, "password": password})
         assert session.status_code == 201
         headers = {"Authorization": f"Bearer {session.json()['token']}"}
-        openings = httpx.get(f"{base}/api/v1/openings", headers=headers).json()
-        assert len(openings) == 4
+        everything = httpx.get(f"{base}/api/v1/openings", headers=headers).json()
+        simulated = [o for o in everything if o["title"] == "Simulated history (demo data)"]
+        openings = [o for o in everything if o not in simulated]
+        assert len(openings) == 4 and len(simulated) == 1
+        for name in ("funnel", "calibration", "reliability", "adverse-impact"):
+            path = f"{base}/api/v1/openings/{simulated[0]['id']}/reports/{name}"
+            report = httpx.get(path, headers=headers, timeout=60)
+            assert report.status_code == 200 and any(v for v in report.json().values() if isinstance(v, list))
         stages = [sum(s["candidates"] for s in o["stages"]) for o in openings]
         assert all(n == 4 for n in stages)
         assert len({s["position"] for o in openings for s in o["stages"] if s["candidates"]}) >= 3

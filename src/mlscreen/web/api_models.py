@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, RootModel
 
 Recommendation = Literal["strong_no", "no", "yes", "strong_yes"]
 
@@ -228,3 +228,125 @@ class FailedJobsOut(Out):
 
 class RetriedOut(Out):
     retried: list[int] = Field(description="The ids of the jobs queued again.")
+
+
+# --- reports (see docs/reports.md) ------------------------------------------------------------------------------
+
+
+class FunnelStageOut(Out):
+    position: int
+    stage: str
+    entered: int
+    passed: int
+    exited: int
+    open: int
+    pass_rate: float | None = Field(description="Passed over decided (passed + exited); open visits do not count.")
+    days_median: float | None
+    days_p90: float | None
+    exits_by_reason: dict[str, int]
+
+
+class FunnelOut(Out):
+    report: Literal["funnel"]
+    generated_at: str
+    stages: list[FunnelStageOut]
+
+
+class InterviewerOut(Out):
+    rater: int = Field(description="The interviewer's user id.")
+    offset: float = Field(description="Leniency in rating levels against the average interviewer (+ = lenient).")
+    low: float
+    high: float
+    ratings: int
+    candidates: int
+    distribution: dict[int, int]
+    reading: Literal["lenient", "severe", "in line"]
+    disagreements: int
+    panels: int
+    disagreement_rate: float | None
+
+
+class CalibrationOut(Out):
+    report: Literal["calibration"]
+    generated_at: str
+    interviewers: list[InterviewerOut]
+    candidate_variance: float | None
+    residual_variance: float | None
+    observations: int
+    note: str | None
+
+
+class IccOut(Out):
+    icc1: float
+    icc1_low: float
+    icc1_high: float
+    icck: float
+    icck_low: float
+    icck_high: float
+    candidates: int
+    raters: int
+
+
+class AlphaOut(Out):
+    alpha: float
+    low: float
+    high: float
+    candidates: int
+
+
+class CategoryReliabilityOut(Out):
+    stage: str
+    category: str
+    icc: IccOut | None
+    alpha: AlphaOut | None
+    icc_band: str | None
+    alpha_band: str | None
+    flagged: bool
+
+
+class ReliabilityOut(Out):
+    report: Literal["reliability"]
+    generated_at: str
+    categories: list[CategoryReliabilityOut]
+
+
+class ItemAgreementOut(Out):
+    kind: Literal["exercise", "question"]
+    item: str
+    pairs: int
+    kappa: float | None
+    spearman: float | None
+    override_rate: float
+
+
+class AgreementOut(Out):
+    report: Literal["agreement"]
+    generated_at: str
+    items: list[ItemAgreementOut]
+
+
+class GroupRateOut(Out):
+    stage: str
+    dimension: Literal["sex", "race", "sex_race"]
+    group: str
+    total: int
+    selected: int | None
+    rate: float | None
+    impact_ratio: float | None
+    p_value: float | None = Field(description="Fisher's exact test against the highest-rate group.")
+    suppressed: bool = Field(description="Fewer candidates than min_group: no figures are shown.")
+    below_four_fifths: bool
+
+
+class AdverseImpactOut(Out):
+    report: Literal["adverse-impact"]
+    generated_at: str
+    min_group: int
+    selection: list[GroupRateOut]
+    scoring: list[GroupRateOut]
+
+
+class ReportOut(RootModel[FunnelOut | CalibrationOut | ReliabilityOut | AgreementOut | AdverseImpactOut]):
+    """One report; `report` names which."""
+
+    root: FunnelOut | CalibrationOut | ReliabilityOut | AgreementOut | AdverseImpactOut = Field(discriminator="report")

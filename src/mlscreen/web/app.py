@@ -44,6 +44,7 @@ from mlscreen.web.routes import (
     pages,
     planning,
     privacy,
+    reports,
     reviews,
 )
 from mlscreen.web.security import CookieJar, secret_key
@@ -143,8 +144,9 @@ def create_app(
     secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
     routers = (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, privacy, outbox, api)
-    for module in routers:
+    for module in (*routers, reports):
         app.include_router(module.router)
+    app.include_router(reports.api)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
     compile_templates()

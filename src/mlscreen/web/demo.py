@@ -1,4 +1,5 @@
-"""A demo organisation: one user per role, an opening per profile, candidates at different stages."""
+"""A demo organisation: one user per role, an opening per profile, candidates at different stages, and an opening
+of simulated history for the reports."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from mlscreen.store.candidates import add_candidate, assign_interviewer, move_ca
 from mlscreen.store.db import Database
 from mlscreen.store.models import Candidate, User
 from mlscreen.store.openings import add_member, create_opening
+from mlscreen.store.reports import seed_history
 from mlscreen.store.scorecards import PRESCREEN_KIND, categories, submit_prescreen, submit_scorecard
 
 DEMO_USERS = (
@@ -64,6 +66,8 @@ def seed_demo(db: Database, bank: Bank, queue: JobQueue, *, password: str | None
                     _demo_scorecards(s, bank, candidate, position, people, seed=n)
                     if stage.kind != PRESCREEN_KIND:  # a pre-screen that advances moves the candidate itself
                         move_candidate(s, candidate, position=position + 1, actor=recruiter)
+        # Enough simulated history that every report and chart shows something (labelled as demo data).
+        seed_history(s, bank, actor_id=manager.id)
         return logins
 
 

@@ -176,6 +176,12 @@ ROUTES: dict[str, str] = {
     "candidate_export": "admin",
     "candidate_erase": "admin",
     "retention_apply": "admin",
+    "api_report": "admin",
+    "api_opening_report": "packet.view",
+    "reports_page": "admin",
+    "reports_csv": "admin",
+    "opening_reports_page": "packet.view",
+    "opening_reports_csv": "packet.view",
 }
 
 

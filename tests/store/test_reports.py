@@ -1,0 +1,135 @@
+"""The reports' queries over a real database: scorecards, moves and decisions become the reports' tables."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mlscreen.bank import Bank
+from mlscreen.errors import UsageError
+from mlscreen.store.accounts import create_user
+from mlscreen.store.candidates import add_candidate, move_candidate, set_status
+from mlscreen.store.db import Database
+from mlscreen.store.migrate import upgrade
+from mlscreen.store.openings import create_opening
+from mlscreen.store.reports import REPORTS, build, check_name, read_tables
+from mlscreen.store.scorecards import PRESCREEN_KIND, categories, submit_scorecard
+from tests.conftest import CliResult
+
+PASSWORD = "a long enough password"
+
+
+def _seed(db: Database, bank: Bank) -> dict[str, Any]:
+    """Eight candidates: all reach the first rated stage and get three scorecards; two are then rejected."""
+    with db.session() as s:
+        raters = [
+            create_user(s, email=f"r{i}@example.org", name=f"R{i}", role="admin", password=PASSWORD) for i in range(3)
+        ]
+        opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=raters[0])
+        stage = next(st for st in opening.stages if st.rubric_ids and st.kind != PRESCREEN_KIND)
+        cats = [c.id for _r, c in categories(bank, stage)]
+        for n in range(8):
+            cand = add_candidate(s, opening, name=f"C{n}", email=f"c{n}@example.org")
+            s.flush()
+            move_candidate(s, cand, position=stage.position, actor=raters[0])
+            for i, rater in enumerate(raters):
+                levels = {c: {"rating": 1 + (n + i * (j % 2)) % 4, "evidence": "said so"} for j, c in enumerate(cats)}
+                submit_scorecard(
+                    s, bank, cand, position=stage.position, interviewer=rater, ratings=levels, recommendation="yes"
+                )
+            if n < 2:
+                set_status(s, cand, status="rejected", actor=raters[0], reason="not this time")
+        return {"opening": opening.id, "stage": stage.stage_id, "position": stage.position, "categories": cats}
+
+
+def test_tables_and_reports_from_the_database(database: Database, bank: Bank) -> None:
+    seeded = _seed(database, bank)
+    with database.session(write=False) as s:
+        tables = read_tables(s, opening_id=seeded["opening"])
+    assert len(tables.ratings) == 8 * 3 * len(seeded["categories"])
+    assert {r.stage for r in tables.ratings} == {seeded["stage"]}
+    assert len(tables.recommendations) == 24
+    first = [v for v in tables.visits if v.position == 0]
+    assert len(first) == 8 and all(v.outcome == "passed" for v in first)
+    rated = [v for v in tables.visits if v.position == seeded["position"]]
+    assert [(v.outcome, v.reason) for v in rated if v.outcome] == [("exited", "rejected")] * 2
+    assert sum(v.outcome is None for v in rated) == 6
+    funnel = build("funnel", tables)["stages"]
+    assert funnel[0]["entered"] == 8 and funnel[0]["pass_rate"] == 1.0
+    calibration = build("calibration", tables)
+    assert len(calibration["interviewers"]) == 3
+    reliability = build("reliability", tables)["categories"]
+    assert {row["category"] for row in reliability} <= set(seeded["categories"]) and reliability
+    impact = build("adverse-impact", tables)
+    assert {row["group"] for row in impact["selection"]} == {"not_said", "not_said / not_said"}
+    assert build("agreement", tables)["items"] == []
+    json.dumps([build(name, tables) for name in REPORTS])
+
+
+def test_scope_by_opening_and_date(database: Database, bank: Bank) -> None:
+    seeded = _seed(database, bank)
+    from datetime import UTC, datetime
+
+    with database.session(write=False) as s:
+        assert read_tables(s, opening_id=seeded["opening"] + 1).ratings == []
+        assert read_tables(s, since=datetime(2999, 1, 1, tzinfo=UTC)).visits == []
+        assert len(read_tables(s).ratings) == 8 * 3 * len(seeded["categories"])
+
+
+def test_unknown_report_is_refused() -> None:
+    with pytest.raises(UsageError, match="unknown report 'funel'"):
+        check_name("funel")
+
+
+def test_cli_report_json(
+    tmp_path: Path, bank: Bank, run_cli: Callable[..., CliResult], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    db = Database(url)
+    try:
+        upgrade(db)
+        _seed(db, bank)
+    finally:
+        db.dispose()
+    result = run_cli("report", "funnel", "--json", "--url", url)
+    assert result.exit_code == 0, result.stderr
+    body = json.loads(result.stdout)
+    assert body["report"] == "funnel" and body["stages"][0]["entered"] == 8
+    result = run_cli("report", "calibration", "--opening", "1", "--since", "2000-01-01", "--url", url)
+    assert result.exit_code == 0 and "3 interviewers" in result.stdout
+    bad = run_cli("report", "funnel", "--since", "last week", "--url", url)
+    assert bad.exit_code == 2 and "YYYY-MM-DD" in bad.stderr and "Traceback" not in bad.stderr
+    bad = run_cli("report", "fairness", "--url", url)
+    assert bad.exit_code == 2 and "choose one of" in bad.stderr
+    monkeypatch.setenv("MLSCREEN_REPORT_MIN_GROUP", "9")
+    impact = json.loads(run_cli("report", "adverse-impact", "--json", "--url", url).stdout)
+    assert impact["min_group"] == 9 and all(row["suppressed"] for row in impact["selection"])  # 8 candidates
+    impact = json.loads(run_cli("report", "adverse-impact", "--json", "--min-group", "2", "--url", url).stdout)
+    assert impact["min_group"] == 2 and not any(row["suppressed"] for row in impact["selection"])
+    chart_file, table_file = tmp_path / "funnel.svg", tmp_path / "funnel.csv"
+    result = run_cli("report", "funnel", "--svg", str(chart_file), "--csv", str(table_file), "--url", url)
+    assert result.exit_code == 0, result.stderr
+    assert "<svg" in chart_file.read_text(encoding="utf-8")
+    assert table_file.read_text(encoding="utf-8").startswith("stage,position,entered,pass_rate\n")
+    bad = run_cli("report", "funnel", "--svg", str(tmp_path / "missing" / "x.svg"), "--url", url)
+    assert bad.exit_code == 2 and "cannot write" in bad.stderr
+
+
+def test_demo_history_feeds_every_report(database: Database, bank: Bank) -> None:
+    from mlscreen.store.reports import seed_history
+
+    with database.session() as s:
+        manager = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password=PASSWORD)
+        opening_id = seed_history(s, bank, actor_id=manager.id, candidates=60)
+    with database.session(write=False) as s:
+        tables = read_tables(s, opening_id=opening_id)
+    funnel = build("funnel", tables)["stages"]
+    assert funnel[0]["entered"] == 60 and len(funnel) >= 3
+    assert sum(row["exited"] for row in funnel) > 0 and all(row["days_median"] for row in funnel[:-1])
+    assert len(build("calibration", tables)["interviewers"]) == 6
+    assert build("reliability", tables)["categories"]
+    assert build("adverse-impact", tables)["selection"]
