@@ -27,10 +27,11 @@ TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
 
 
 @pass_context
-def path_for(context: Context, name: str, **params: Any) -> str:
-    """Return the path of the route `name` with its path parameters: pages name routes, never spell their paths."""
+def path_for(context: Context, route: str, /, **params: Any) -> str:
+    """Return the path of the route named `route` with its path parameters (which may include one called
+    `name`): pages name routes, never spell their paths."""
     request: Request = context["request"]
-    return str(request.app.url_path_for(name, **{k: str(v) for k, v in params.items()}))
+    return str(request.app.url_path_for(route, **{k: str(v) for k, v in params.items()}))
 
 
 @pass_context
