@@ -141,6 +141,15 @@ class CeleryQueue:
         """Return how many jobs are queued or running."""
         return self.local.pending()
 
+    def serve(self, *, concurrency: int, pool: str, stop: threading.Event) -> None:
+        """Run a Celery worker in this process; it stops on SIGTERM or SIGINT (Celery's own handling)."""
+        self.app.worker_main(celery_argv(concurrency=concurrency, pool=pool))
+
+
+def celery_argv(*, concurrency: int, pool: str, loglevel: str = "INFO") -> list[str]:
+    """Return the arguments of the Celery worker `serve` starts (what `celery ... worker` would get)."""
+    return ["worker", f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}", "--without-gossip"]
+
 
 def from_settings() -> CeleryQueue:
     """Return the queue configured by MLSCREEN_DATABASE_URL and MLSCREEN_REDIS_URL, with the app's handlers."""

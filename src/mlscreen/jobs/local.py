@@ -96,6 +96,15 @@ class LocalQueue:
             thread.join(timeout)
         self._threads = []
 
+    def serve(self, *, concurrency: int, pool: str, stop: threading.Event) -> None:
+        """Run this queue's worker threads until `stop` is set (`mlscreen worker`; `concurrency` and `pool` are
+        Celery's and were already applied: the threads are this queue's `workers`)."""
+        self.start()
+        try:
+            stop.wait()
+        finally:
+            self.stop()
+
     def healthy(self) -> bool:
         """Return True when the database answers, every worker thread asked for runs, and every job kind can run.
 

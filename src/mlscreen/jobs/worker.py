@@ -6,16 +6,10 @@ import signal
 import threading
 from types import FrameType
 
-from mlscreen import settings
 from mlscreen.errors import UsageError
 from mlscreen.jobs import adapters
 
 POOLS = ("solo", "threads", "prefork")
-
-
-def celery_argv(*, concurrency: int, pool: str, loglevel: str = "INFO") -> list[str]:
-    """Return the arguments of the Celery worker `run_worker` starts (what `celery ... worker` would get)."""
-    return ["worker", f"--concurrency={concurrency}", f"--pool={pool}", f"--loglevel={loglevel}", "--without-gossip"]
 
 
 def _check(concurrency: int, pool: str) -> None:
@@ -35,17 +29,7 @@ def run_worker(*, concurrency: int = 1, pool: str = "threads", stop: threading.E
     """
     _check(concurrency, pool)
     adapters.check_environment()
-    backend = settings.JOB_BACKEND.get()
-    if backend == "celery":
-        from mlscreen.jobs.celery_backend import from_settings
-
-        queue = from_settings()
-        queue.app.worker_main(celery_argv(concurrency=concurrency, pool=pool))
-        return
-    if backend != "local":
-        raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND to local or celery")
-    from mlscreen.jobs.handlers import default_handlers
-    from mlscreen.jobs.local import LocalQueue
+    from mlscreen.jobs.backends import make_queue
     from mlscreen.store.db import Database, job_connections
 
     done = stop or threading.Event()
@@ -57,10 +41,7 @@ def run_worker(*, concurrency: int = 1, pool: str = "threads", stop: threading.E
         signal.signal(signal.SIGTERM, ask_to_stop)
         signal.signal(signal.SIGINT, ask_to_stop)
     db = Database(connections=job_connections(concurrency))
-    local = LocalQueue(db, default_handlers(), workers=concurrency)
-    local.start()
     try:
-        done.wait()
+        make_queue(db, workers=concurrency).serve(concurrency=concurrency, pool=pool, stop=done)
     finally:
-        local.stop()
         db.dispose()

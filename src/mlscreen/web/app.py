@@ -16,8 +16,7 @@ from starlette.routing import BaseRoute, Mount
 
 from mlscreen import __version__, settings
 from mlscreen.bank import Bank, load_bank
-from mlscreen.jobs.handlers import default_handlers
-from mlscreen.jobs.local import LocalQueue
+from mlscreen.jobs.backends import make_queue
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.logs import configure_logging
 from mlscreen.store.db import Database
@@ -54,25 +53,6 @@ STATIC = Path(__file__).parent / "static"
 log = logging.getLogger(__name__)
 
 
-def make_queue(db: Database, workers: int) -> JobQueue:
-    """Return the job queue `MLSCREEN_JOB_BACKEND` names, running the application's handlers."""
-    backend = settings.JOB_BACKEND.get()
-    if backend == "local":
-        return LocalQueue(db, default_handlers(), workers=workers)
-    if backend == "celery":
-        from mlscreen.jobs.celery_backend import CeleryQueue
-
-        return CeleryQueue(
-            db,
-            default_handlers(),
-            broker_url=settings.REDIS_URL.get(),
-            key_prefix=settings.REDIS_PREFIX.get(),
-        )
-    from mlscreen.errors import UsageError
-
-    raise UsageError(f"unknown job backend {backend!r}", hint="set MLSCREEN_JOB_BACKEND to local or celery")
-
-
 def create_app(
     *,
     db: Database | None = None,
@@ -100,7 +80,7 @@ def create_app(
     bank = bank or load_bank()
     count = workers if workers is not None else settings.WORKERS.get()
     db.request_slots(count)  # refuses now, not at the first request, a pool too small for the workers
-    queue = queue or make_queue(db, count)
+    queue = queue or make_queue(db, workers=count)
     now = clock or utcnow
     grace = timedelta(seconds=settings.DEADLINE_GRACE_SECONDS.get())
     retention = RetentionDuty(db, days=settings.RETENTION_DAYS.get, clock=now)
