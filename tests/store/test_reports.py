@@ -133,3 +133,18 @@ def test_demo_history_feeds_every_report(database: Database, bank: Bank) -> None
     assert len(build("calibration", tables)["interviewers"]) == 6
     assert build("reliability", tables)["categories"]
     assert build("adverse-impact", tables)["selection"]
+
+
+def test_demo_history_scorecards_have_the_shape_the_packet_reads(database: Database, bank: Bank) -> None:
+    # The demo's packet page answered 500 for simulated candidates whose ratings lacked their competency.
+    from mlscreen.store.candidates import candidates_of
+    from mlscreen.store.packet import build_packet
+    from mlscreen.store.reports import seed_history
+
+    with database.session() as s:
+        manager = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password=PASSWORD)
+        opening_id = seed_history(s, bank, actor_id=manager.id, candidates=20)
+    with database.session(write=False) as s:
+        people = candidates_of(s, opening_id)
+        packets = [build_packet(s, bank, c) for c in people]
+    assert len(packets) == 20 and any(stage["scorecards"] for p in packets for stage in p.stages)

@@ -227,11 +227,14 @@ def seed_history(db: Session, bank: Any, *, actor_id: int, candidates: int = 80,
         ).id
         for i in range(design.interviewers)
     ]
-    _write_history(db, opening.id, rated.position, sim, raters)
+    competency = {c.id: str(c.competency) for _r, c in categories(bank, rated)}
+    _write_history(db, opening.id, rated.position, sim, raters, competency)
     return opening.id
 
 
-def _write_history(db: Session, opening_id: int, rated_position: int, sim: Any, raters: list[int]) -> None:
+def _write_history(
+    db: Session, opening_id: int, rated_position: int, sim: Any, raters: list[int], competency: dict[str, str]
+) -> None:
     """Write simulated candidates, their audited moves (back-dated) and their scorecards."""
     from datetime import timedelta
 
@@ -273,7 +276,11 @@ def _write_history(db: Session, opening_id: int, rated_position: int, sim: Any, 
             event.at = v.left_at
     cards: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
     for r in sim.ratings:
-        cards[(r.candidate, r.rater)][r.category] = {"rating": int(r.level), "evidence": "Simulated demo rating."}
+        cards[(r.candidate, r.rater)][r.category] = {  # the shape every scorecard has (the packet reads it)
+            "rating": int(r.level),
+            "evidence": "Simulated demo rating.",
+            "competency": competency[r.category],
+        }
     said = {(r.candidate, r.rater): r.recommendation for r in sim.recommendations}
     for (c, rater), ratings in cards.items():
         entered = next(v.entered_at for v in visits[c] if v.position == rated_position)
