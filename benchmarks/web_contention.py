@@ -55,7 +55,13 @@ def serve(url: str, schema: str, port: int, staff: int, candidates: int, process
         manager = s.scalars(select(User).where(User.email == "manager@example.org")).one()
         tokens = [open_session(s, manager).token for _ in range(staff)]
         all_candidates = list(s.scalars(select(Candidate).order_by(Candidate.id)))
-        coding = [(c, st.position) for c in all_candidates for st in c.opening.stages if st.kind == "coding"]
+        coding = [
+            (c, st.position)
+            for c in all_candidates
+            if c.status == "active"
+            for st in c.opening.stages
+            if st.kind == "coding"
+        ]
         links = []
         for n in range(candidates):
             candidate, position = coding[n % len(coding)]

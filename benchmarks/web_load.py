@@ -54,7 +54,13 @@ def serve(url: str, schema: str, port: int, submissions: int, workers: int, proc
     invites = []
     with db.session() as s:
         candidates = list(s.scalars(select(Candidate).order_by(Candidate.id)))
-        coding = [(c, st.position) for c in candidates for st in c.opening.stages if st.kind == "coding"]
+        coding = [
+            (c, st.position)
+            for c in candidates
+            if c.status == "active"
+            for st in c.opening.stages
+            if st.kind == "coding"
+        ]
         for n in range(submissions):
             candidate, position = coding[n % len(coding)]
             # Started at once, as a candidate pressing Start would; each further link is an explicit extra attempt.
