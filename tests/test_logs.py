@@ -30,3 +30,24 @@ def test_records_go_to_the_current_stderr_even_after_the_configured_one_closed(
         root.removeHandler(handler)
         root.handlers[:] = before[0]
         root.setLevel(before[1])
+
+
+def test_a_logged_exception_shows_where_but_never_its_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Background threads log failures with exc_info: their records must follow the same rule as request errors.
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    handler = configure_logging()
+    try:
+        try:
+            raise ValueError("candidate " + "zelda" + "@example.org")
+        except ValueError:
+            logging.getLogger("mlscreen.test").warning("a duty failed", exc_info=True)
+        text = out.getvalue()
+        assert "a duty failed" in text and "builtins.ValueError (message not logged)" in text and "test_logs.py" in text
+        assert "zelda@example.org" not in text
+    finally:
+        root.removeHandler(handler)
+        root.handlers[:] = before[0]
+        root.setLevel(before[1])

@@ -11,6 +11,7 @@ import logging
 import sys
 import traceback
 from contextvars import ContextVar
+from typing import Any
 
 request_id: ContextVar[str] = ContextVar("mlscreen_request_id", default="-")
 FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
@@ -25,7 +26,18 @@ class RequestIdFilter(logging.Filter):
 
 
 class UtcFormatter(logging.Formatter):
-    """ISO 8601 timestamps in UTC with milliseconds."""
+    """ISO 8601 timestamps in UTC with milliseconds; a record's exception shown as `where` shows it (no message)."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        # Another handler may have cached the full traceback, message included, on the record: never reuse it.
+        cached, record.exc_text = record.exc_text, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_text = cached
+
+    def formatException(self, ei: Any) -> str:
+        return where(ei[1]) if ei and ei[1] is not None else ""
 
     def formatTime(self, record: logging.LogRecord, datefmt: str | None = None) -> str:
         import time
