@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,6 +12,22 @@ import pytest
 from mlscreen.bank import Bank, load_bank
 
 FILES = Path(__file__).parent
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Hash passwords with argon2's own profile for tests in this process: the same code and the same kind of hash,
+    without spending a quarter of a second of both cores on each of the hundreds the suite makes. Processes the
+    tests start (served apps, CLI subprocesses) keep the real parameters."""
+    from argon2 import PasswordHasher
+    from argon2.profiles import CHEAPEST
+
+    from mlscreen.store import accounts
+
+    real = accounts._HASHER
+    accounts._HASHER = PasswordHasher.from_parameters(CHEAPEST)
+    yield
+    accounts._HASHER = real
 
 
 @pytest.fixture(scope="session")

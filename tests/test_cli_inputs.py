@@ -52,6 +52,7 @@ def test_deep_facts_files_are_a_clear_error(
     assert result.exit_code == 2 and "nests deeper than" in result.stderr, result.stderr
 
 
+@pytest.mark.model
 def test_answers_score_reports_each_bad_line_and_scores_every_good_one(
     run_cli: Callable[..., CliResult], tmp_path: Path
 ) -> None:
@@ -189,6 +190,7 @@ def run_in_process(args: list[str]) -> tuple[int, str]:
     return code, err.getvalue() + out.getvalue()
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
 @given(
     command=st.sampled_from(COMMANDS),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,18 @@ def test_cli_check_exits_2_with_errors(tmp_path: Path, run_cli) -> None:  # type
     result = run_cli("bank", "check", str(tmp_path))
     assert result.exit_code == 2
     assert "dup.yaml:1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_unchanged_bank_is_reused_and_any_change_is_loaded_again(tmp_path: Path) -> None:
+    path = write(tmp_path, "ovr.yaml", GOOD_TOPIC)
+    first = load_bank(extra=[tmp_path])
+    assert first.get("my-topic").title == "Mine"
+    assert load_bank(extra=[tmp_path]).get("my-topic") is first.get("my-topic")  # not parsed again
+    write(tmp_path, "ovr.yaml", GOOD_TOPIC.replace("title: Mine", "title: Ours"))
+    os.utime(path, ns=(1, 1))  # even a file whose new content has the same size and an older time is seen
+    assert load_bank(extra=[tmp_path]).get("my-topic").title == "Ours"
+    write(tmp_path, "more.yaml", "- {type: topic, id: Bad Id, title: T, description: D.}\n")
+    with pytest.raises(BankError):  # a new file is seen, and a bank that failed fails again
+        load_bank(extra=[tmp_path])
+    with pytest.raises(BankError):
+        load_bank(extra=[tmp_path])

@@ -47,7 +47,11 @@ def test_grade_bad_input_exits_2(
     assert why.split()[0] in result.stderr and "Traceback" not in result.stderr
 
 
-def test_grade_unknown_exercise_exits_2(run_cli: Callable[..., CliResult]) -> None:
+def test_grade_unknown_exercise_exits_2(
+    run_cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A mistyped exercise is reported as such, even where bubblewrap is missing (hidden from PATH here).
+    monkeypatch.setenv("PATH", str(tmp_path))
     result = run_cli("grade", str(REFERENCE), "--exercise", "no-such-exercise", "--json")
     assert result.exit_code == 2
     assert "no-such-exercise" in result.stderr
@@ -84,7 +88,10 @@ def test_run_examples_json(run_cli: Callable[..., CliResult]) -> None:
     assert shown.exit_code == 0 and "ran (2/2 as expected)" in shown.stdout
 
 
-def test_run_examples_bad_input_exits_2(run_cli: Callable[..., CliResult], tmp_path: Path) -> None:
+def test_run_examples_bad_input_exits_2(
+    run_cli: Callable[..., CliResult], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PATH", str(tmp_path))
     missing = run_cli("exercise", "run-examples", str(tmp_path / "none.py"), "--exercise", "data-cleaning")
     assert missing.exit_code == 2 and "not found" in missing.stderr
     unknown = run_cli("exercise", "run-examples", str(REFERENCE), "--exercise", "no-such-exercise", "--json")

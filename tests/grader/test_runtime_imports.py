@@ -8,10 +8,12 @@ brings would make those exercises ungradable in a deployment.
 from __future__ import annotations
 
 import ast
+import functools
 import importlib.metadata
 import re
 import sys
 import tomllib
+from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
@@ -47,6 +49,12 @@ def imported_modules(path: Path) -> set[str]:
     return found
 
 
+@functools.cache
+def installed_distributions() -> Mapping[str, list[str]]:
+    """Return the distributions providing each top-level module (a scan of every installed package: once)."""
+    return importlib.metadata.packages_distributions()
+
+
 def exercise_dirs() -> list[Path]:
     bank = load_bank()
     return sorted({bank.sidecar(e.id, str(e.tests)).parent for e in bank.items(Exercise)})
@@ -59,7 +67,7 @@ def test_the_extras_are_read() -> None:
 @pytest.mark.parametrize("directory", exercise_dirs(), ids=lambda d: d.name)
 def test_exercise_imports_are_installed_by_the_runtime_extras(directory: Path) -> None:
     runtime = runtime_distributions()
-    installed = importlib.metadata.packages_distributions()
+    installed = installed_distributions()
     local = {p.stem for p in directory.glob("*.py")}
     problems = []
     for path in sorted(directory.glob("*.py")):

@@ -141,6 +141,7 @@ def test_a_celery_worker_process_runs_jobs_enqueued_through_the_queue(
     assert code == 0, worker.output()  # a warm shutdown on SIGTERM
 
 
+@pytest.mark.sandbox
 def test_mlscreen_worker_runs_local_jobs_in_its_own_process(database: Database, bank: Bank, tmp_path: Path) -> None:
     env = worker_env(database, tmp_path, MLSCREEN_JOB_BACKEND="local")
     queue = LocalQueue(database, default_handlers(), workers=0)  # this process only enqueues

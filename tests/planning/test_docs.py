@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
+import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+from mlscreen.cli import main
 from mlscreen.planning import load_rules
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "team-planning.md"
@@ -34,12 +37,23 @@ def excerpt(plan: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def printed(args: list[str]) -> str:
+    """Return what the real entry point prints for `args` to a pipe (80 columns, as in the docs)."""
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), mock.patch.dict(os.environ, {"COLUMNS": "80"}):
+        try:
+            main(args)
+        except SystemExit as exc:
+            assert not exc.code, f"mlscreen {' '.join(args)} exited {exc.code}"
+    return out.getvalue()
+
+
 def outputs(example: str, directory: Path) -> dict[str, str]:
     """Return the report and JSON excerpt the real command prints for the example input."""
     (directory / "team.yaml").write_text(example, encoding="utf-8")
-    command = [sys.executable, "-c", "from mlscreen.cli import main; main()", "plan-team", "--input", "team.yaml"]
-    report = subprocess.run(command, cwd=directory, capture_output=True, text=True, check=True).stdout
-    raw = subprocess.run([*command, "--json"], cwd=directory, capture_output=True, text=True, check=True).stdout
+    command = ["plan-team", "--input", str(directory / "team.yaml")]
+    report = printed(command)
+    raw = printed([*command, "--json"])
     return {
         "report": "\n".join(line.rstrip() for line in report.rstrip().splitlines()),
         "json": json.dumps(excerpt(json.loads(raw)), indent=2, ensure_ascii=False),

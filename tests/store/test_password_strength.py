@@ -57,6 +57,7 @@ def test_cli_user_add_refuses_a_weak_password(
     assert "too easy to guess" in added.stderr and "qwertyuiop" not in added.stderr  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow  # seeds the whole demo organisation
 def test_generated_demo_passwords_are_strong(bank: Bank, tmp_path: Path) -> None:
     db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
     db.create_all()

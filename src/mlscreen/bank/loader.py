@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -159,48 +161,89 @@ def load_items(directories: Iterable[Path]) -> tuple[dict[str, Loaded], list[Con
     items: dict[str, Loaded] = {}
     problems: list[ContentError] = []
     for position, directory in enumerate(directories):
-        if not directory.is_dir():
-            problems.append(
-                ContentError(str(directory), None, None, "is not a directory", hint="give a directory of YAML files")
-            )
-            continue
-        for path in _yaml_files(directory):
-            try:
-                raws = parse_file(path)
-            except ContentError as exc:
-                problems.append(exc)
+        found, directory_problems = _directory_items(directory)
+        problems.extend(directory_problems)
+        for item, raw in found:
+            previous = items.get(item.id)
+            if previous is not None and not (item.overrides and position > 0):
+                problems.append(
+                    ContentError(
+                        str(raw.source.path),
+                        raw.source.line,
+                        "id",
+                        f"id {item.id!r} is already defined at {previous.source}",
+                        hint="rename one of them, or set `overrides: true` on the item in your own bank",
+                    )
+                )
                 continue
-            for raw in raws:
-                item, found = validate(raw)
-                problems.extend(found)
-                if item is None:
-                    continue
-                problems.extend(_sidecar_problems(item, raw))
-                previous = items.get(item.id)
-                if previous is not None and not (item.overrides and position > 0):
-                    problems.append(
-                        ContentError(
-                            str(path),
-                            raw.source.line,
-                            "id",
-                            f"id {item.id!r} is already defined at {previous.source}",
-                            hint="rename one of them, or set `overrides: true` on the item in your own bank",
-                        )
+            if previous is None and item.overrides:
+                problems.append(
+                    ContentError(
+                        str(raw.source.path),
+                        raw.lines.get(("overrides",), raw.source.line),
+                        "overrides",
+                        f"there is no item {item.id!r} to override",
+                        hint="remove `overrides: true` or fix the id",
                     )
-                    continue
-                if previous is None and item.overrides:
-                    problems.append(
-                        ContentError(
-                            str(path),
-                            raw.lines.get(("overrides",), raw.source.line),
-                            "overrides",
-                            f"there is no item {item.id!r} to override",
-                            hint="remove `overrides: true` or fix the id",
-                        )
-                    )
-                    continue
-                items[item.id] = Loaded(item, raw.source)
+                )
+                continue
+            items[item.id] = Loaded(item, raw.source)
     return items, problems
+
+
+_Parsed = tuple[list[tuple[Item, RawItem]], list[ContentError]]
+# Directories already parsed and validated, by the state of every file under them: a process loads the same bank
+# many times (each command, app and worker), and an unchanged directory then costs a walk, not a parse. Items are
+# frozen models, so one validated copy serves every caller.
+_PARSED: dict[tuple[str, tuple[tuple[str, int, int], ...]], _Parsed] = {}
+_PARSED_MAX = 16
+_PARSED_LOCK = threading.Lock()
+
+
+def _directory_items(directory: Path) -> _Parsed:
+    """Return the valid items of one directory, each with its raw form, and the problems of the others."""
+    if not directory.is_dir():
+        problem = ContentError(str(directory), None, None, "is not a directory", hint="give a directory of YAML files")
+        return [], [problem]
+    key = (str(directory), _state_of(directory))
+    with _PARSED_LOCK:
+        cached = _PARSED.get(key)
+    if cached is not None:
+        return cached
+    found: list[tuple[Item, RawItem]] = []
+    problems: list[ContentError] = []
+    for path in _yaml_files(directory):
+        try:
+            raws = parse_file(path)
+        except ContentError as exc:
+            problems.append(exc)
+            continue
+        for raw in raws:
+            item, invalid = validate(raw)
+            problems.extend(invalid)
+            if item is not None:
+                problems.extend(_sidecar_problems(item, raw))
+                found.append((item, raw))
+    with _PARSED_LOCK:
+        if len(_PARSED) >= _PARSED_MAX:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[key] = (found, problems)
+    return found, problems
+
+
+def _state_of(directory: Path) -> tuple[tuple[str, int, int], ...]:
+    """Return (path, modification time in ns, size) of every file under `directory`, in a stable order."""
+    state: list[tuple[str, int, int]] = []
+    for root, subdirs, files in os.walk(directory):
+        subdirs.sort()
+        for name in sorted(files):
+            path = os.path.join(root, name)
+            try:
+                info = os.stat(path)
+            except OSError:
+                continue
+            state.append((path, info.st_mtime_ns, info.st_size))
+    return tuple(state)
 
 
 def _sidecar_problems(item: Item, raw: RawItem) -> list[ContentError]:

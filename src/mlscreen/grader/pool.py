@@ -183,7 +183,7 @@ def grade(
 
     Services grading many submissions should keep a `GraderPool` instead. Raises like `GraderPool.grade`.
     """
-    with GraderPool(workers=1, bank=bank, isolated=isolated, with_signals=with_signals) as pool:
+    with _one_shot_pool(exercise_id, bank=bank, isolated=isolated, with_signals=with_signals) as pool:
         return pool.grade(source, exercise_id)
 
 
@@ -197,5 +197,13 @@ def run_examples(
 ) -> ExamplesResult:
     """Run the visible examples of `exercise_id` against `source` in a sandbox started for it; returns the result
     whatever the submission does. Services should keep a `GraderPool`. Raises like `GraderPool.grade`."""
-    with GraderPool(workers=1, bank=bank, isolated=isolated, with_signals=False) as pool:
+    with _one_shot_pool(exercise_id, bank=bank, isolated=isolated, with_signals=False) as pool:
         return pool.run_examples(source, exercise_id, stdout_kb=stdout_kb)
+
+
+def _one_shot_pool(exercise_id: str, *, bank: Bank | None, isolated: bool, with_signals: bool) -> GraderPool:
+    """A one-worker pool, once `exercise_id` is known to exist: a mistyped id is the caller's error to report,
+    whatever the machine lacks (raises `NotFoundError` before `SandboxUnavailableError`)."""
+    specs = SpecCache(bank)
+    specs.get(exercise_id)
+    return GraderPool(workers=1, bank=specs.bank, isolated=isolated, with_signals=with_signals)

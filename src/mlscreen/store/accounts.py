@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from collections.abc import Collection
@@ -28,8 +29,13 @@ MIN_PASSWORD_SCORE = 3
 # zxcvbn refuses longer input (its matching is quadratic); the first 72 characters are what it rates.
 STRENGTH_CHARS = 72
 _HASHER = PasswordHasher()
-# Verifying against a fixed hash when the user is unknown keeps timing the same for known and unknown e-mails.
-_DUMMY_HASH = _HASHER.hash("not-a-real-password-at-all")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Return a fixed hash to verify against when the user is unknown, which keeps timing the same for known and
+    unknown e-mails; made on first use, not at import (every command imports this module)."""
+    return _HASHER.hash("not-a-real-password-at-all")
 
 
 def token_hash(token: str) -> str:
@@ -158,7 +164,7 @@ def start_sign_in(db: Session, *, email: str, client: str, now: datetime | None 
     db.add(LoginAttempt(key_hash=keys[0], at=now))
     return SignIn(
         user.id if user is not None and user.active else None,
-        user.password_hash if user is not None else _DUMMY_HASH,
+        user.password_hash if user is not None else _dummy_hash(),
         (keys[0], keys[1]),
         now,
     )
