@@ -11,8 +11,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from fastapi import Depends, FastAPI
-from fastapi.staticfiles import StaticFiles
-from starlette.routing import BaseRoute, Mount
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount, Route
 
 from mlscreen import __version__, settings
 from mlscreen.bank import Bank, load_bank
@@ -23,6 +24,7 @@ from mlscreen.store.db import Database
 from mlscreen.store.migrate import upgrade
 from mlscreen.store.models import utcnow
 from mlscreen.web import errors, policy
+from mlscreen.web.assets import Assets
 from mlscreen.web.deadlines import DeadlineSweeper
 from mlscreen.web.guard import guard
 from mlscreen.web.headers import SecurityHeaders
@@ -50,6 +52,8 @@ from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
 
 STATIC = Path(__file__).parent / "static"
+# One per process: each file is hashed and compressed once, whatever the number of apps made (tests make many).
+ASSETS = Assets(STATIC)
 log = logging.getLogger(__name__)
 
 
@@ -116,6 +120,7 @@ def create_app(
     app.state.db = db
     app.state.base_url = base
     app.state.bank = bank
+    app.state.assets = ASSETS
     app.state.queue = queue
     app.state.workers = count
     app.state.clock = now
@@ -127,7 +132,8 @@ def create_app(
     for module in (*routers, reports):
         app.include_router(module.router)
     app.include_router(reports.api)
-    app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
+    app.router.routes.append(Mount("/static", app=ASSETS, name="static"))
+    app.router.routes.append(Route("/favicon.ico", favicon, methods=["GET", "HEAD"], name="favicon"))
     errors.install(app)
     compile_templates()
     # Innermost first. The body limit's own signal must reach it before anything takes it for an error;
@@ -143,6 +149,11 @@ def create_app(
     return app
 
 
+async def favicon(request: Request) -> Response:
+    """The icon browsers ask for at the site's root (pages also name it in their head)."""
+    return ASSETS.response("favicon.svg", request.headers, head=request.method == "HEAD")
+
+
 def settle_memory() -> None:
     """Move every object alive now (modules, the bank, templates) out of the garbage collector's sight.
 
@@ -153,8 +164,9 @@ def settle_memory() -> None:
     gc.freeze()
 
 
-# Routes FastAPI or Starlette add themselves; they serve no data of ours.
-FRAMEWORK_ROUTES = frozenset({"openapi", "static"})
+# Routes FastAPI or Starlette add themselves, and the shipped static files: they serve no data of ours and need
+# neither a user nor a database connection.
+FRAMEWORK_ROUTES = frozenset({"openapi", "static", "favicon"})
 
 
 def all_routes(routes: list[BaseRoute]) -> list[BaseRoute]:

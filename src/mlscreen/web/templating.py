@@ -31,6 +31,8 @@ def path_for(context: Context, route: str, /, **params: Any) -> str:
     """Return the path of the route named `route` with its path parameters (which may include one called
     `name`): pages name routes, never spell their paths."""
     request: Request = context["request"]
+    if route == "static":  # the fingerprinted name, which browsers may keep for a year
+        params["path"] = request.app.state.assets.fingerprinted(str(params["path"]))
     return str(request.app.url_path_for(route, **{k: str(v) for k, v in params.items()}))
 
 
