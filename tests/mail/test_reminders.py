@@ -17,6 +17,8 @@ from mlscreen.store.openings import add_member, create_opening
 from mlscreen.web.deadlines import send_due_reminders
 from tests.mail.test_sending import make_queue
 
+KEY = b"a pseudonym key for the tests"
+
 
 def link(candidate_id: int) -> str:
     return f"https://screening.example.org/candidates/{candidate_id}"
@@ -56,10 +58,10 @@ def test_reminders_fall_due_once(database: Database, bank: Bank) -> None:
                         recommendation="yes",
                     )
                 )
-    assert send_due_reminders(database, queue, now=now, candidate_link=link) == 2
+    assert send_due_reminders(database, queue, now=now, candidate_link=link, key=KEY) == 2
     assert written(database) == [("link_reminder", "soon@example.net"), ("scorecard_reminder", "iv@example.org")]
     with database.session() as s:
         reminder = s.scalars(select(OutboxMessage).where(OutboxMessage.template == "scorecard_reminder")).one()
         assert "https://screening.example.org/candidates/" in reminder.body_text and "Soon" in reminder.subject
-    assert send_due_reminders(database, queue, now=now + timedelta(minutes=5), candidate_link=link) == 0
+    assert send_due_reminders(database, queue, now=now + timedelta(minutes=5), candidate_link=link, key=KEY) == 0
     assert len(written(database)) == 2

@@ -1,0 +1,193 @@
+"""Blind review: which identity of a candidate a given viewer sees, a stable pseudonym, and revealing it.
+
+An opening with `blind_review` hides its candidates' names and e-mail addresses from the people who grade them:
+they see a pseudonym ("Candidate K7Q2XM") until they have submitted a scorecard for every stage of the candidate
+they are assigned to, or until the opening's hiring manager (or an admin) reveals the candidate. The people who
+run the loop, admins, the opening's hiring manager and its recruiters, always see who the candidate is. Every page,
+API answer and e-mail asks `identity_of` (or `identities_of`); nothing else decides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from mlscreen.errors import ConflictError, ForbiddenError
+from mlscreen.store import audit
+from mlscreen.store.models import Assignment, Candidate, Opening, OpeningMember, Scorecard, User, utcnow
+
+# Crockford's base32: no I, L, O or U, so a pseudonym read aloud or copied by hand is not mistaken for another.
+_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+PSEUDONYM_LENGTH = 6
+HIDDEN_EMAIL = "hidden (blind review)"
+
+
+def pseudonym(candidate_id: int, key: bytes) -> str:
+    """Return the candidate's pseudonym: stable for one `key` (the server's secret), not reversible without it."""
+    digest = hmac.new(key, f"mlscreen.candidate:{candidate_id}".encode(), hashlib.sha256).digest()
+    number = int.from_bytes(digest[:8], "big")
+    chars = []
+    for _ in range(PSEUDONYM_LENGTH):
+        number, index = divmod(number, len(_ALPHABET))
+        chars.append(_ALPHABET[index])
+    return "Candidate " + "".join(chars)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """What one viewer is shown of one candidate: the name (or pseudonym), the e-mail (or None) and whether hidden.
+
+    `redact` replaces the candidate's name, its parts and e-mail address inside other text (reasons, notes, code,
+    answers) by the pseudonym when the identity is hidden, and returns the text unchanged otherwise.
+    """
+
+    candidate_id: int
+    name: str
+    email: str | None
+    hidden: bool
+    pseudonym: str
+    _pattern: re.Pattern[str] | None = None
+
+    def redact(self, text: str | None) -> str:
+        """Return `text` with the candidate's name and e-mail address replaced by the pseudonym when hidden."""
+        if not text or self._pattern is None:
+            return text or ""
+        return self._pattern.sub(self.pseudonym, text)
+
+    def redact_all(self, value: Any) -> Any:
+        """Return `value` (JSON-like: strings, lists, dicts) with every string redacted as by `redact`."""
+        if self._pattern is None:
+            return value
+        if isinstance(value, str):
+            return self.redact(value)
+        if isinstance(value, list):
+            return [self.redact_all(v) for v in value]
+        if isinstance(value, dict):
+            return {k: self.redact_all(v) for k, v in value.items()}
+        return value
+
+    @property
+    def email_shown(self) -> str:
+        """Return the e-mail address, or a note that blind review hides it."""
+        return self.email if self.email is not None else HIDDEN_EMAIL
+
+
+def _pattern(candidate: Candidate) -> re.Pattern[str]:
+    """Return a pattern matching the candidate's e-mail (and its local part), full name and each part of the name."""
+    email = candidate.email.lower()
+    words = [w for w in re.split(r"[\s,]+", candidate.name) if len(w) >= 2]
+    parts = {email, email.split("@")[0], candidate.name, *words}
+    alternatives = sorted((re.escape(p) for p in parts if p), key=len, reverse=True)
+    # A name part counts only as a whole word ("Ann" in "Annual" is not the name).
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+def runs_loop(db: Session, viewer: User, opening: Opening) -> bool:
+    """Return True for the people who always see identities: admins, the opening's hiring manager, its recruiters."""
+    if viewer.role == "admin" or opening.hiring_manager_id == viewer.id:
+        return True
+    if viewer.role != "recruiter":
+        return False
+    query = select(OpeningMember.id).where(OpeningMember.opening_id == opening.id, OpeningMember.user_id == viewer.id)
+    return db.scalar(query.limit(1)) is not None
+
+
+def graded_all(db: Session, viewer: User, candidate: Candidate) -> bool:
+    """Return True when `viewer` is assigned to the candidate and submitted a scorecard for each assigned stage."""
+    assigned = set(
+        db.scalars(
+            select(Assignment.stage_position).where(
+                Assignment.candidate_id == candidate.id, Assignment.interviewer_id == viewer.id
+            )
+        )
+    )
+    if not assigned:
+        return False
+    filed = set(
+        db.scalars(
+            select(Scorecard.stage_position).where(
+                Scorecard.candidate_id == candidate.id, Scorecard.interviewer_id == viewer.id
+            )
+        )
+    )
+    return assigned <= filed
+
+
+def sees_identity(db: Session, viewer: User, candidate: Candidate) -> bool:
+    """Return True when `viewer` may see who the candidate is (the one rule; see the module's docstring)."""
+    opening = candidate.opening
+    if not opening.blind_review or candidate.revealed_at is not None:
+        return True
+    return runs_loop(db, viewer, opening) or graded_all(db, viewer, candidate)
+
+
+def identity_of(db: Session, viewer: User, candidate: Candidate, *, key: bytes) -> Identity:
+    """Return what `viewer` is shown of `candidate` (`key`: the server's pseudonym key)."""
+    alias = pseudonym(candidate.id, key)
+    if sees_identity(db, viewer, candidate):
+        return Identity(candidate.id, candidate.name, candidate.email, False, alias)
+    return Identity(candidate.id, alias, None, True, alias, _pattern(candidate))
+
+
+def identities_of(db: Session, viewer: User, candidates: Iterable[Candidate], *, key: bytes) -> dict[int, Identity]:
+    """Return {candidate id: identity} of each candidate for `viewer`."""
+    return {c.id: identity_of(db, viewer, c, key=key) for c in candidates}
+
+
+def _manages(actor: User, opening: Opening) -> bool:
+    return actor.role == "admin" or (actor.role == "hiring_manager" and opening.hiring_manager_id == actor.id)
+
+
+def set_blind_review(db: Session, opening: Opening, *, enabled: bool, actor: User) -> Opening:
+    """Turn blind review of the opening on or off (audited) and return it.
+
+    Raises `ForbiddenError` unless `actor` is an admin or the opening's hiring manager.
+    """
+    if not _manages(actor, opening):
+        raise ForbiddenError("only the hiring manager or an admin can change blind review", hint="ask one of them")
+    before = opening.blind_review
+    opening.blind_review = enabled
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action="opening.blind_review_changed",
+        object_type="opening",
+        object_id=opening.id,
+        opening_id=opening.id,
+        before=before,
+        after=enabled,
+    )
+    return opening
+
+
+def reveal(db: Session, candidate: Candidate, *, actor: User, reason: str = "") -> Candidate:
+    """Reveal a blind-reviewed candidate's identity to everyone on the opening (audited) and return them.
+
+    Raises `ForbiddenError` unless `actor` is an admin or the opening's hiring manager, and `ConflictError` when
+    the opening has no blind review or the candidate is revealed already.
+    """
+    if not _manages(actor, candidate.opening):
+        raise ForbiddenError("only the hiring manager or an admin can reveal a candidate", hint="ask one of them")
+    if not candidate.opening.blind_review:
+        raise ConflictError("this opening does not use blind review", hint="everyone on it sees the candidates")
+    if candidate.revealed_at is not None:
+        raise ConflictError("this candidate is revealed already", hint="reload the page")
+    candidate.revealed_at = utcnow()
+    audit.record(
+        db,
+        actor_id=actor.id,
+        action="candidate.revealed",
+        object_type="candidate",
+        object_id=candidate.id,
+        opening_id=candidate.opening_id,
+        reason=reason.strip()[:500],
+    )
+    db.flush()
+    return candidate
