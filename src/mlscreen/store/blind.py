@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from mlscreen.errors import ConflictError, ForbiddenError
 from mlscreen.store import audit
-from mlscreen.store.models import Assignment, Candidate, Opening, OpeningMember, Scorecard, User, utcnow
+from mlscreen.store.models import Assignment, Candidate, Opening, Scorecard, User, utcnow
+from mlscreen.store.openings import member_ids
 
 # Crockford's base32: no I, L, O or U, so a pseudonym read aloud or copied by hand is not mistaken for another.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -93,52 +94,59 @@ def runs_loop(db: Session, viewer: User, opening: Opening) -> bool:
     """Return True for the people who always see identities: admins, the opening's hiring manager, its recruiters."""
     if viewer.role == "admin" or opening.hiring_manager_id == viewer.id:
         return True
-    if viewer.role != "recruiter":
-        return False
-    query = select(OpeningMember.id).where(OpeningMember.opening_id == opening.id, OpeningMember.user_id == viewer.id)
-    return db.scalar(query.limit(1)) is not None
+    return viewer.role == "recruiter" and viewer.id in member_ids(db, opening.id)
 
 
-def graded_all(db: Session, viewer: User, candidate: Candidate) -> bool:
-    """Return True when `viewer` is assigned to the candidate and submitted a scorecard for each assigned stage."""
-    assigned = set(
-        db.scalars(
-            select(Assignment.stage_position).where(
-                Assignment.candidate_id == candidate.id, Assignment.interviewer_id == viewer.id
-            )
-        )
+def _graded_all(db: Session, viewer: User, candidate_ids: set[int]) -> set[int]:
+    """Return the ids among `candidate_ids` of candidates `viewer` is assigned to and has filed a scorecard for at
+    every assigned stage."""
+    if not candidate_ids:
+        return set()
+    assigned: dict[int, set[int]] = {}
+    query = select(Assignment.candidate_id, Assignment.stage_position).where(
+        Assignment.interviewer_id == viewer.id, Assignment.candidate_id.in_(candidate_ids)
     )
-    if not assigned:
-        return False
-    filed = set(
-        db.scalars(
-            select(Scorecard.stage_position).where(
-                Scorecard.candidate_id == candidate.id, Scorecard.interviewer_id == viewer.id
-            )
-        )
+    for candidate_id, position in db.execute(query):
+        assigned.setdefault(candidate_id, set()).add(position)
+    filed: dict[int, set[int]] = {}
+    query = select(Scorecard.candidate_id, Scorecard.stage_position).where(
+        Scorecard.interviewer_id == viewer.id, Scorecard.candidate_id.in_(candidate_ids)
     )
-    return assigned <= filed
+    for candidate_id, position in db.execute(query):
+        filed.setdefault(candidate_id, set()).add(position)
+    return {cid for cid, stages in assigned.items() if stages <= filed.get(cid, set())}
 
 
-def sees_identity(db: Session, viewer: User, candidate: Candidate) -> bool:
-    """Return True when `viewer` may see who the candidate is (the one rule; see the module's docstring)."""
-    opening = candidate.opening
-    if not opening.blind_review or candidate.revealed_at is not None:
-        return True
-    return runs_loop(db, viewer, opening) or graded_all(db, viewer, candidate)
-
-
-def identity_of(db: Session, viewer: User, candidate: Candidate, *, key: bytes) -> Identity:
-    """Return what `viewer` is shown of `candidate` (`key`: the server's pseudonym key)."""
-    alias = pseudonym(candidate.id, key)
-    if sees_identity(db, viewer, candidate):
-        return Identity(candidate.id, candidate.name, candidate.email, False, alias)
-    return Identity(candidate.id, alias, None, True, alias, _pattern(candidate))
+def _blinded(db: Session, viewer: User, candidate: Candidate) -> bool:
+    """Return True when the candidate's identity is hidden from `viewer` unless they graded every stage they have."""
+    if not candidate.opening.blind_review or candidate.revealed_at is not None:
+        return False
+    return not runs_loop(db, viewer, candidate.opening)
 
 
 def identities_of(db: Session, viewer: User, candidates: Iterable[Candidate], *, key: bytes) -> dict[int, Identity]:
-    """Return {candidate id: identity} of each candidate for `viewer`."""
-    return {c.id: identity_of(db, viewer, c, key=key) for c in candidates}
+    """Return {candidate id: what `viewer` is shown of that candidate} (`key`: the server's pseudonym key).
+
+    The rule: the identity is hidden when the candidate's opening uses blind review, the candidate was not
+    revealed, the viewer does not run the loop (`runs_loop`), and the viewer has not yet filed a scorecard for every
+    stage of the candidate they are assigned to (someone assigned to no stage never has).
+    """
+    candidates = list(candidates)
+    blinded = {c.id for c in candidates if _blinded(db, viewer, c)}
+    blinded -= _graded_all(db, viewer, blinded)
+    out: dict[int, Identity] = {}
+    for c in candidates:
+        alias = pseudonym(c.id, key)
+        if c.id in blinded:
+            out[c.id] = Identity(c.id, alias, None, True, alias, _pattern(c))
+        else:
+            out[c.id] = Identity(c.id, c.name, c.email, False, alias)
+    return out
+
+
+def identity_of(db: Session, viewer: User, candidate: Candidate, *, key: bytes) -> Identity:
+    """Return what `viewer` is shown of `candidate` (see `identities_of`)."""
+    return identities_of(db, viewer, [candidate], key=key)[candidate.id]
 
 
 def _manages(actor: User, opening: Opening) -> bool:
