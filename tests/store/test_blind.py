@@ -69,7 +69,7 @@ def test_who_sees_the_identity(database: Database, bank: Bank) -> None:
         file(s, cand, users["iv2"], 2)
         assert hidden_from(s, users, cand) == {"peer"}
         shown = identity_of(s, users["peer"], cand, key=KEY)
-        assert (shown.name, shown.email, shown.email_shown) == (pseudonym(cand.id, KEY), None, "hidden (blind review)")
+        assert (shown.name, shown.email, shown.hidden) == (pseudonym(cand.id, KEY), None, True)
         reveal(s, cand, actor=users["hm"], reason="offer")
         assert hidden_from(s, users, cand) == set()
         assert identities_of(s, users["peer"], [cand], key=KEY)[cand.id].name == "Ann Other-Person"

@@ -27,7 +27,6 @@ from mlscreen.store.openings import member_ids
 # Crockford's base32: no I, L, O or U, so a pseudonym read aloud or copied by hand is not mistaken for another.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 PSEUDONYM_LENGTH = 6
-HIDDEN_EMAIL = "hidden (blind review)"
 
 
 def pseudonym(candidate_id: int, key: bytes) -> str:
@@ -73,11 +72,6 @@ class Identity:
         if isinstance(value, dict):
             return {k: self.redact_all(v) for k, v in value.items()}
         return value
-
-    @property
-    def email_shown(self) -> str:
-        """Return the e-mail address, or a note that blind review hides it."""
-        return self.email if self.email is not None else HIDDEN_EMAIL
 
 
 def _pattern(candidate: Candidate) -> re.Pattern[str]:
