@@ -309,3 +309,18 @@ def test_blind_review_is_set_on_the_opening_page_and_audited(world: World) -> No
     events = world.client("admin").get("/api/v1/audit").json()
     changes = [e["detail"] for e in events if e["action"] == "opening.blind_review_changed"]
     assert changes == [{"before": True, "after": False}, {"before": False, "after": True}]
+
+
+def test_an_opening_can_start_blind_from_the_form_or_the_api(world: World) -> None:
+    hm = world.client("hm")
+    made = hm.api("POST", "/api/v1/openings", {"title": "Blind one", "profile_id": "ml-engineer", "blind_review": True})
+    assert made.status_code == 201 and made.json()["blind_review"] is True
+    assert 'name="blind_review"' in hm.get("/openings/new").text
+    form = {"title": "Blind two", "profile_id": "ml-engineer", "level": "", "blind_review": "on"}
+    location = hm.form("/openings", form).headers["location"]
+    assert hm.api("GET", f"/api/v1{location}").json()["blind_review"] is True
+    plain = hm.api("POST", "/api/v1/openings", {"title": "Seen", "profile_id": "ml-engineer"}).json()
+    assert plain["blind_review"] is False
+    events = world.client("admin").get("/api/v1/audit").json()
+    created = [e["detail"]["blind_review"] for e in events if e["action"] == "opening.created"]
+    assert created[:3] == [False, True, True]  # newest first

@@ -62,6 +62,7 @@ class OpeningIn(Body):
     profile_id: str = Field(min_length=1, max_length=64)
     level: Literal["junior", "mid", "senior"] | None = None
     hiring_manager_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    blind_review: bool = False
 
 
 class StageIn(Body):
@@ -224,6 +225,7 @@ def api_opening_create(ctx: CtxDep, body: OpeningIn) -> dict[str, Any]:
         actor=ctx.me,
         level=body.level,
         hiring_manager_id=body.hiring_manager_id,
+        blind_review=body.blind_review,
     )
     return opening_json(ctx, opening)
 

@@ -95,6 +95,7 @@ async def opening_create(ctx: CtxDep) -> Response:
             actor=ctx.me,
             level=first(values, "level") or None,
             hiring_manager_id=chosen_id(values, "hiring_manager_id", "a hiring manager"),
+            blind_review=first(values, "blind_review") == "on",
         )
         return f"/openings/{opening.id}"
 
