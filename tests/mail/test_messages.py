@@ -27,6 +27,7 @@ CONTEXT = {
     "inviter": "Grace",
     "outcome": "hire",
     "role": "interviewer",
+    "blind": True,
 }
 
 

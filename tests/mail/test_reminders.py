@@ -10,12 +10,15 @@ from mlscreen.bank import Bank
 from mlscreen.jobs.local import LocalQueue
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite
+from mlscreen.store.blind import pseudonym, set_blind_review
 from mlscreen.store.candidates import add_candidate, assign_interviewer
 from mlscreen.store.db import Database
-from mlscreen.store.models import OutboxMessage, Scorecard, utcnow
+from mlscreen.store.models import OutboxMessage, Scorecard, User, utcnow
 from mlscreen.store.openings import add_member, create_opening
 from mlscreen.web.deadlines import send_due_reminders
 from tests.mail.test_sending import make_queue
+
+KEY = b"a pseudonym key for the tests"
 
 
 def link(candidate_id: int) -> str:
@@ -56,10 +59,31 @@ def test_reminders_fall_due_once(database: Database, bank: Bank) -> None:
                         recommendation="yes",
                     )
                 )
-    assert send_due_reminders(database, queue, now=now, candidate_link=link) == 2
+    assert send_due_reminders(database, queue, now=now, candidate_link=link, key=KEY) == 2
     assert written(database) == [("link_reminder", "soon@example.net"), ("scorecard_reminder", "iv@example.org")]
     with database.session() as s:
         reminder = s.scalars(select(OutboxMessage).where(OutboxMessage.template == "scorecard_reminder")).one()
         assert "https://screening.example.org/candidates/" in reminder.body_text and "Soon" in reminder.subject
-    assert send_due_reminders(database, queue, now=now + timedelta(minutes=5), candidate_link=link) == 0
+    assert send_due_reminders(database, queue, now=now + timedelta(minutes=5), candidate_link=link, key=KEY) == 0
     assert len(written(database)) == 2
+
+
+def test_a_scorecard_reminder_names_a_blinded_candidate_by_pseudonym(database: Database, bank: Bank) -> None:
+    queue: LocalQueue = make_queue(database)
+    now = utcnow()
+    with database.session() as s:
+        hm = User(email="hm@example.org", name="HM", role="hiring_manager", password_hash="-")
+        iv = User(email="iv@example.org", name="IV", role="interviewer", password_hash="-")
+        s.add_all([hm, iv])
+        s.flush()
+        opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=hm)
+        set_blind_review(s, opening, enabled=True, actor=hm)
+        add_member(s, opening, iv.id)
+        cand = add_candidate(s, opening, name="Rosalind Vexley", email="rosalind@example.net")
+        assign_interviewer(s, cand, position=2, interviewer_id=iv.id, scheduled_at=now - timedelta(hours=30))
+        alias = pseudonym(cand.id, KEY)
+    assert send_due_reminders(database, queue, now=now, candidate_link=link, key=KEY) == 1
+    with database.session() as s:
+        reminder = s.scalars(select(OutboxMessage).where(OutboxMessage.template == "scorecard_reminder")).one()
+        text = reminder.subject + reminder.body_text + reminder.body_html
+        assert alias in reminder.subject and "Rosalind" not in text and "Vexley" not in text

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint, false
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -92,6 +92,8 @@ class Opening(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     hiring_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    blind_review: Mapped[bool] = mapped_column(default=False, server_default=false())
+    """Interviewers see candidates under a pseudonym until they submit their scorecards (store/blind.py)."""
     stages: Mapped[list[OpeningStage]] = relationship(
         order_by="OpeningStage.position", cascade="all, delete-orphan", back_populates="opening"
     )
@@ -139,6 +141,8 @@ class Candidate(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None]
     """When the candidate's personal data was erased; the row then stays only as a tombstone for counts."""
+    revealed_at: Mapped[datetime | None]
+    """When the hiring manager revealed a blind-reviewed candidate's identity to everyone on the opening."""
     opening: Mapped[Opening] = relationship(lazy="joined")
     __table_args__ = (UniqueConstraint("opening_id", "email"),)
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from mlscreen import settings
 from mlscreen.mail.ics import interview_event
+from mlscreen.store.blind import Identity, identity_of
 from mlscreen.store.models import Assignment, Candidate, Decision, Invite, OpeningStage, OutboxMessage, User, utcnow
 from mlscreen.store.openings import member_ids, stage_at
 from mlscreen.store.outbox import write
@@ -38,8 +39,16 @@ def assessment_invitation(db: Session, queue: JobQueue, invite: Invite, *, link:
 
 
 def _invitation(
-    assignment: Assignment, candidate: Candidate, interviewer: User, stage: OpeningStage, *, cancel: bool, host: str
+    assignment: Assignment,
+    stage: OpeningStage,
+    *,
+    title: str,
+    name: str,
+    attendees: list[str],
+    cancel: bool,
+    host: str,
 ) -> str | None:
+    """Return the calendar event of a scheduled interview with the candidate called `name` (None if unscheduled)."""
     if assignment.scheduled_at is None:
         return None
     organizer = parseaddr(settings.MAIL_FROM.get())[1] or "mlscreen@localhost"
@@ -48,13 +57,35 @@ def _invitation(
         sequence=assignment.sequence,
         start=assignment.scheduled_at,
         minutes=stage.duration_min,
-        summary=f"Interview: {candidate.name} ({stage.title}, {candidate.opening.title})",
-        description=f"{stage.title} interview for {candidate.opening.title}.",
+        summary=f"Interview: {name} ({stage.title}, {title})",
+        description=f"{stage.title} interview for {title}.",
         organizer=organizer,
-        attendees=[interviewer.email, candidate.email],
+        attendees=attendees,
         cancel=cancel,
         stamp=utcnow(),
     )
+
+
+def _invitations(
+    assignment: Assignment, candidate: Candidate, interviewer: User, who: Identity, *, cancel: bool, host: str
+) -> tuple[str | None, str | None]:
+    """Return the calendar events (the candidate's, the interviewer's) of a scheduled interview.
+
+    They are one event (same UID and SEQUENCE). Under blind review the interviewer's copy names the candidate by
+    pseudonym and does not list their address among the attendees.
+    """
+    stage = stage_at(candidate.opening, assignment.stage_position)
+    title = candidate.opening.title
+    everyone = [interviewer.email, candidate.email]
+    shared = _invitation(
+        assignment, stage, title=title, name=candidate.name, attendees=everyone, cancel=cancel, host=host
+    )
+    if not who.hidden:
+        return shared, shared
+    blinded = _invitation(
+        assignment, stage, title=title, name=who.name, attendees=[interviewer.email], cancel=cancel, host=host
+    )
+    return shared, blinded
 
 
 def submission_confirmation(db: Session, queue: JobQueue, invite: Invite, *, closed_at_deadline: bool) -> OutboxMessage:
@@ -71,19 +102,21 @@ def submission_confirmation(db: Session, queue: JobQueue, invite: Invite, *, clo
 
 
 def interviewer_assignment(
-    db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, link: str
+    db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, link: str, key: bytes
 ) -> OutboxMessage:
     """Write the interviewer's notice of an assignment, with `link` to the candidate's page.
 
     A scheduled interview also sends both the interviewer and the candidate a calendar invitation (METHOD:REQUEST):
     its UID is the assignment's, its SEQUENCE the assignment's `sequence`, so a new time replaces the old event.
+    The interviewer's message and invitation name the candidate as `blind.identity_of` shows them to the
+    interviewer (a pseudonym under blind review; `key` is the server's pseudonym key).
     """
     interviewer = db.get_one(User, assignment.interviewer_id)
     stage = stage_at(candidate.opening, assignment.stage_position)
-    ics = _invitation(
-        assignment, candidate, interviewer, stage, cancel=False, host=urlsplit(link).hostname or "mlscreen"
-    )
-    if ics is not None and assignment.scheduled_at is not None:
+    who = identity_of(db, interviewer, candidate, key=key)
+    host = urlsplit(link).hostname or "mlscreen"
+    to_candidate, to_interviewer = _invitations(assignment, candidate, interviewer, who, cancel=False, host=host)
+    if to_candidate is not None and assignment.scheduled_at is not None:
         when = _when(assignment.scheduled_at)
         context = {
             "name": candidate.name,
@@ -95,14 +128,15 @@ def interviewer_assignment(
             "cancelled": False,
         }
         about = ("assignment", assignment.id)
-        write(db, queue, to=candidate.email, template="interview", context=context, about=about, ics=ics)
+        write(db, queue, to=candidate.email, template="interview", context=context, about=about, ics=to_candidate)
     context = {
         "name": interviewer.name,
-        "candidate": candidate.name,
+        "candidate": who.name,
         "opening": candidate.opening.title,
         "stage": stage.title,
         "when": _when(assignment.scheduled_at) if assignment.scheduled_at else "",
         "link": link,
+        "blind": who.hidden,
     }
     return write(
         db,
@@ -111,23 +145,25 @@ def interviewer_assignment(
         template="assignment",
         context=context,
         about=("assignment", assignment.id),
-        ics=ics,
+        ics=to_interviewer,
     )
 
 
 def interview_cancelled(
-    db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, host: str
+    db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, host: str, key: bytes
 ) -> None:
     """Write the cancellation (METHOD:CANCEL, the same UID, a higher SEQUENCE) to the interviewer and the candidate.
 
-    Only a scheduled interview has an event in their calendars to cancel; otherwise nothing is written.
+    Only a scheduled interview has an event in their calendars to cancel; otherwise nothing is written. The
+    interviewer's copy names the candidate as they are shown to the interviewer (see `interviewer_assignment`).
     """
     if assignment.scheduled_at is None:
         return
     interviewer = db.get_one(User, assignment.interviewer_id)
     stage = stage_at(candidate.opening, assignment.stage_position)
     assignment.sequence += 1
-    ics = _invitation(assignment, candidate, interviewer, stage, cancel=True, host=host)
+    who = identity_of(db, interviewer, candidate, key=key)
+    to_candidate, to_interviewer = _invitations(assignment, candidate, interviewer, who, cancel=True, host=host)
     context = {
         "opening": candidate.opening.title,
         "stage": stage.title,
@@ -137,15 +173,21 @@ def interview_cancelled(
         "cancelled": True,
     }
     about = ("assignment", assignment.id)
-    for person, name in ((candidate.email, candidate.name), (interviewer.email, interviewer.name)):
+    for person, name, ics in (
+        (candidate.email, candidate.name, to_candidate),
+        (interviewer.email, interviewer.name, to_interviewer),
+    ):
         write(db, queue, to=person, template="interview", context={**context, "name": name}, about=about, ics=ics)
 
 
-def decision_made(db: Session, queue: JobQueue, decision: Decision, candidate: Candidate, *, link: str) -> int:
+def decision_made(
+    db: Session, queue: JobQueue, decision: Decision, candidate: Candidate, *, link: str, key: bytes
+) -> int:
     """Tell the hiring team (the opening's hiring manager and recruiters, the candidate's interviewers; not the person
     who decided) the outcome, with `link` to the candidate's page; returns how many messages were written.
 
-    The rationale stays in the packet: interviewers do not see the packet, so the message does not carry it.
+    The rationale stays in the packet: interviewers do not see the packet, so the message does not carry it. Each
+    person is told the candidate's name as `blind.identity_of` shows it to them (`key`: the pseudonym key).
     """
     opening = candidate.opening
     assigned = {a.interviewer_id for a in db.scalars(select(Assignment).where(Assignment.candidate_id == candidate.id))}
@@ -158,7 +200,8 @@ def decision_made(db: Session, queue: JobQueue, decision: Decision, candidate: C
     ]
     outcome = "hire" if decision.outcome == "hire" else "no hire"
     for person in team:
-        context = {"name": person.name, "candidate": candidate.name, "opening": opening.title, "outcome": outcome}
+        shown = identity_of(db, person, candidate, key=key).name
+        context = {"name": person.name, "candidate": shown, "opening": opening.title, "outcome": outcome}
         context["link"] = link
         write(db, queue, to=person.email, template="decision", context=context, about=("decision", decision.id))
     return len(team)

@@ -26,8 +26,11 @@ def create_opening(
     hiring_manager_id: int | None = None,
     level: str | None = None,
     seed: int = 0,
+    blind_review: bool = False,
 ) -> Opening:
     """Open a role from `profile_id` with the profile's loop and kit questions; return it.
+
+    With `blind_review`, interviewers see its candidates under a pseudonym from the start (store/blind.py).
 
     The hiring manager (the actor when not given) must be an active user who may manage openings: a hiring
     manager or an admin. Raises `NotFoundError` for an unknown profile, `UsageError` for an empty title, a bad
@@ -41,7 +44,14 @@ def create_opening(
     bank.get(profile_id, Profile)
     manager = hiring_manager_id if hiring_manager_id is not None else actor.id
     check_manager(db, manager)
-    opening = Opening(title=title, profile_id=profile_id, level=level, seed=seed, hiring_manager_id=manager)
+    opening = Opening(
+        title=title,
+        profile_id=profile_id,
+        level=level,
+        seed=seed,
+        hiring_manager_id=manager,
+        blind_review=blind_review,
+    )
     for position, entry in enumerate(bank.loop(profile_id)):
         questions, _ = select_questions(bank, entry, profile=profile_id, seed=seed, level=level)
         opening.stages.append(
@@ -69,6 +79,7 @@ def create_opening(
         object_id=opening.id,
         opening_id=opening.id,
         profile=profile_id,
+        blind_review=blind_review,
     )
     return opening
 

@@ -10,6 +10,7 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mlscreen.store.blind import identity_of
 from mlscreen.store.models import Assignment, Candidate, Invite, OutboxMessage, Scorecard, User
 from mlscreen.store.openings import stage_at
 from mlscreen.store.outbox import write
@@ -77,8 +78,14 @@ def due_scorecard_reminders(db: Session, *, now: datetime) -> list[Assignment]:
     return [a for a in db.scalars(query) if f"scorecard_reminder:{a.id}" not in done]
 
 
-def send_reminders(db: Session, queue: JobQueue, *, now: datetime, candidate_link: Callable[[int], str]) -> int:
-    """Write every reminder due now (each at most once, whatever the number of processes); return how many."""
+def send_reminders(
+    db: Session, queue: JobQueue, *, now: datetime, candidate_link: Callable[[int], str], key: bytes
+) -> int:
+    """Write every reminder due now (each at most once, whatever the number of processes); return how many.
+
+    A scorecard reminder names the candidate as the interviewer is shown them (`blind.identity_of`; `key` is the
+    server's pseudonym key).
+    """
     written = 0
     for invite in due_link_reminders(db, now=now):
         candidate = invite.candidate
@@ -104,7 +111,7 @@ def send_reminders(db: Session, queue: JobQueue, *, now: datetime, candidate_lin
         assert assignment.scheduled_at is not None
         context = {
             "name": interviewer.name,
-            "candidate": candidate.name,
+            "candidate": identity_of(db, interviewer, candidate, key=key).name,
             "opening": candidate.opening.title,
             "stage": stage_at(candidate.opening, assignment.stage_position).title,
             "when": _when(assignment.scheduled_at),

@@ -69,14 +69,16 @@ class OpeningOut(Out):
     level: str | None
     status: str
     hiring_manager_id: int | None
+    blind_review: bool = Field(description="Interviewers see candidates under a pseudonym until they submit.")
     stages: list[OpeningStageOut]
 
 
 class CandidateOut(Out):
     id: int
     opening_id: int
-    name: str
-    email: str
+    name: str = Field(description="The candidate's name, or their pseudonym when blind review hides it from you.")
+    email: str | None = Field(description="The candidate's e-mail address; null when blind review hides it from you.")
+    identity_hidden: bool = Field(description="True when blind review shows you a pseudonym instead of the person.")
     stage_position: int
     status: str
 

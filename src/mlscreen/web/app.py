@@ -48,7 +48,7 @@ from mlscreen.web.routes import (
     reports,
     reviews,
 )
-from mlscreen.web.security import CookieJar, secret_key
+from mlscreen.web.security import CookieJar, pseudonym_key, secret_key
 from mlscreen.web.templating import compile_templates
 
 STATIC = Path(__file__).parent / "static"
@@ -87,6 +87,8 @@ def create_app(
     queue = queue or make_queue(db, workers=count)
     now = clock or utcnow
     grace = timedelta(seconds=settings.DEADLINE_GRACE_SECONDS.get())
+    secret = key or secret_key()
+    pseudonyms = pseudonym_key(secret)
     retention = RetentionDuty(db, days=settings.RETENTION_DAYS.get, clock=now)
     deadlines = DeadlineSweeper(
         db,
@@ -94,6 +96,7 @@ def create_app(
         clock=now,
         grace=grace,
         candidate_link=lambda cid: f"{base}/candidates/{cid}",
+        pseudonym_key=pseudonyms,
         also=(retention,),
     )
 
@@ -127,7 +130,8 @@ def create_app(
     app.state.grace = grace
     app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
-    app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
+    app.state.cookies = CookieJar(secret, secure=bool(secure))
+    app.state.pseudonym_key = pseudonyms
     routers = (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, privacy, outbox, api)
     for module in (*routers, reports):
         app.include_router(module.router)

@@ -35,14 +35,19 @@ def close_overdue_assessments(db: Database, queue: JobQueue, *, now: datetime, g
         return close_overdue(s, queue, now=now, grace=grace)
 
 
-def send_due_reminders(db: Database, queue: JobQueue, *, now: datetime, candidate_link: Callable[[int], str]) -> int:
-    """Write the reminders due now (each once); returns how many. Looks first in a read-only transaction."""
+def send_due_reminders(
+    db: Database, queue: JobQueue, *, now: datetime, candidate_link: Callable[[int], str], key: bytes
+) -> int:
+    """Write the reminders due now (each once); returns how many. Looks first in a read-only transaction.
+
+    `key` is the server's pseudonym key (reminders name blind-reviewed candidates by pseudonym).
+    """
     with db.session(write=False) as s:
         due = bool(due_link_reminders(s, now=now) or due_scorecard_reminders(s, now=now))
     if not due:
         return 0
     with db.session() as s:
-        return send_reminders(s, queue, now=now, candidate_link=candidate_link)
+        return send_reminders(s, queue, now=now, candidate_link=candidate_link, key=key)
 
 
 class DeadlineSweeper:
@@ -61,10 +66,14 @@ class DeadlineSweeper:
         grace: timedelta,
         every: float = 30.0,
         candidate_link: Callable[[int], str] | None = None,
+        pseudonym_key: bytes | None = None,
         also: tuple[Callable[[], None], ...] = (),
     ) -> None:
+        if candidate_link is not None and not pseudonym_key:
+            raise ValueError("reminders need the pseudonym key: they may name blind-reviewed candidates")
         self.db, self.queue, self.clock, self.grace, self.every, self.also = db, queue, clock, grace, every, also
         self.candidate_link = candidate_link
+        self.pseudonym_key = pseudonym_key or b""
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -78,7 +87,13 @@ class DeadlineSweeper:
                 log.warning("closing overdue assessments failed", exc_info=True)
             if self.candidate_link is not None:
                 try:
-                    send_due_reminders(self.db, self.queue, now=self.clock(), candidate_link=self.candidate_link)
+                    send_due_reminders(
+                        self.db,
+                        self.queue,
+                        now=self.clock(),
+                        candidate_link=self.candidate_link,
+                        key=self.pseudonym_key,
+                    )
                 except Exception:  # a database hiccup or a broken deployment template: the next round tries again
                     log.warning("writing reminders failed", exc_info=True)
             for duty in self.also:

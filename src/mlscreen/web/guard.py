@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -34,6 +34,7 @@ from mlscreen.errors import AuthenticationError, BusyError, ForbiddenError, NotF
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import resolve_session, token_hash
 from mlscreen.store.assessments import open_invite
+from mlscreen.store.blind import Identity, identities_of, identity_of
 from mlscreen.store.models import Candidate, Invite, Opening, User, WebSession, WrittenAnswer, utcnow
 from mlscreen.web import policy
 from mlscreen.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, CookieJar, same
@@ -198,6 +199,20 @@ class Ctx:
         if self.invite is not None:
             return self.cookies.portal_csrf(self.invite.token_hash)
         return ""
+
+    @property
+    def pseudonym_key(self) -> bytes:
+        """Return the server's key for blind review's pseudonyms (for the e-mails routes write)."""
+        key: bytes = self.request.app.state.pseudonym_key
+        return key
+
+    def identity(self, candidate: Candidate) -> Identity:
+        """Return what the signed-in user is shown of `candidate` (the store's blind-review rule decides)."""
+        return identity_of(self.db, self.me, candidate, key=self.pseudonym_key)
+
+    def identities(self, candidates: Iterable[Candidate]) -> dict[int, Identity]:
+        """Return {candidate id: identity} for the signed-in user (see `identity`)."""
+        return identities_of(self.db, self.me, candidates, key=self.pseudonym_key)
 
     def can(self, action: str, **target: Any) -> bool:
         """Return True when the user may perform `action` on the given opening/candidate."""

@@ -14,6 +14,7 @@ from mlscreen import settings
 from mlscreen.store import audit, notices
 from mlscreen.store.accounts import SESSION_MAX, close_session
 from mlscreen.store.assessments import create_invite, invite_of, revoke_invite, submissions_of, summary
+from mlscreen.store.blind import reveal, set_blind_review
 from mlscreen.store.candidates import add_candidate, assign_interviewer, candidates_of, move_candidate
 from mlscreen.store.models import Candidate, Opening, Scorecard
 from mlscreen.store.openings import create_opening, stage_counts, update_stage, visible_openings
@@ -61,6 +62,7 @@ class OpeningIn(Body):
     profile_id: str = Field(min_length=1, max_length=64)
     level: Literal["junior", "mid", "senior"] | None = None
     hiring_manager_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
+    blind_review: bool = False
 
 
 class StageIn(Body):
@@ -72,6 +74,14 @@ class StageIn(Body):
 class CandidateIn(Body):
     name: str = Field(min_length=1, max_length=200)
     email: str = Field(min_length=3, max_length=254)
+
+
+class BlindReviewIn(Body):
+    enabled: bool
+
+
+class RevealIn(Body):
+    reason: str = Field(default="", max_length=500)
 
 
 class MoveIn(Body):
@@ -119,6 +129,7 @@ def opening_json(ctx: Ctx, opening: Opening) -> dict[str, Any]:
         "level": opening.level,
         "status": opening.status,
         "hiring_manager_id": opening.hiring_manager_id,
+        "blind_review": opening.blind_review,
         "stages": [
             {
                 "position": s.position,
@@ -136,12 +147,14 @@ def opening_json(ctx: Ctx, opening: Opening) -> dict[str, Any]:
     }
 
 
-def candidate_json(candidate: Candidate) -> dict[str, Any]:
+def candidate_json(ctx: Ctx, candidate: Candidate) -> dict[str, Any]:
+    who = ctx.identity(candidate)
     return {
         "id": candidate.id,
         "opening_id": candidate.opening_id,
-        "name": candidate.name,
-        "email": candidate.email,
+        "name": who.name,
+        "email": who.email,
+        "identity_hidden": who.hidden,
         "stage_position": candidate.stage_position,
         "status": candidate.status,
     }
@@ -212,6 +225,7 @@ def api_opening_create(ctx: CtxDep, body: OpeningIn) -> dict[str, Any]:
         actor=ctx.me,
         level=body.level,
         hiring_manager_id=body.hiring_manager_id,
+        blind_review=body.blind_review,
     )
     return opening_json(ctx, opening)
 
@@ -238,11 +252,18 @@ def api_opening_stage_update(ctx: CtxDep, opening_id: int, position: int, body: 
     return opening_json(ctx, ctx.opening)
 
 
+@router.put("/openings/{opening_id}/blind-review", name="api_opening_blind_review", response_model=OpeningOut)
+def api_opening_blind_review(ctx: CtxDep, opening_id: int, body: BlindReviewIn) -> dict[str, Any]:
+    """Turn blind review on or off (audited): interviewers then see candidates under a pseudonym."""
+    set_blind_review(ctx.db, ctx.opening, enabled=body.enabled, actor=ctx.me)
+    return opening_json(ctx, ctx.opening)
+
+
 @router.get("/openings/{opening_id}/candidates", name="api_candidates", response_model=list[CandidateOut])
 def api_candidates(ctx: CtxDep, opening_id: int) -> list[dict[str, Any]]:
     """The opening's candidates the user may see."""
     return [
-        candidate_json(c)
+        candidate_json(ctx, c)
         for c in candidates_of(ctx.db, ctx.opening.id)
         if ctx.can("candidate.view", opening=ctx.opening, candidate=c)
     ]
@@ -253,23 +274,32 @@ def api_candidates(ctx: CtxDep, opening_id: int) -> list[dict[str, Any]]:
 )
 def api_candidate_create(ctx: CtxDep, opening_id: int, body: CandidateIn) -> dict[str, Any]:
     """Add a candidate at the first stage."""
-    return candidate_json(add_candidate(ctx.db, ctx.opening, name=body.name, email=body.email))
+    return candidate_json(ctx, add_candidate(ctx.db, ctx.opening, name=body.name, email=body.email))
 
 
 @router.get("/candidates/{candidate_id}", name="api_candidate", response_model=CandidateDetailOut)
 def api_candidate(ctx: CtxDep, candidate_id: int) -> dict[str, Any]:
     """One candidate, with their submissions and decision."""
-    out = candidate_json(ctx.candidate)
-    out["submissions"] = [summary(s) for s in submissions_of(ctx.db, ctx.candidate.id)]
+    out = candidate_json(ctx, ctx.candidate)
+    who = ctx.identity(ctx.candidate)
+    out["submissions"] = [who.redact_all(summary(s)) for s in submissions_of(ctx.db, ctx.candidate.id)]
     decision = decision_of(ctx.db, ctx.candidate.id)
-    out["decision"] = None if decision is None else {"outcome": decision.outcome, "rationale": decision.rationale}
+    out["decision"] = (
+        None if decision is None else {"outcome": decision.outcome, "rationale": who.redact(decision.rationale)}
+    )
     return out
 
 
 @router.post("/candidates/{candidate_id}/stage", name="api_candidate_move", response_model=CandidateOut)
 def api_candidate_move(ctx: CtxDep, candidate_id: int, body: MoveIn) -> dict[str, Any]:
     """Move the candidate to another stage (audited)."""
-    return candidate_json(move_candidate(ctx.db, ctx.candidate, position=body.position, actor=ctx.me))
+    return candidate_json(ctx, move_candidate(ctx.db, ctx.candidate, position=body.position, actor=ctx.me))
+
+
+@router.post("/candidates/{candidate_id}/reveal", name="api_candidate_reveal", response_model=CandidateOut)
+def api_candidate_reveal(ctx: CtxDep, candidate_id: int, body: RevealIn) -> dict[str, Any]:
+    """Reveal a blind-reviewed candidate's identity to everyone on the opening (audited)."""
+    return candidate_json(ctx, reveal(ctx.db, ctx.candidate, actor=ctx.me, reason=body.reason))
 
 
 @router.post(
@@ -285,7 +315,7 @@ def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict
         scheduled_at=body.scheduled_at,
     )
     link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
-    notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link)
+    notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link, key=ctx.pseudonym_key)
     return {"id": found.id, "position": found.stage_position, "interviewer_id": found.interviewer_id}
 
 
@@ -329,7 +359,8 @@ def api_invite_revoke(ctx: CtxDep, candidate_id: int, invite_id: int, body: Reas
 def api_scorecards(ctx: CtxDep, candidate_id: int) -> list[dict[str, Any]]:
     """The candidate's scorecards the user may read (others' only after submitting one's own)."""
     cards = visible_scorecards(ctx.db, ctx.me, ctx.candidate, scorecards_of(ctx.db, ctx.candidate.id))
-    return [scorecard_json(c) for c in cards]
+    who = ctx.identity(ctx.candidate)
+    return [who.redact_all(scorecard_json(c)) for c in cards]
 
 
 @router.post(
@@ -363,14 +394,14 @@ def api_decision_create(ctx: CtxDep, candidate_id: int, body: DecisionIn) -> dic
     """Record the decision with its rationale (audited)."""
     decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=body.outcome, rationale=body.rationale, actor=ctx.me)
     link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
-    notices.decision_made(ctx.db, ctx.queue, decision, ctx.candidate, link=link)
+    notices.decision_made(ctx.db, ctx.queue, decision, ctx.candidate, link=link, key=ctx.pseudonym_key)
     return {"candidate_id": decision.candidate_id, "outcome": decision.outcome, "mechanical": decision.mechanical}
 
 
 @router.post("/candidates/{candidate_id}/reopen", name="api_candidate_reopen")
 def api_candidate_reopen(ctx: CtxDep, candidate_id: int, body: ReasonIn) -> dict[str, Any]:
     """Reopen the candidate's decision (admins only, with a reason; audited); the candidate is active again."""
-    return candidate_json(reopen(ctx.db, ctx.candidate, actor=ctx.me, reason=body.reason))
+    return candidate_json(ctx, reopen(ctx.db, ctx.candidate, actor=ctx.me, reason=body.reason))
 
 
 @router.get("/audit", name="api_audit", response_model=list[AuditEventOut])

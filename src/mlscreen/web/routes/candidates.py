@@ -15,6 +15,7 @@ from mlscreen.errors import MlscreenError, UsageError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
+from mlscreen.store.blind import reveal
 from mlscreen.store.candidates import (
     assign_interviewer,
     assignments,
@@ -69,6 +70,10 @@ def candidate_view(
         hidden_stages=hidden_stages,
         members=users,
         decision=decision_of(ctx.db, candidate.id),
+        who=ctx.identity(candidate),
+        reveal=opening.blind_review
+        and candidate.revealed_at is None
+        and ctx.can("candidate.reveal", opening=opening, candidate=candidate),
         manage=ctx.can("candidate.manage", opening=opening, candidate=candidate),
         packet=ctx.can("packet.view", opening=opening, candidate=candidate),
         error=error,
@@ -134,7 +139,7 @@ async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
             ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when
         )
         link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
-        notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link)
+        notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link, key=ctx.pseudonym_key)
         return f"/candidates/{candidate_id}"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
@@ -151,7 +156,22 @@ async def candidate_unassign(ctx: CtxDep, candidate_id: int, assignment_id: int)
     def save() -> str:
         found = remove_assignment(ctx.db, ctx.candidate, assignment_id, actor=ctx.me)
         host = urlsplit(ctx.request.app.state.base_url).hostname or "mlscreen"
-        notices.interview_cancelled(ctx.db, ctx.queue, found, ctx.candidate, host=host)
+        notices.interview_cancelled(ctx.db, ctx.queue, found, ctx.candidate, host=host, key=ctx.pseudonym_key)
+        return f"/candidates/{candidate_id}"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
+        return candidate_view(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/candidates/{candidate_id}/reveal", name="candidate_reveal")
+async def candidate_reveal(ctx: CtxDep, candidate_id: int) -> Response:
+    """Reveal a blind-reviewed candidate's identity to everyone on the opening (audited, with an optional reason)."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        reveal(ctx.db, ctx.candidate, actor=ctx.me, reason=first(values, "reason"))
         return f"/candidates/{candidate_id}"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:

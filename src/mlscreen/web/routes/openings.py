@@ -10,6 +10,7 @@ from starlette.responses import RedirectResponse, Response
 
 from mlscreen.errors import MlscreenError, TooLargeError
 from mlscreen.store.accounts import active_users
+from mlscreen.store.blind import set_blind_review
 from mlscreen.store.candidates import add_candidate, candidates_of, import_csv
 from mlscreen.store.openings import (
     MANAGER_ROLES,
@@ -46,6 +47,7 @@ def _opening_page(
         profile=ctx.bank.get(opening.profile_id),
         counts=stage_counts(ctx.db, opening),
         candidates=candidates,
+        who=ctx.identities(candidates),
         members=[u for u in users if u.id in members],
         non_members=[u for u in users if u.id not in members],
         alternatives={s.position: alternatives(ctx.bank, opening, s) for s in opening.stages},
@@ -93,6 +95,7 @@ async def opening_create(ctx: CtxDep) -> Response:
             actor=ctx.me,
             level=first(values, "level") or None,
             hiring_manager_id=chosen_id(values, "hiring_manager_id", "a hiring manager"),
+            blind_review=first(values, "blind_review") == "on",
         )
         return f"/openings/{opening.id}"
 
@@ -128,6 +131,21 @@ async def opening_stage_update(ctx: CtxDep, opening_id: int, position: int) -> R
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         ctx.db.refresh(ctx.opening)
+        return _opening_page(ctx, status=exc.status, error=exc, form=form)
+
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/openings/{opening_id}/blind-review", name="opening_blind_review")
+async def opening_blind_review(ctx: CtxDep, opening_id: int) -> Response:
+    """Turn blind review on or off (audited): interviewers then see candidates under a pseudonym."""
+    values = form_values(await ctx.request.form())
+
+    def save() -> str:
+        set_blind_review(ctx.db, ctx.opening, enabled=first(values, "blind_review") == "on", actor=ctx.me)
+        return f"/openings/{opening_id}#blind-review"
+
+    def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
     return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)

@@ -37,6 +37,7 @@ def dashboard(ctx: CtxDep) -> Response:
         pending=mine.pending,
         overdue=mine.overdue,
         openings=openings,
+        who=ctx.identities(row.candidate for row in (*mine.upcoming, *mine.pending, *mine.overdue)),
     )
 
 

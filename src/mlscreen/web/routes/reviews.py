@@ -75,6 +75,7 @@ def _stage_page(
         template,
         status=status,
         candidate=candidate,
+        who=ctx.identity(candidate),
         stage=stage,
         questions=questions,
         categories=categories(ctx.bank, stage),
@@ -192,6 +193,7 @@ def _packet_page(
         "packet.html",
         status=status,
         candidate=candidate,
+        who=ctx.identity(candidate),
         packet=build_packet(ctx.db, ctx.bank, candidate, cards=every),
         scorecards=cards,
         interviewers=interviewers,
@@ -217,7 +219,7 @@ async def decision_submit(ctx: CtxDep, candidate_id: int) -> Response:
         outcome, rationale = first(values, "outcome"), first(values, "rationale")
         decision = decide(ctx.db, ctx.bank, ctx.candidate, outcome=outcome, rationale=rationale, actor=ctx.me)
         link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
-        notices.decision_made(ctx.db, ctx.queue, decision, ctx.candidate, link=link)
+        notices.decision_made(ctx.db, ctx.queue, decision, ctx.candidate, link=link, key=ctx.pseudonym_key)
         return f"/candidates/{candidate_id}/packet"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
