@@ -91,3 +91,14 @@ def test_bad_facts_create_nothing(
     assert result.exit_code == 2
     assert "headcount.ml_engineers" in result.stderr
     assert database() == []
+
+
+def test_creating_the_openings_again_creates_no_duplicates(
+    database: Callable[[], list[tuple[str, str, str]]], run_cli: Callable[..., CliResult]
+) -> None:
+    assert run_cli("plan-team", *FACTS, *TEAM, "--create-openings", "--as", "hm@example.org").exit_code == 0
+    again = run_cli("plan-team", *FACTS, *TEAM, "--create-openings", "--as", "hm@example.org")
+    assert again.exit_code == 0, again.stderr
+    assert "0 opening(s) created for hm@example.org, 2 already open, 3 wave(s) skipped" in again.stdout
+    assert "already open 1: ML engineer (profile ml-engineer)" in again.stdout
+    assert len(database()) == 2

@@ -73,6 +73,24 @@ def test_open_these_roles_creates_one_opening_per_wave_with_a_profile(world: Wor
         assert event.actor_id == hm
 
 
+def test_open_these_roles_twice_opens_each_role_once(world: World) -> None:
+    before = openings(world)
+    assert world.client("hm").form("/plan/openings", FACTS).headers["location"] == "/openings?opened=2"
+    again = world.client("hm").form("/plan/openings", FACTS)
+    assert again.status_code == 303 and again.headers["location"] == "/openings?opened=0"
+    assert len(openings(world)) == len(before) + 2
+    with world.db.session() as s:
+        second = s.scalars(select(AuditEvent).where(AuditEvent.action == "plan.roles_opened")).all()[-1]
+        assert second.detail["openings"] == [] and len(second.detail["already_open"]) == 2
+    # Once a role is closed, the plan's button opens it anew: a closed role is no longer being hired for.
+    mlops = next(
+        o for o in world.client("hm").api("GET", "/api/v1/openings").json() if o["profile_id"] == "mlops-engineer"
+    )
+    closed = world.client("hm").api("PATCH", f"/api/v1/openings/{mlops['id']}", {"status": "closed"})
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    assert world.client("hm").form("/plan/openings", FACTS).headers["location"] == "/openings?opened=1"
+
+
 def test_open_these_roles_needs_the_csrf_token(world: World) -> None:
     before = openings(world)
     client = world.client("hm")

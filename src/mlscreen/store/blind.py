@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from mlscreen.errors import ConflictError, ForbiddenError
 from mlscreen.store import audit
 from mlscreen.store.models import Assignment, Candidate, Opening, Scorecard, User, utcnow
-from mlscreen.store.openings import member_ids
+from mlscreen.store.openings import manages, member_ids
 
 # Crockford's base32: no I, L, O or U, so a pseudonym read aloud or copied by hand is not mistaken for another.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -143,16 +143,12 @@ def identity_of(db: Session, viewer: User, candidate: Candidate, *, key: bytes) 
     return identities_of(db, viewer, [candidate], key=key)[candidate.id]
 
 
-def _manages(actor: User, opening: Opening) -> bool:
-    return actor.role == "admin" or (actor.role == "hiring_manager" and opening.hiring_manager_id == actor.id)
-
-
 def set_blind_review(db: Session, opening: Opening, *, enabled: bool, actor: User) -> Opening:
     """Turn blind review of the opening on or off (audited) and return it.
 
     Raises `ForbiddenError` unless `actor` is an admin or the opening's hiring manager.
     """
-    if not _manages(actor, opening):
+    if not manages(actor, opening):
         raise ForbiddenError("only the hiring manager or an admin can change blind review", hint="ask one of them")
     before = opening.blind_review
     opening.blind_review = enabled
@@ -175,7 +171,7 @@ def reveal(db: Session, candidate: Candidate, *, actor: User, reason: str = "") 
     Raises `ForbiddenError` unless `actor` is an admin or the opening's hiring manager, and `ConflictError` when
     the opening has no blind review or the candidate is revealed already.
     """
-    if not _manages(actor, candidate.opening):
+    if not manages(actor, candidate.opening):
         raise ForbiddenError("only the hiring manager or an admin can reveal a candidate", hint="ask one of them")
     if not candidate.opening.blind_review:
         raise ConflictError("this opening does not use blind review", hint="everyone on it sees the candidates")

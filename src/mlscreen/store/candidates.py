@@ -16,7 +16,7 @@ from mlscreen.store import audit
 from mlscreen.store.assessments import revoke_unfinished
 from mlscreen.store.models import CANDIDATE_STATUSES, Assignment, Candidate, Decision, Opening, User
 from mlscreen.store.names import clean_name
-from mlscreen.store.openings import member_ids, stage_at
+from mlscreen.store.openings import check_takes_candidates, member_ids, stage_at
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CSV_ROWS = 2000
@@ -34,7 +34,9 @@ def _clean(name: str, email: str) -> tuple[str, str]:
 
 
 def add_candidate(db: Session, opening: Opening, *, name: str, email: str) -> Candidate:
-    """Add a candidate at the first stage and return it; raises `UsageError` or `ConflictError` (duplicate)."""
+    """Add a candidate at the first stage and return it; raises `UsageError`, or `ConflictError` for a duplicate or
+    an opening that is not open."""
+    check_takes_candidates(opening)
     name, email = _clean(name, email)
     if db.scalar(select(Candidate.id).where(Candidate.opening_id == opening.id, Candidate.email == email)):
         raise ConflictError(f"{email} is already a candidate for this opening", hint="open the existing record")
@@ -56,8 +58,9 @@ def import_csv(db: Session, opening: Opening, data: bytes) -> tuple[list[Candida
     """Import candidates from CSV with `name` and `email` columns.
 
     Returns (candidates added, row errors). When any row is bad nothing is written, so the file can be fixed
-    and imported again.
+    and imported again. Raises `ConflictError` when the opening is not open.
     """
+    check_takes_candidates(opening)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

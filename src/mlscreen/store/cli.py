@@ -240,12 +240,14 @@ def open_plan_roles_command(plan: TeamPlan, owner: str | None) -> None:
         with db.session() as s:
             done = open_plan_roles(s, load_bank(), plan, actor=planner_by_email(s, owner))
             lines = [f"opened {o.id}: {o.title} (profile {o.profile_id})" for o in done.created]
+            lines += [f"already open {o.id}: {o.title} (profile {o.profile_id})" for o in done.existing]
             lines += [f"skipped: {w.title} (no screening profile in the bank)" for w in done.skipped]
     finally:
         db.dispose()
     for line in lines:
         typer.echo(line)
-    typer.echo(f"{len(done.created)} opening(s) created for {owner}, {len(done.skipped)} wave(s) skipped")
+    already = f", {len(done.existing)} already open" if done.existing else ""
+    typer.echo(f"{len(done.created)} opening(s) created for {owner}{already}, {len(done.skipped)} wave(s) skipped")
 
 
 def register(app: typer.Typer) -> None:

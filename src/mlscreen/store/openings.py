@@ -8,12 +8,15 @@ from sqlalchemy.orm import Session
 from mlscreen.bank import Bank, Profile, Stage
 from mlscreen.bank.kit import select_questions
 from mlscreen.bank.models import ITEM_TYPES, Question
-from mlscreen.errors import NotFoundError, UsageError
+from mlscreen.errors import ConflictError, ForbiddenError, NotFoundError, UsageError
 from mlscreen.store import audit
 from mlscreen.store.models import Candidate, Opening, OpeningMember, OpeningStage, User
 from mlscreen.store.names import clean_name
 
 MANAGER_ROLES: tuple[str, ...] = ("hiring_manager", "admin")
+STATUSES: tuple[str, ...] = ("open", "closed", "archived")
+"""An open role takes new candidates; a closed one only finishes the loops it has; an archived one is also left
+out of the lists (its pages, packets and reports stay)."""
 
 
 def create_opening(
@@ -135,14 +138,82 @@ def _forget_members(session: Session, _context: object, _instances: object) -> N
         session.info.pop(_MEMBERS, None)
 
 
-def visible_openings(db: Session, user: User) -> list[Opening]:
-    """Return the openings `user` may see: all for an admin, else those they are a member of."""
+def visible_openings(db: Session, user: User, *, archived: bool = False) -> list[Opening]:
+    """Return the openings `user` may see: all for an admin, else those they are a member of; archived ones
+    only when `archived` is true (then only those)."""
     query = select(Opening).order_by(Opening.id)
+    query = query.where(Opening.status == "archived") if archived else query.where(Opening.status != "archived")
     if user.role != "admin":
         query = query.join(OpeningMember, OpeningMember.opening_id == Opening.id).where(
             OpeningMember.user_id == user.id
         )
     return list(db.scalars(query))
+
+
+def manages(actor: User, opening: Opening) -> bool:
+    """Return True when `actor` may change the opening: an admin, or its own hiring manager."""
+    return actor.role == "admin" or (actor.role == "hiring_manager" and opening.hiring_manager_id == actor.id)
+
+
+def _check_manages(opening: Opening, actor: User) -> None:
+    if not manages(actor, opening):
+        raise ForbiddenError("only the opening's hiring manager or an admin can change it", hint="ask one of them")
+
+
+def rename_opening(db: Session, opening: Opening, *, title: str, actor: User) -> Opening:
+    """Give the opening a new title (audited) and return it.
+
+    Raises `UsageError` for an empty or unprintable title and `ForbiddenError` unless `actor` manages it.
+    """
+    _check_manages(opening, actor)
+    if not title.strip():
+        raise UsageError("the opening needs a title", hint="e.g. 'Senior ML Engineer, Payments'")
+    title = clean_name(title, what="the title")
+    if title != opening.title:
+        before, opening.title = opening.title, title
+        audit.record(
+            db,
+            actor_id=actor.id,
+            action="opening.renamed",
+            object_type="opening",
+            object_id=opening.id,
+            opening_id=opening.id,
+            before=before,
+            after=title,
+        )
+    return opening
+
+
+def set_opening_status(db: Session, opening: Opening, *, status: str, actor: User) -> Opening:
+    """Open, close or archive the opening (audited; setting the status it has changes nothing) and return it.
+
+    Raises `UsageError` for an unknown status and `ForbiddenError` unless `actor` manages the opening.
+    """
+    _check_manages(opening, actor)
+    if status not in STATUSES:
+        raise UsageError(f"unknown opening status {status!r}", hint=f"use one of: {', '.join(STATUSES)}")
+    if status != opening.status:
+        before, opening.status = opening.status, status
+        audit.record(
+            db,
+            actor_id=actor.id,
+            action="opening.status_changed",
+            object_type="opening",
+            object_id=opening.id,
+            opening_id=opening.id,
+            before=before,
+            after=status,
+        )
+    return opening
+
+
+def check_takes_candidates(opening: Opening) -> None:
+    """Raise `ConflictError` unless the opening is open: closed and archived roles take no new candidates."""
+    if opening.status != "open":
+        raise ConflictError(
+            f"the opening is {opening.status} and takes no new candidates",
+            hint="its hiring manager can reopen it from the opening's page",
+        )
 
 
 def stage_at(opening: Opening, position: int) -> OpeningStage:

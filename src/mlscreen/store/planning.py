@@ -23,12 +23,17 @@ class PlannedOpenings:
 
     created: list[Opening] = field(default_factory=list)
     skipped: list[Wave] = field(default_factory=list)
+    existing: list[Opening] = field(default_factory=list)
+    """Open roles of the same title and profile the actor already manages: opening the plan's roles again (a second
+    press of the button, a re-run of the command) creates no duplicates."""
 
 
 def open_plan_roles(db: Session, bank: Bank, plan: TeamPlan, *, actor: User) -> PlannedOpenings:
     """Create one opening per wave of `plan` with a bank profile, owned by `actor`, and audit it; return them.
 
-    Waves whose profile is None are skipped (and returned as such). Raises `ForbiddenError` if `actor` is
+    A wave for which `actor` already manages an open role of the same title and profile gets no new one (it is
+    returned under `existing`), so doing this twice opens each role once. Waves whose profile is None are
+    skipped (and returned as such). Raises `ForbiddenError` if `actor` is
     not an admin or hiring manager and `NotFoundError` if a wave names a profile the bank does not have.
     """
     if actor.role not in PLANNERS:
@@ -37,9 +42,21 @@ def open_plan_roles(db: Session, bank: Bank, plan: TeamPlan, *, actor: User) -> 
             hint="use the account of a hiring manager or an administrator",
         )
     out = PlannedOpenings()
+    already = list(
+        db.scalars(
+            select(Opening)
+            .where(Opening.hiring_manager_id == actor.id, Opening.status == "open")
+            .order_by(Opening.id)
+        )
+    )
     for wave in plan.waves:
         if wave.profile is None:
             out.skipped.append(wave)
+            continue
+        same = next((o for o in already if (o.title, o.profile_id) == (wave.title, wave.profile)), None)
+        if same is not None:
+            already.remove(same)
+            out.existing.append(same)
             continue
         out.created.append(create_opening(db, bank, title=wave.title, profile_id=wave.profile, actor=actor))
     audit.record(
@@ -49,6 +66,7 @@ def open_plan_roles(db: Session, bank: Bank, plan: TeamPlan, *, actor: User) -> 
         object_type="user",
         object_id=actor.id,
         openings=[o.id for o in out.created],
+        already_open=[o.id for o in out.existing],
         profiles=[o.profile_id for o in out.created],
         skipped_roles=[w.role for w in out.skipped],
         org_model=plan.org.model,

@@ -17,7 +17,14 @@ from mlscreen.store.assessments import create_invite, invite_of, revoke_invite, 
 from mlscreen.store.blind import reveal, set_blind_review
 from mlscreen.store.candidates import add_candidate, assign_interviewer, candidates_of, move_candidate
 from mlscreen.store.models import Candidate, Opening, Scorecard
-from mlscreen.store.openings import create_opening, stage_counts, update_stage, visible_openings
+from mlscreen.store.openings import (
+    create_opening,
+    rename_opening,
+    set_opening_status,
+    stage_counts,
+    update_stage,
+    visible_openings,
+)
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.queue import job_counts
 from mlscreen.store.scorecards import scorecards_of, submit_scorecard
@@ -63,6 +70,13 @@ class OpeningIn(Body):
     level: Literal["junior", "mid", "senior"] | None = None
     hiring_manager_id: int | None = Field(default=None, ge=1, le=2**31 - 1)
     blind_review: bool = False
+
+
+class OpeningUpdateIn(Body):
+    title: str | None = Field(default=None, min_length=1, max_length=200)
+    status: Literal["open", "closed", "archived"] | None = Field(
+        default=None, description="Closed roles take no new candidates; archived ones are also left out of lists."
+    )
 
 
 class StageIn(Body):
@@ -209,9 +223,9 @@ def api_profiles(ctx: CtxDep) -> list[dict[str, Any]]:
 
 
 @router.get("/openings", name="api_openings", response_model=list[OpeningOut])
-def api_openings(ctx: CtxDep) -> list[dict[str, Any]]:
-    """The openings the user has access to."""
-    return [opening_json(ctx, o) for o in visible_openings(ctx.db, ctx.me)]
+def api_openings(ctx: CtxDep, archived: bool = False) -> list[dict[str, Any]]:
+    """The openings the user has access to: open and closed ones, or with `archived=true` the archived ones."""
+    return [opening_json(ctx, o) for o in visible_openings(ctx.db, ctx.me, archived=archived)]
 
 
 @router.post("/openings", name="api_opening_create", response_model=OpeningOut, status_code=201)
@@ -249,6 +263,16 @@ def api_opening_stage_update(ctx: CtxDep, opening_id: int, position: int, body: 
         interviewer_role=body.interviewer_role,
         question_ids=body.question_ids,
     )
+    return opening_json(ctx, ctx.opening)
+
+
+@router.patch("/openings/{opening_id}", name="api_opening_update", response_model=OpeningOut)
+def api_opening_update(ctx: CtxDep, opening_id: int, body: OpeningUpdateIn) -> dict[str, Any]:
+    """Rename, close, reopen or archive the opening (each change audited)."""
+    if body.title is not None:
+        rename_opening(ctx.db, ctx.opening, title=body.title, actor=ctx.me)
+    if body.status is not None:
+        set_opening_status(ctx.db, ctx.opening, status=body.status, actor=ctx.me)
     return opening_json(ctx, ctx.opening)
 
 

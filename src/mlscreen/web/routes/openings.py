@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, UploadFile
@@ -18,6 +19,8 @@ from mlscreen.store.openings import (
     alternatives,
     create_opening,
     member_ids,
+    rename_opening,
+    set_opening_status,
     stage_counts,
     update_stage,
 )
@@ -136,19 +139,45 @@ async def opening_stage_update(ctx: CtxDep, opening_id: int, position: int) -> R
     return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
 
 
-@router.post("/openings/{opening_id}/blind-review", name="opening_blind_review")
-async def opening_blind_review(ctx: CtxDep, opening_id: int) -> Response:
-    """Turn blind review on or off (audited): interviewers then see candidates under a pseudonym."""
+async def _change_opening(ctx: Ctx, change: Callable[[dict[str, list[str]]], object], fragment: str = "") -> Response:
+    """Apply one manager's change from a form of the opening's page, then show the page again (or the form with
+    its error)."""
     values = form_values(await ctx.request.form())
 
     def save() -> str:
-        set_blind_review(ctx.db, ctx.opening, enabled=first(values, "blind_review") == "on", actor=ctx.me)
-        return f"/openings/{opening_id}#blind-review"
+        change(values)
+        return f"/openings/{ctx.opening.id}{fragment}"
 
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
     return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.post("/openings/{opening_id}/blind-review", name="opening_blind_review")
+async def opening_blind_review(ctx: CtxDep, opening_id: int) -> Response:
+    """Turn blind review on or off (audited): interviewers then see candidates under a pseudonym."""
+    return await _change_opening(
+        ctx,
+        lambda v: set_blind_review(ctx.db, ctx.opening, enabled=first(v, "blind_review") == "on", actor=ctx.me),
+        "#blind-review",
+    )
+
+
+@router.post("/openings/{opening_id}/title", name="opening_rename")
+async def opening_rename(ctx: CtxDep, opening_id: int) -> Response:
+    """Give the opening a new title (audited)."""
+    return await _change_opening(
+        ctx, lambda v: rename_opening(ctx.db, ctx.opening, title=first(v, "title"), actor=ctx.me)
+    )
+
+
+@router.post("/openings/{opening_id}/status", name="opening_status")
+async def opening_status(ctx: CtxDep, opening_id: int) -> Response:
+    """Close, reopen or archive the opening (audited)."""
+    return await _change_opening(
+        ctx, lambda v: set_opening_status(ctx.db, ctx.opening, status=first(v, "status"), actor=ctx.me)
+    )
 
 
 @router.post("/openings/{opening_id}/members", name="opening_member_add")

@@ -42,10 +42,10 @@ def dashboard(ctx: CtxDep) -> Response:
 
 
 @router.get("/openings", name="openings")
-def openings(ctx: CtxDep) -> Response:
-    """The openings I have access to."""
-    rows = [(o, stage_counts(ctx.db, o)) for o in visible_openings(ctx.db, ctx.me)]
-    return render(ctx.request, "openings.html", openings=rows)
+def openings(ctx: CtxDep, archived: bool = False) -> Response:
+    """The openings I have access to: open and closed ones, or with `?archived=true` the archived ones."""
+    rows = [(o, stage_counts(ctx.db, o)) for o in visible_openings(ctx.db, ctx.me, archived=archived)]
+    return render(ctx.request, "openings.html", openings=rows, archived=archived)
 
 
 @router.get("/admin/audit", name="audit_page")
