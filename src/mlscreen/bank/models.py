@@ -16,6 +16,14 @@ COMPETENCIES: tuple[Competency, ...] = (
     "applied_judgment",
     "ownership_communication",
 )
+COMPETENCY_LABELS: dict[str, str] = {
+    "coding": "Coding",
+    "ml_knowledge": "ML knowledge",
+    "system_design": "System design",
+    "applied_judgment": "Applied judgment",
+    "ownership_communication": "Ownership and communication",
+}
+"""How pages and reports name each competency."""
 StageKind: TypeAlias = Literal["recruiter_screen", "coding", "knowledge", "system_design", "culture"]
 QuestionType: TypeAlias = Literal["knowledge", "design", "prescreen", "exercise"]
 LevelName: TypeAlias = Literal["junior", "mid", "senior"]

@@ -69,3 +69,37 @@ def events(db: Session, *, opening_id: int | None = None, limit: int = 200) -> l
     if opening_id is not None:
         query = query.where(AuditEvent.opening_id == opening_id)
     return list(db.scalars(query))
+
+
+# Detail fields that hold a stage's position (0-based in storage); pages number stages from 1, as scorecards do.
+STAGE_FIELDS = frozenset({"position", "stage_position", "from_position", "to_position"})
+# Events whose before/after are stage positions.
+STAGE_MOVES = frozenset({"candidate.stage_changed"})
+
+
+def describe(event: AuditEvent) -> list[str]:
+    """Return the event's detail as phrases for people: stages numbered from 1 ("stage 3"), lists joined, yes/no.
+
+    The stored detail (and the JSON API) keep the raw values."""
+    out: list[str] = []
+    for key, value in (event.detail or {}).items():
+        if key in STAGE_FIELDS:
+            out.append(_text(value, stage=True))
+            continue
+        is_stage = event.action in STAGE_MOVES and key in ("before", "after")
+        out.append(f"{key.replace('_', ' ')}: {_text(value, stage=is_stage)}")
+    return out
+
+
+def _text(value: Any, *, stage: bool) -> str:
+    if stage and isinstance(value, int) and not isinstance(value, bool):
+        return f"stage {value + 1}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(_text(v, stage=stage) for v in value) or "none"
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{k.replace('_', ' ')} {_text(v, stage=False)}" for k, v in value.items())
+    return str(value)

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -77,10 +79,43 @@ def import_csv(db: Session, opening: Opening, data: bytes) -> tuple[list[Candida
         return [], [RowError(reader.line_num + 1, f"{what}; fix that line and import the file again")]
 
 
+# What spreadsheets call the two columns, compared without case, accents, spaces or punctuation ("E-mail",
+# "Adresse e-mail", "Full name", "Correo electrónico").
+HEADER_ALIASES: dict[str, frozenset[str]] = {
+    "name": frozenset({"name", "fullname", "candidate", "candidatename", "nom", "nomcomplet", "nombre"}),
+    "email": frozenset(
+        {"email", "emailaddress", "mail", "mailaddress", "courriel", "adresseemail", "correo", "correoelectronico"}
+    ),
+}
+
+
+def header_key(text: str) -> str:
+    """Return a CSV header as it is compared: lower case, without accents, spaces or punctuation."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).casefold()
+
+
+def _columns(fieldnames: Sequence[str] | None) -> tuple[dict[str, str], str | None]:
+    """Return the header's column for each field, or the problem with the header."""
+    found: dict[str, list[str]] = {"name": [], "email": []}
+    for header in fieldnames or []:
+        key = header_key(header or "")
+        for field, aliases in HEADER_ALIASES.items():
+            if key in aliases:
+                found[field].append(header)
+    for field, headers in found.items():
+        if len(headers) > 1:
+            return {}, f"the columns {', '.join(headers)} all give the {field}; keep one of them"
+    missing = [field for field, headers in found.items() if not headers]
+    if missing:
+        return {}, "the header must have a name column and an e-mail column (for example: name,email)"
+    return {field: headers[0] for field, headers in found.items()}, None
+
+
 def _import_rows(db: Session, opening: Opening, reader: csv.DictReader[str]) -> tuple[list[Candidate], list[RowError]]:
-    fields = {f.strip().lower() for f in reader.fieldnames or []}
-    if not {"name", "email"} <= fields:
-        return [], [RowError(1, "the header must have the columns name and email")]
+    columns, problem = _columns(reader.fieldnames)
+    if problem is not None:
+        return [], [RowError(1, problem)]
     existing = set(db.scalars(select(Candidate.email).where(Candidate.opening_id == opening.id)))
     rows: list[tuple[str, str]] = []
     errors: list[RowError] = []
@@ -89,9 +124,9 @@ def _import_rows(db: Session, opening: Opening, reader: csv.DictReader[str]) -> 
         if number - 1 > MAX_CSV_ROWS:
             errors.append(RowError(number, f"more than {MAX_CSV_ROWS} rows; split the file"))
             break
-        row = {(k or "").strip().lower(): (v or "") for k, v in raw.items() if isinstance(v, str)}
+        row = {k: v for k, v in raw.items() if isinstance(k, str) and isinstance(v, str)}
         try:
-            name, email = _clean(row.get("name", ""), row.get("email", ""))
+            name, email = _clean(row.get(columns["name"], ""), row.get(columns["email"], ""))
         except UsageError as exc:
             errors.append(RowError(number, exc.message))
             continue

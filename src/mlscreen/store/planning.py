@@ -44,9 +44,7 @@ def open_plan_roles(db: Session, bank: Bank, plan: TeamPlan, *, actor: User) -> 
     out = PlannedOpenings()
     already = list(
         db.scalars(
-            select(Opening)
-            .where(Opening.hiring_manager_id == actor.id, Opening.status == "open")
-            .order_by(Opening.id)
+            select(Opening).where(Opening.hiring_manager_id == actor.id, Opening.status == "open").order_by(Opening.id)
         )
     )
     for wave in plan.waves:

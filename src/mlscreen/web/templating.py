@@ -11,6 +11,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
+from mlscreen.bank.models import COMPETENCY_LABELS
 from mlscreen.store.privacy import candidate_notice
 from mlscreen.web.policy import role_allows
 
@@ -24,6 +25,13 @@ TEMPLATES.env.globals["RECOMMENDATION_LABELS"] = {
     "strong_yes": "Strong yes",
     "insufficient_evidence": "Insufficient evidence",
 }
+
+
+def label(value: object) -> str:
+    """Return how pages name an identifier: a competency by its name ("ML knowledge"), anything else (roles,
+    outcomes, statuses) with spaces for underscores."""
+    text = str(value)
+    return COMPETENCY_LABELS.get(text) or text.replace("_", " ")
 
 
 @pass_context
@@ -43,6 +51,7 @@ def can(context: Context, action: str) -> bool:
     return viewer is not None and role_allows(viewer.role, action)
 
 
+TEMPLATES.env.filters["label"] = label
 TEMPLATES.env.globals["path_for"] = path_for
 TEMPLATES.env.globals["can"] = can
 TEMPLATES.env.globals["candidate_notice"] = candidate_notice  # settings can change between requests

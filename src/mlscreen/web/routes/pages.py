@@ -52,7 +52,7 @@ def openings(ctx: CtxDep, archived: bool = False) -> Response:
 def audit_page(ctx: CtxDep) -> Response:
     """The newest audit events."""
     users = {u.id: u for u in all_users(ctx.db)}
-    return render(ctx.request, "audit.html", events=audit.events(ctx.db), users=users)
+    return render(ctx.request, "audit.html", events=audit.events(ctx.db), users=users, describe=audit.describe)
 
 
 def _users_page(
