@@ -10,15 +10,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen import settings
-from mlscreen.mail.ics import interview_event
+from mlscreen.mail.ics import interview_event, interview_uid
+from mlscreen.store.accounts import user_zone
 from mlscreen.store.models import Assignment, Candidate, Decision, Invite, OpeningStage, OutboxMessage, User, utcnow
 from mlscreen.store.openings import member_ids, stage_at
 from mlscreen.store.outbox import write
 from mlscreen.store.queue import JobQueue
+from mlscreen.zones import show_named
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+def _when(moment: datetime, zone_name: str | None = None) -> str:
+    """The moment as a person reads it in their zone (candidates: the interview's, else the default zone)."""
+    return show_named(moment, zone_name or settings.DEFAULT_TIMEZONE.get())
 
 
 def assessment_invitation(db: Session, queue: JobQueue, invite: Invite, *, link: str) -> OutboxMessage:
@@ -44,7 +47,7 @@ def _invitation(
         return None
     organizer = parseaddr(settings.MAIL_FROM.get())[1] or "mlscreen@localhost"
     return interview_event(
-        uid=f"assignment-{assignment.id}@{host}",
+        uid=interview_uid(assignment.id, host),
         sequence=assignment.sequence,
         start=assignment.scheduled_at,
         minutes=stage.duration_min,
@@ -84,7 +87,7 @@ def interviewer_assignment(
         assignment, candidate, interviewer, stage, cancel=False, host=urlsplit(link).hostname or "mlscreen"
     )
     if ics is not None and assignment.scheduled_at is not None:
-        when = _when(assignment.scheduled_at)
+        when = _when(assignment.scheduled_at, assignment.timezone)
         context = {
             "name": candidate.name,
             "opening": candidate.opening.title,
@@ -101,7 +104,7 @@ def interviewer_assignment(
         "candidate": candidate.name,
         "opening": candidate.opening.title,
         "stage": stage.title,
-        "when": _when(assignment.scheduled_at) if assignment.scheduled_at else "",
+        "when": _when(assignment.scheduled_at, user_zone(interviewer)) if assignment.scheduled_at else "",
         "link": link,
     }
     return write(
@@ -118,7 +121,8 @@ def interviewer_assignment(
 def interview_cancelled(
     db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, host: str
 ) -> None:
-    """Write the cancellation (METHOD:CANCEL, the same UID, a higher SEQUENCE) to the interviewer and the candidate.
+    """Write the cancellation (METHOD:CANCEL, the same UID, the SEQUENCE `remove_assignment` raised) to the
+    interviewer and the candidate, each with the time in their zone.
 
     Only a scheduled interview has an event in their calendars to cancel; otherwise nothing is written.
     """
@@ -126,19 +130,23 @@ def interview_cancelled(
         return
     interviewer = db.get_one(User, assignment.interviewer_id)
     stage = stage_at(candidate.opening, assignment.stage_position)
-    assignment.sequence += 1
     ics = _invitation(assignment, candidate, interviewer, stage, cancel=True, host=host)
     context = {
         "opening": candidate.opening.title,
         "stage": stage.title,
-        "when": _when(assignment.scheduled_at),
         "minutes": stage.duration_min,
         "updated": False,
         "cancelled": True,
     }
     about = ("assignment", assignment.id)
-    for person, name in ((candidate.email, candidate.name), (interviewer.email, interviewer.name)):
-        write(db, queue, to=person, template="interview", context={**context, "name": name}, about=about, ics=ics)
+    people = (
+        (candidate.email, candidate.name, assignment.timezone),
+        (interviewer.email, interviewer.name, user_zone(interviewer)),
+    )
+    for person, name, zone_name in people:
+        when = _when(assignment.scheduled_at, zone_name)
+        context = {**context, "name": name, "when": when}
+        write(db, queue, to=person, template="interview", context=context, about=about, ics=ics)
 
 
 def decision_made(db: Session, queue: JobQueue, decision: Decision, candidate: Candidate, *, link: str) -> int:
