@@ -141,3 +141,10 @@ def test_the_api_reads_a_time_without_offset_in_the_zone_given(world: World) -> 
         assert found.one().scheduled_at == datetime(2026, 7, 1, 3, 30, tzinfo=UTC)
     refused = hm.api("POST", path, {**body, "timezone": "Nowhere/Land"})
     assert refused.status_code == 422 and "unknown time zone" in refused.text
+
+
+def test_the_interview_kit_shows_the_interview_time_in_the_viewers_zone(world: World) -> None:
+    schedule(world, "interviewer", datetime(2026, 11, 1, 6, 30, tzinfo=UTC))
+    set_zone(world, "interviewer", "America/New_York")
+    page = world.client("interviewer").get(f"/candidates/{world.candidate}/stages/2/scorecard").text
+    assert '<span class="interview-time">interviewer: 2026-11-01 01:30 EST</span>' in page
