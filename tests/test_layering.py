@@ -13,7 +13,7 @@ SRC = Path(__file__).resolve().parent.parent / "src"
 PACKAGE = SRC / "mlscreen"
 CORES = ("bank", "grader", "scoring", "planning", "integrity", "reports")
 """Pure cores: plain data in, plain data out."""
-FOUNDATIONS = ("errors", "settings", "types")
+FOUNDATIONS = ("errors", "settings", "types", "zones")
 """Modules every layer may use; they use no layer."""
 DATABASE = ("mlscreen.store", "mlscreen.jobs", "sqlalchemy", "alembic")
 ROUTES = "mlscreen.web.routes"

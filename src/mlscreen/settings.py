@@ -16,6 +16,7 @@ from typing import Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
 
 from mlscreen.errors import UsageError
+from mlscreen.zones import check_zone
 
 T = TypeVar("T")
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
@@ -119,6 +120,16 @@ def integer(minimum: int) -> Kind[int]:
 
 
 TEXT: Kind[str] = Kind("text", str, _json_via_text(str, "a string"), str)
+
+
+def _zone_text(raw: str) -> str:
+    try:
+        return check_zone(raw)
+    except UsageError:
+        raise ValueError(f"expected a time zone name like Europe/Paris or UTC, got {raw!r}") from None
+
+
+TIMEZONE: Kind[str] = Kind("time zone", _zone_text, _json_via_text(_zone_text, "a time zone name"), str)
 
 
 def choice(*options: str) -> Kind[str]:
@@ -352,6 +363,13 @@ MAIL_TEMPLATES = Setting(
     [],
     "Directories whose e-mail templates replace the packaged ones of the same name (see docs/email.md).",
 )
+DEFAULT_TIMEZONE = Setting(
+    "MLSCREEN_DEFAULT_TIMEZONE",
+    TIMEZONE,
+    "UTC",
+    "The time zone (an IANA name such as Europe/Paris) times are shown in for users who have not chosen their own, "
+    "and for candidates.",
+)
 REQUIRE_SERVICES = Setting(
     "MLSCREEN_REQUIRE_SERVICES", BOOL, False, "Tests: fail, rather than skip, tests whose service is down."
 )
@@ -374,6 +392,7 @@ SETTINGS: tuple[Declared, ...] = (
     SMTP_URL,
     MAIL_FROM,
     MAIL_TEMPLATES,
+    DEFAULT_TIMEZONE,
     SANDBOX,
     BANK_PATH,
     EMBEDDING_RUNTIME,

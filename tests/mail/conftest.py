@@ -34,6 +34,8 @@ class SmtpServer:
     """One entry per coming DATA: "refuse" (451), "drop" (connection closed, no reply), "stall" (no reply)."""
     release: threading.Event = field(default_factory=threading.Event)
     logins: list[str] = field(default_factory=list)
+    stall_quit: bool = False
+    """Answer QUIT only once `release` is set (a server slow to say goodbye after accepting a message)."""
 
     def url(self, *, auth: bool = False, timeout: float = 5.0) -> str:
         who = f"{USER}:{PASSWORD.replace(' ', '%20')}@" if auth else ""
@@ -51,6 +53,11 @@ class SmtpServer:
             return "421 too late"
         self.received.append(message_from_bytes(envelope.original_content, policy=policy.SMTP))
         return "250 2.0.0 queued"
+
+    async def handle_QUIT(self, server: Any, session: Any, envelope: Any) -> str:
+        if self.stall_quit:
+            await asyncio.get_running_loop().run_in_executor(None, self.release.wait, 30)
+        return "221 Bye"
 
 
 def _free_port() -> int:

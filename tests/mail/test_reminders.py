@@ -16,6 +16,7 @@ from mlscreen.store.db import Database
 from mlscreen.store.models import OutboxMessage, Scorecard, User, utcnow
 from mlscreen.store.openings import add_member, create_opening
 from mlscreen.web.deadlines import send_due_reminders
+from mlscreen.zones import show_named
 from tests.mail.test_sending import make_queue
 
 KEY = b"a pseudonym key for the tests"
@@ -87,3 +88,22 @@ def test_a_scorecard_reminder_names_a_blinded_candidate_by_pseudonym(database: D
         reminder = s.scalars(select(OutboxMessage).where(OutboxMessage.template == "scorecard_reminder")).one()
         text = reminder.subject + reminder.body_text + reminder.body_html
         assert alias in reminder.subject and "Rosalind" not in text and "Vexley" not in text
+
+
+def test_a_scorecard_reminder_gives_the_interview_time_in_the_interviewers_zone(database: Database, bank: Bank) -> None:
+    queue: LocalQueue = make_queue(database)
+    now = utcnow()
+    held = now - timedelta(hours=30)
+    with database.session() as s:
+        hm = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password="a long enough password")
+        iv = create_user(s, email="iv@example.org", name="IV", role="interviewer", password="a long enough password")
+        iv.timezone = "Asia/Kolkata"
+        opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=hm)
+        add_member(s, opening, iv.id)
+        cand = add_candidate(s, opening, name="Late", email="late@example.net")
+        assign_interviewer(s, cand, position=2, interviewer_id=iv.id, scheduled_at=held, timezone="Europe/Paris")
+    assert send_due_reminders(database, queue, now=now, candidate_link=link, key=KEY) == 1
+    with database.session() as s:
+        [reminder] = s.scalars(select(OutboxMessage).where(OutboxMessage.template == "scorecard_reminder"))
+        text = reminder.body_text
+    assert show_named(held, "Asia/Kolkata") in text and "IST (Asia/Kolkata)" in text

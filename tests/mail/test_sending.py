@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -145,6 +147,33 @@ def test_a_sender_that_died_mid_attempt_is_taken_over_after_its_lease(
         s.get_one(OutboxMessage, message_id).lease_expires_at = utcnow() - timedelta(seconds=1)
     assert send_mail(database, {"message_id": message_id})["sent"] is True
     assert len(smtp_server.received) == 1
+
+
+def test_a_message_is_marked_sent_once_accepted_not_after_the_goodbye(
+    database: Database, bank: Bank, smtp_server: SmtpServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A crash between the server's acceptance and the `sent` mark makes the message go again after its lease (the
+    # limit docs/email.md describes): the mark must not wait for the server's answer to QUIT, which can take the
+    # whole timeout.
+    monkeypatch.setenv("MLSCREEN_SMTP_URL", smtp_server.url(timeout=20))
+    queue = make_queue(database)
+    message_id = invite_message(database, bank, queue)
+    smtp_server.stall_quit = True
+    sender = threading.Thread(target=send_mail, args=(database, {"message_id": message_id}), daemon=True)
+    sender.start()
+    try:
+        deadline = time.monotonic() + 15
+        while message(database, message_id).status != "sent":
+            assert time.monotonic() < deadline and sender.is_alive(), "not marked sent while the goodbye was pending"
+            time.sleep(0.05)
+        assert sender.is_alive()  # still waiting for the server's goodbye
+        assert len(smtp_server.received) == 1
+    finally:
+        smtp_server.release.set()
+        sender.join(20)
+    assert not sender.is_alive()
+    done = message(database, message_id)
+    assert (done.status, done.attempts) == ("sent", 1)
 
 
 def test_without_smtp_messages_are_held_and_no_job_is_queued(

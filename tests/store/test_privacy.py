@@ -110,6 +110,7 @@ def test_organisation_archive_has_every_table_without_secrets(database: Database
     users = json.loads(archive.read("tables/users.json"))
     assert users[0]["email"] == "admin@example.org" and "password_hash" not in users[0]
     assert "tables/web_sessions.json" not in archive.namelist()
+    assert "tables/calendar_feeds.json" not in archive.namelist()  # a credential, like a session
 
 
 def test_sqlite_connections_zero_deleted_content(tmp_path: Path) -> None:

@@ -18,6 +18,7 @@ from sqlalchemy import select
 from mlscreen.bank import Bank
 from mlscreen.store.assessments import create_invite, revoke_invite
 from mlscreen.store.blind import pseudonym, set_blind_review
+from mlscreen.store.calendar import make_feed
 from mlscreen.store.candidates import add_candidate
 from mlscreen.store.models import Assignment, Candidate, OutboxMessage, Submission, User, WrittenAnswer
 from mlscreen.store.models import utcnow as now
@@ -134,7 +135,13 @@ def fillers(world: World, blinded: Blinded) -> dict[str, Callable[[], object]]:
             request_reset(s, world.app.state.queue, email="interviewer@example.org", link_for=link_for)
         return made[0]
 
+    def feed_token() -> str:
+        # The interviewer's own calendar feed: it must not name the candidate either.
+        with world.db.session() as s:
+            return make_feed(s, s.get_one(User, world.users["interviewer"]))
+
     return {
+        "feed_token": feed_token,
         "opening_id": lambda: world.opening,
         "candidate_id": lambda: blinded.candidate,
         "position": lambda: POSITION,

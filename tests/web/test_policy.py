@@ -8,8 +8,9 @@ import pytest
 from fastapi.routing import APIRoute
 
 from mlscreen.store.accounts import token_hash
+from mlscreen.store.calendar import make_feed
 from mlscreen.store.candidates import assign_interviewer
-from mlscreen.store.models import Candidate
+from mlscreen.store.models import Candidate, User
 from mlscreen.store.resets import request_reset
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
@@ -35,6 +36,11 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "password_reset_form": EVERYONE,
     "password_reset": EVERYONE,
     "logout": SIGNED_IN,
+    "account_page": SIGNED_IN,
+    "account_timezone": SIGNED_IN,
+    "calendar_feed_make": SIGNED_IN,
+    "calendar_feed_revoke": SIGNED_IN,
+    "calendar_feed": EVERYONE,
     "dashboard": SIGNED_IN,
     "openings": SIGNED_IN,
     "opening_new_form": CREATORS,
@@ -139,6 +145,12 @@ def reset_link_token(world: World) -> str:
     return made[0]
 
 
+def feed_token(world: World) -> str:
+    """Return a live calendar feed token of the interviewer (the feed answers only to a valid one)."""
+    with world.db.session() as s:
+        return make_feed(s, s.get_one(User, world.users["interviewer"]))
+
+
 def fresh_assignment(world: World, *, other: bool) -> int:
     with world.db.session() as s:
         candidate = s.get_one(Candidate, world.other_candidate if other else world.candidate)
@@ -159,6 +171,8 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
     }
     if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
         values["assignment_id"] = fresh_assignment(world, other=other)
+    if "{feed_token}" in route.path_format:
+        values["feed_token"] = feed_token(world)
     if "{reset_token}" in route.path_format:
         values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})

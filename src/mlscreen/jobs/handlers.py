@@ -92,8 +92,9 @@ def send_mail(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
     """Send one outbox message through SMTP, at most once per claim; returns whether it was sent now.
 
     The message is claimed (and the attempt counted) in one short transaction, sent holding none, and marked sent
-    in another. A message already sent is not sent again. Raises `MailNotSent` when the server refused, timed out
-    or dropped the connection (the job's error names only the error's type and code: replies can quote addresses).
+    in another as soon as the server accepts it (before the SMTP goodbye). A message already sent is not sent
+    again. Raises `MailNotSent` when the server refused, timed out or dropped the connection (the job's error
+    names only the error's type and code: replies can quote addresses).
     """
     message_id = int(payload["message_id"])
     server = transport.configured_server()
@@ -113,15 +114,18 @@ def send_mail(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
             html=claimed.html,
             ics=claimed.ics,
         )
-        transport.send(server, message)
+        transport.send(server, message, accepted=lambda: _mark_sent(db, message_id))
     except (OSError, ValueError, smtplib.SMTPException, MlscreenError) as exc:
         with db.session() as s:
             outbox.mark_attempt_failed(s, message_id, _reply(exc))
         code = getattr(exc, "smtp_code", None)
         raise MailNotSent(f"not sent: {type(exc).__name__}{f' {code}' if code else ''}") from None
+    return {"message_id": message_id, "sent": True}
+
+
+def _mark_sent(db: Database, message_id: int) -> None:
     with db.session() as s:
         outbox.mark_sent(s, message_id)
-    return {"message_id": message_id, "sent": True}
 
 
 def default_handlers() -> dict[str, Handler]:

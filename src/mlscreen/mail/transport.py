@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import smtplib
 import ssl
+from collections.abc import Callable
 from dataclasses import dataclass
 from email.headerregistry import Address
 from email.message import EmailMessage
@@ -125,10 +126,13 @@ def _connect(server: SmtpServer) -> smtplib.SMTP:
     return conn
 
 
-def send(server: SmtpServer, message: EmailMessage) -> None:
+def send(server: SmtpServer, message: EmailMessage, *, accepted: Callable[[], None] | None = None) -> None:
     """Deliver `message` to the server; returns once the server has accepted it for every recipient.
 
-    Raises `smtplib.SMTPException` or `OSError` (refused, timed out, dropped): the message was not accepted.
+    `accepted` is called the moment the server has accepted the message, before the polite goodbye (QUIT), whose
+    wait may last up to the timeout: recording the delivery then leaves the least time in which a crash would
+    make the message be sent again. Raises `smtplib.SMTPException` or `OSError` (refused, timed out, dropped)
+    when the message was not accepted, and what `accepted` raises.
     """
     conn = _connect(server)
     try:
@@ -137,6 +141,8 @@ def send(server: SmtpServer, message: EmailMessage) -> None:
         refused = conn.send_message(message)
         if refused:
             raise smtplib.SMTPRecipientsRefused(refused)
+        if accepted is not None:
+            accepted()
     finally:
         try:
             conn.quit()

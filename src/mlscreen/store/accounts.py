@@ -15,10 +15,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 from zxcvbn import zxcvbn
 
+from mlscreen import settings
 from mlscreen.errors import AuthenticationError, ConflictError, NotFoundError, RateLimitError, UsageError
 from mlscreen.store import audit
-from mlscreen.store.models import ROLES, LoginAttempt, User, WebSession, utcnow
+from mlscreen.store.models import ROLES, CalendarFeed, LoginAttempt, User, WebSession, utcnow
 from mlscreen.store.names import clean_name
+from mlscreen.zones import check_zone
 
 SESSION_MAX = timedelta(hours=12)
 LOGIN_WINDOW = timedelta(minutes=15)
@@ -278,6 +280,8 @@ def set_active(db: Session, user: User, *, active: bool, actor: User) -> User:
     user.active = active
     if not active:
         db.execute(delete(WebSession).where(WebSession.user_id == user.id))
+        # Their calendar feed dies with their sessions; activated again, they make a new one.
+        db.execute(delete(CalendarFeed).where(CalendarFeed.user_id == user.id))
     audit.record(
         db,
         actor_id=actor.id,
@@ -285,4 +289,17 @@ def set_active(db: Session, user: User, *, active: bool, actor: User) -> User:
         object_type="user",
         object_id=user.id,
     )
+    return user
+
+
+def user_zone(user: User) -> str:
+    """Return the time zone the user sees times in: their own, or MLSCREEN_DEFAULT_TIMEZONE when they chose none."""
+    return user.timezone or settings.DEFAULT_TIMEZONE.get()
+
+
+def set_timezone(db: Session, user: User, name: str) -> User:
+    """Set the time zone the user sees times in (an IANA name, any letter case); an empty name returns to the
+    default. Raises `UsageError` for an unknown zone, saying how to write one."""
+    user.timezone = check_zone(name) if name.strip() else None
+    db.flush()
     return user

@@ -15,6 +15,8 @@ AUDITED_ACTIONS: tuple[str, ...] = (
     "answer.overridden",
     "answer.revised",
     "assignment.removed",
+    "calendar_feed.created",
+    "calendar_feed.revoked",
     "candidate.erased",
     "candidate.exported",
     "candidate.revealed",

@@ -16,9 +16,18 @@ from sqlalchemy.orm import Session
 from mlscreen.errors import ConflictError, NotFoundError, UsageError
 from mlscreen.store import audit
 from mlscreen.store.assessments import revoke_unfinished
-from mlscreen.store.models import CANDIDATE_STATUSES, Assignment, Candidate, Decision, Opening, User
+from mlscreen.store.models import (
+    CANDIDATE_STATUSES,
+    Assignment,
+    CancelledInterview,
+    Candidate,
+    Decision,
+    Opening,
+    User,
+)
 from mlscreen.store.names import clean_name
 from mlscreen.store.openings import check_takes_candidates, member_ids, stage_at
+from mlscreen.zones import check_zone
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MAX_CSV_ROWS = 2000
@@ -223,10 +232,21 @@ def set_status(db: Session, candidate: Candidate, *, status: str, actor: User, r
 
 
 def assign_interviewer(
-    db: Session, candidate: Candidate, *, position: int, interviewer_id: int, scheduled_at: datetime | None = None
+    db: Session,
+    candidate: Candidate,
+    *,
+    position: int,
+    interviewer_id: int,
+    scheduled_at: datetime | None = None,
+    timezone: str | None = None,
 ) -> Assignment:
-    """Assign a member of the opening to run stage `position` with the candidate; return the assignment."""
+    """Assign a member of the opening to run stage `position` with the candidate; return the assignment.
+
+    `timezone` is the zone the time was given in, which the candidate's messages show it in (None: the default
+    zone). Raises `UsageError` for an unknown zone or an interviewer without access to the opening.
+    """
     stage_at(candidate.opening, position)
+    zone_name = check_zone(timezone) if timezone else None
     if interviewer_id not in member_ids(db, candidate.opening_id):
         raise UsageError("that user has no access to this opening", hint="add them to the opening first")
     found = db.scalar(
@@ -242,6 +262,7 @@ def assign_interviewer(
     elif found.scheduled_at is not None and found.scheduled_at != scheduled_at:
         found.sequence += 1  # the calendar invitation changes: same UID, a higher SEQUENCE
     found.scheduled_at = scheduled_at
+    found.timezone = zone_name
     db.flush()
     return found
 
@@ -261,6 +282,7 @@ def is_assigned(db: Session, candidate_id: int, user_id: int) -> bool:
 def remove_assignment(db: Session, candidate: Candidate, assignment_id: int, *, actor: User) -> Assignment:
     """Remove one of the candidate's interviewer assignments (audited) and return it (deleted, still readable).
 
+    A scheduled interview's `sequence` is raised for its cancellation, which calendar feeds keep showing.
     Raises `NotFoundError` for an id that is not an assignment of this candidate.
     """
     found = db.get(Assignment, assignment_id) if 0 <= assignment_id < 2**31 else None
@@ -277,6 +299,20 @@ def remove_assignment(db: Session, candidate: Candidate, assignment_id: int, *, 
         position=found.stage_position,
         interviewer_id=found.interviewer_id,
     )
+    if found.scheduled_at is not None:
+        # The calendars that have the event get its cancellation: the same UID, a higher SEQUENCE; the feeds keep
+        # showing it, cancelled.
+        found.sequence += 1
+        db.add(
+            CancelledInterview(
+                assignment_id=found.id,
+                interviewer_id=found.interviewer_id,
+                candidate_id=candidate.id,
+                stage_position=found.stage_position,
+                scheduled_at=found.scheduled_at,
+                sequence=found.sequence,
+            )
+        )
     db.delete(found)
     db.flush()
     return found

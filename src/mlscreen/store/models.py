@@ -55,6 +55,8 @@ class User(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    """The IANA time zone the user sees times in; None: MLSCREEN_DEFAULT_TIMEZONE."""
 
 
 class WebSession(Base):
@@ -151,7 +153,11 @@ class Assignment(Base):
     """An interviewer assigned to run one stage with one candidate."""
 
     __tablename__ = "assignments"
-    __table_args__ = (UniqueConstraint("candidate_id", "stage_position", "interviewer_id"),)
+    # Ids are never reused, even on SQLite: an id names a calendar event (its UID) after the assignment is removed.
+    __table_args__ = (
+        UniqueConstraint("candidate_id", "stage_position", "interviewer_id"),
+        {"sqlite_autoincrement": True},
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
     stage_position: Mapped[int]
@@ -159,6 +165,8 @@ class Assignment(Base):
     scheduled_at: Mapped[datetime | None]
     sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     """How many times its calendar invitation changed (the iCalendar SEQUENCE); its UID never changes."""
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    """The IANA time zone the time was given in, the candidate's messages show it in; None: the default zone."""
     interviewer: Mapped[User] = relationship(lazy="joined")
 
 
@@ -336,3 +344,31 @@ class PasswordReset(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime]
     used_at: Mapped[datetime | None]
+
+
+class CalendarFeed(Base):
+    """A user's private calendar feed address; only the hash of its secret token is stored."""
+
+    __tablename__ = "calendar_feeds"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CancelledInterview(Base):
+    """A scheduled interview whose assignment was removed, kept so calendar feeds show it cancelled.
+
+    It names the candidate only by id, as the assignment did; `sequence` is the cancellation's (one above the last
+    invitation's), `assignment_id` gives the event its unchanged UID.
+    """
+
+    __tablename__ = "cancelled_interviews"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assignment_id: Mapped[int] = mapped_column(unique=True)
+    interviewer_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    stage_position: Mapped[int]
+    scheduled_at: Mapped[datetime]
+    sequence: Mapped[int]
+    cancelled_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -10,16 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen import settings
-from mlscreen.mail.ics import interview_event
+from mlscreen.mail.ics import interview_event, interview_uid
+from mlscreen.store.accounts import user_zone
 from mlscreen.store.blind import Identity, identity_of
 from mlscreen.store.models import Assignment, Candidate, Decision, Invite, OpeningStage, OutboxMessage, User, utcnow
 from mlscreen.store.openings import member_ids, stage_at
 from mlscreen.store.outbox import write
 from mlscreen.store.queue import JobQueue
+from mlscreen.zones import show_named
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+def _when(moment: datetime, zone_name: str | None = None) -> str:
+    """The moment as a person reads it in their zone (candidates: the interview's, else the default zone)."""
+    return show_named(moment, zone_name or settings.DEFAULT_TIMEZONE.get())
 
 
 def assessment_invitation(db: Session, queue: JobQueue, invite: Invite, *, link: str) -> OutboxMessage:
@@ -53,7 +56,7 @@ def _invitation(
         return None
     organizer = parseaddr(settings.MAIL_FROM.get())[1] or "mlscreen@localhost"
     return interview_event(
-        uid=f"assignment-{assignment.id}@{host}",
+        uid=interview_uid(assignment.id, host),
         sequence=assignment.sequence,
         start=assignment.scheduled_at,
         minutes=stage.duration_min,
@@ -117,7 +120,7 @@ def interviewer_assignment(
     host = urlsplit(link).hostname or "mlscreen"
     to_candidate, to_interviewer = _invitations(assignment, candidate, interviewer, who, cancel=False, host=host)
     if to_candidate is not None and assignment.scheduled_at is not None:
-        when = _when(assignment.scheduled_at)
+        when = _when(assignment.scheduled_at, assignment.timezone)
         context = {
             "name": candidate.name,
             "opening": candidate.opening.title,
@@ -134,7 +137,7 @@ def interviewer_assignment(
         "candidate": who.name,
         "opening": candidate.opening.title,
         "stage": stage.title,
-        "when": _when(assignment.scheduled_at) if assignment.scheduled_at else "",
+        "when": _when(assignment.scheduled_at, user_zone(interviewer)) if assignment.scheduled_at else "",
         "link": link,
         "blind": who.hidden,
     }
@@ -152,7 +155,8 @@ def interviewer_assignment(
 def interview_cancelled(
     db: Session, queue: JobQueue, assignment: Assignment, candidate: Candidate, *, host: str, key: bytes
 ) -> None:
-    """Write the cancellation (METHOD:CANCEL, the same UID, a higher SEQUENCE) to the interviewer and the candidate.
+    """Write the cancellation (METHOD:CANCEL, the same UID, the SEQUENCE `remove_assignment` raised) to the
+    interviewer and the candidate, each with the time in their zone.
 
     Only a scheduled interview has an event in their calendars to cancel; otherwise nothing is written. The
     interviewer's copy names the candidate as they are shown to the interviewer (see `interviewer_assignment`).
@@ -161,23 +165,24 @@ def interview_cancelled(
         return
     interviewer = db.get_one(User, assignment.interviewer_id)
     stage = stage_at(candidate.opening, assignment.stage_position)
-    assignment.sequence += 1
     who = identity_of(db, interviewer, candidate, key=key)
     to_candidate, to_interviewer = _invitations(assignment, candidate, interviewer, who, cancel=True, host=host)
     context = {
         "opening": candidate.opening.title,
         "stage": stage.title,
-        "when": _when(assignment.scheduled_at),
         "minutes": stage.duration_min,
         "updated": False,
         "cancelled": True,
     }
     about = ("assignment", assignment.id)
-    for person, name, ics in (
-        (candidate.email, candidate.name, to_candidate),
-        (interviewer.email, interviewer.name, to_interviewer),
-    ):
-        write(db, queue, to=person, template="interview", context={**context, "name": name}, about=about, ics=ics)
+    people = (
+        (candidate.email, candidate.name, assignment.timezone, to_candidate),
+        (interviewer.email, interviewer.name, user_zone(interviewer), to_interviewer),
+    )
+    for person, name, zone_name, ics in people:
+        when = _when(assignment.scheduled_at, zone_name)
+        context = {**context, "name": name, "when": when}
+        write(db, queue, to=person, template="interview", context=context, about=about, ics=ics)
 
 
 def decision_made(

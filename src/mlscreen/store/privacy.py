@@ -36,8 +36,8 @@ FREE_TEXT_DETAIL = ("reason", "rationale")
 """Audit detail keys that may hold a person's words (and so may name the candidate)."""
 GRADE_SUMMARY = ("exercise", "status", "passed", "total", "rubric", "duration_ms")
 """The parts of a grader result kept after erasure: counts and levels, never messages or output."""
-NOT_EXPORTED = {"web_sessions", "login_attempts", "leases"}
-"""Tables the organisation export leaves out: sign-in state, not data to migrate."""
+NOT_EXPORTED = {"web_sessions", "login_attempts", "leases", "calendar_feeds"}
+"""Tables the organisation export leaves out: sign-in state and feed addresses, not data to migrate."""
 SECRET_COLUMNS = {"password_hash", "token_hash", "csrf_token"}
 
 

@@ -10,19 +10,22 @@ from sqlalchemy import and_, exists, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from mlscreen import settings
+from mlscreen.store.accounts import user_zone
 from mlscreen.store.blind import identity_of
 from mlscreen.store.models import Assignment, Candidate, Invite, OutboxMessage, Scorecard, User
 from mlscreen.store.openings import stage_at
 from mlscreen.store.outbox import write
 from mlscreen.store.queue import JobQueue
 from mlscreen.store.schedule import SCORECARD_OVERDUE_AFTER
+from mlscreen.zones import show_named
 
 LINK_REMINDER_BEFORE = timedelta(hours=24)
 """An unopened link is recalled this long before it expires."""
 
 
-def _when(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%d %H:%M UTC")
+def _when(moment: datetime, zone_name: str | None = None) -> str:
+    return show_named(moment, zone_name or settings.DEFAULT_TIMEZONE.get())
 
 
 def _written(db: Session, kind: str) -> set[str]:
@@ -114,7 +117,7 @@ def send_reminders(
             "candidate": identity_of(db, interviewer, candidate, key=key).name,
             "opening": candidate.opening.title,
             "stage": stage_at(candidate.opening, assignment.stage_position).title,
-            "when": _when(assignment.scheduled_at),
+            "when": _when(assignment.scheduled_at, user_zone(interviewer)),
             "link": candidate_link(candidate.id),
         }
         written += _once(

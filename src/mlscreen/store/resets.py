@@ -12,10 +12,11 @@ from sqlalchemy.orm import Session
 
 from mlscreen.errors import AuthenticationError
 from mlscreen.store import audit
-from mlscreen.store.accounts import token_hash
+from mlscreen.store.accounts import token_hash, user_zone
 from mlscreen.store.models import PasswordReset, User, WebSession, utcnow
 from mlscreen.store.outbox import write
 from mlscreen.store.queue import JobQueue
+from mlscreen.zones import show_named
 
 RESET_LIFETIME = timedelta(hours=1)
 STAFF_INVITE_LIFETIME = timedelta(days=7)
@@ -51,7 +52,7 @@ def request_reset(
     )
     db.add(reset)
     db.flush()
-    context = {"name": user.name, "link": link_for(token), "expires": (now + RESET_LIFETIME).strftime("%H:%M UTC")}
+    context = {"name": user.name, "link": link_for(token), "expires": show_named(now + RESET_LIFETIME, user_zone(user))}
     write(db, queue, to=user.email, template="password_reset", context=context, about=("password_reset", reset.id))
 
 
@@ -76,7 +77,7 @@ def invite_staff(
         "inviter": inviter.name,
         "role": user.role.replace("_", " "),
         "link": link_for(token),
-        "expires": expires.strftime("%Y-%m-%d %H:%M UTC"),
+        "expires": show_named(expires, user_zone(user)),
     }
     write(db, queue, to=user.email, template="staff_invite", context=context, about=("password_reset", reset.id))
 

@@ -34,6 +34,7 @@ from mlscreen.web.proxies import ClientAddress
 from mlscreen.web.requestlog import RequestLog
 from mlscreen.web.retention import RetentionDuty
 from mlscreen.web.routes import (
+    account,
     api,
     assessment,
     auth,
@@ -132,7 +133,21 @@ def create_app(
     secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(secret, secure=bool(secure))
     app.state.pseudonym_key = pseudonyms
-    routers = (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, privacy, outbox, api)
+    routers = (
+        auth,
+        pages,
+        account,
+        openings,
+        candidates,
+        reviews,
+        assessment,
+        examples,
+        planning,
+        jobs,
+        privacy,
+        outbox,
+        api,
+    )
     for module in (*routers, reports):
         app.include_router(module.router)
     app.include_router(reports.api)

@@ -32,7 +32,7 @@ from starlette.routing import Match
 from mlscreen.bank import Bank
 from mlscreen.errors import AuthenticationError, BusyError, ForbiddenError, NotFoundError, UsageError
 from mlscreen.jobs.queue import JobQueue
-from mlscreen.store.accounts import resolve_session, token_hash
+from mlscreen.store.accounts import resolve_session, token_hash, user_zone
 from mlscreen.store.assessments import open_invite
 from mlscreen.store.blind import Identity, identities_of, identity_of
 from mlscreen.store.models import Candidate, Invite, Opening, User, WebSession, WrittenAnswer, utcnow
@@ -49,6 +49,8 @@ class Viewer:
     id: int
     name: str
     role: str
+    timezone: str = "UTC"
+    """The zone the pages show times in (theirs, or MLSCREEN_DEFAULT_TIMEZONE)."""
 
 
 @dataclass
@@ -321,7 +323,7 @@ def _remember(request: Request, ctx: Ctx) -> None:
     request.state.ctx = ctx
     request.state.csrf_token = ctx.csrf_token
     if ctx.user is not None:
-        request.state.viewer = Viewer(ctx.user.id, ctx.user.name, ctx.user.role)
+        request.state.viewer = Viewer(ctx.user.id, ctx.user.name, ctx.user.role, user_zone(ctx.user))
 
 
 async def guard(request: Request) -> AsyncIterator[Ctx]:

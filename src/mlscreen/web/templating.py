@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -11,9 +12,11 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
+from mlscreen import settings
 from mlscreen.bank.models import COMPETENCY_LABELS
 from mlscreen.store.privacy import candidate_notice
 from mlscreen.web.policy import role_allows
+from mlscreen.zones import show, show_day
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
 # Templates ship with the package and do not change while the server runs: never stat them again per render.
@@ -52,6 +55,32 @@ def can(context: Context, action: str) -> bool:
 
 
 TEMPLATES.env.filters["label"] = label
+
+
+def viewer_zone(context: Context) -> str:
+    """Return the zone the page shows times in: the signed-in user's, else MLSCREEN_DEFAULT_TIMEZONE."""
+    viewer = context.get("user")
+    return str(getattr(viewer, "timezone", "") or settings.DEFAULT_TIMEZONE.get())
+
+
+@pass_context
+def when(context: Context, moment: datetime | str | None, seconds: bool = False) -> str:
+    """Filter: the moment (a datetime or its ISO text, as JSON-shaped records hold it) in the viewer's zone, with
+    the zone ("2026-03-29 03:30 CEST"); empty for None."""
+    if isinstance(moment, str):
+        moment = datetime.fromisoformat(moment)
+    return "" if moment is None else show(moment, viewer_zone(context), seconds=seconds)
+
+
+@pass_context
+def day(context: Context, moment: datetime | None) -> str:
+    """Filter: the moment's date in the viewer's zone ("2026-03-29"); empty for None."""
+    return "" if moment is None else show_day(moment, viewer_zone(context))
+
+
+TEMPLATES.env.filters["when"] = when
+TEMPLATES.env.filters["day"] = day
+TEMPLATES.env.globals["viewer_zone"] = pass_context(viewer_zone)
 TEMPLATES.env.globals["path_for"] = path_for
 TEMPLATES.env.globals["can"] = can
 TEMPLATES.env.globals["candidate_notice"] = candidate_notice  # settings can change between requests

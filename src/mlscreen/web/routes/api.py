@@ -12,7 +12,7 @@ from starlette.responses import JSONResponse, Response
 
 from mlscreen import settings
 from mlscreen.store import audit, notices
-from mlscreen.store.accounts import SESSION_MAX, close_session
+from mlscreen.store.accounts import SESSION_MAX, close_session, user_zone
 from mlscreen.store.assessments import create_invite, invite_of, revoke_invite, submissions_of, summary
 from mlscreen.store.blind import reveal, set_blind_review
 from mlscreen.store.candidates import add_candidate, assign_interviewer, candidates_of, move_candidate
@@ -48,6 +48,7 @@ from mlscreen.web.links import page_link, portal_link
 from mlscreen.web.policy import visible_scorecards
 from mlscreen.web.routes.auth import sign_in
 from mlscreen.web.security import SESSION_COOKIE
+from mlscreen.zones import check_zone, from_wall_clock
 
 router = APIRouter(prefix="/api/v1", tags=["api"], responses=ERRORS)
 CtxDep = Annotated[Ctx, Depends(current)]
@@ -105,7 +106,14 @@ class MoveIn(Body):
 class AssignIn(Body):
     position: int = Field(ge=0, le=50)
     interviewer_id: int = Field(ge=1, le=2**31 - 1)
-    scheduled_at: datetime | None = None
+    scheduled_at: datetime | None = Field(
+        default=None, description="The interview's start; without an offset it is read in `timezone`."
+    )
+    timezone: str | None = Field(
+        default=None,
+        max_length=64,
+        description="IANA zone (e.g. Europe/Paris) the candidate's e-mail shows the time in; default: the caller's.",
+    )
 
 
 class InviteIn(Body):
@@ -330,13 +338,18 @@ def api_candidate_reveal(ctx: CtxDep, candidate_id: int, body: RevealIn) -> dict
     "/candidates/{candidate_id}/assignments", name="api_candidate_assign", response_model=AssignmentOut, status_code=201
 )
 def api_candidate_assign(ctx: CtxDep, candidate_id: int, body: AssignIn) -> dict[str, Any]:
-    """Assign an interviewer to one of the candidate's stages."""
+    """Assign an interviewer to one of the candidate's stages, optionally at a time."""
+    zone_name = check_zone(body.timezone or user_zone(ctx.me))
+    when = body.scheduled_at
+    if when is not None and when.tzinfo is None:
+        when = from_wall_clock(when.isoformat(), zone_name)
     found = assign_interviewer(
         ctx.db,
         ctx.candidate,
         position=body.position,
         interviewer_id=body.interviewer_id,
-        scheduled_at=body.scheduled_at,
+        scheduled_at=when,
+        timezone=zone_name,
     )
     link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
     notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link, key=ctx.pseudonym_key)

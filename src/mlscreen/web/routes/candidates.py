@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
@@ -11,9 +10,9 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen import settings
-from mlscreen.errors import MlscreenError, UsageError
+from mlscreen.errors import MlscreenError
 from mlscreen.store import notices
-from mlscreen.store.accounts import users_with_ids
+from mlscreen.store.accounts import user_zone, users_with_ids
 from mlscreen.store.assessments import create_invite, invite_of, invites_of, revoke_invite, submissions_of
 from mlscreen.store.blind import reveal
 from mlscreen.store.candidates import (
@@ -31,6 +30,7 @@ from mlscreen.web.guard import Ctx, current
 from mlscreen.web.links import page_link, portal_link
 from mlscreen.web.policy import sees_all_scorecards, visible_scorecards
 from mlscreen.web.templating import render
+from mlscreen.zones import check_zone, from_wall_clock
 
 router = APIRouter(include_in_schema=False)
 CtxDep = Annotated[Ctx, Depends(current)]
@@ -128,15 +128,16 @@ async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
     def save() -> str:
         position = required_id(values, "position", "a stage")
         interviewer_id = required_id(values, "interviewer_id", "an interviewer")
-        when = None
         scheduled_at = first(values, "scheduled_at")
-        if scheduled_at:
-            try:
-                when = datetime.fromisoformat(scheduled_at[:40]).replace(tzinfo=UTC)
-            except ValueError:
-                raise UsageError("the time is not valid", hint="use the date picker") from None
+        zone_name = check_zone(first(values, "timezone") or user_zone(ctx.me))
+        when = from_wall_clock(scheduled_at, zone_name) if scheduled_at else None
         found = assign_interviewer(
-            ctx.db, ctx.candidate, position=position, interviewer_id=interviewer_id, scheduled_at=when
+            ctx.db,
+            ctx.candidate,
+            position=position,
+            interviewer_id=interviewer_id,
+            scheduled_at=when,
+            timezone=zone_name,
         )
         link = page_link(ctx.request, "candidate_page", candidate_id=candidate_id)
         notices.interviewer_assignment(ctx.db, ctx.queue, found, ctx.candidate, link=link, key=ctx.pseudonym_key)

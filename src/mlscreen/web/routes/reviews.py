@@ -14,6 +14,7 @@ from mlscreen.errors import MlscreenError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
+from mlscreen.store.candidates import assignments
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import (
@@ -86,6 +87,7 @@ def _stage_page(
         may_file=may_file,
         may_review=may_score(ctx.db, candidate, position, ctx.me),
         prescreen=stage.kind == PRESCREEN_KIND,
+        scheduled=[a for a in assignments(ctx.db, candidate) if a.stage_position == position and a.scheduled_at],
         error=error,
         form=form,
         reviewing=reviewing,
