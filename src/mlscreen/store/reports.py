@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from mlscreen.errors import UsageError
 from mlscreen.reports.tables import Advice, Identity, Rating, Recommendation, StageScore, StageVisit
+from mlscreen.store import selfid
 from mlscreen.store.models import AuditEvent, Candidate, OpeningStage, Scorecard, Submission, WrittenAnswer
 
 REPORTS: tuple[str, ...] = ("funnel", "calibration", "reliability", "agreement", "adverse-impact")
@@ -159,7 +160,8 @@ def parse_since(value: str | None) -> datetime | None:
 
 def read_tables(db: Session, *, opening_id: int | None = None, since: datetime | None = None) -> Tables:
     """Read every table the reports need for the candidates of `opening_id` (all openings when None) who applied
-    on or after `since`. Self-identification is not stored yet, so every candidate counts as "not_said"."""
+    on or after `since`. Voluntary self-identification is read only here, for the adverse-impact report's counts;
+    candidates who gave none (or preferred not to say) count as "not_said"."""
     people = _candidates(db, opening_id, since)
     out = Tables()
     if not people:
@@ -168,6 +170,7 @@ def read_tables(db: Session, *, opening_id: int | None = None, since: datetime |
     _scorecards(db, people, stages, out)
     out.visits = _visits(db, people, stages)
     out.advice = _advice(db, people, out.ratings)
+    out.identities = selfid.identities(db, people)
     return out
 
 
