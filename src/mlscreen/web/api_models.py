@@ -342,6 +342,7 @@ class AdverseImpactOut(Out):
     report: Literal["adverse-impact"]
     generated_at: str
     min_group: int
+    simulated_candidates: int = Field(description="How many candidates in scope are simulated demo data.")
     selection: list[GroupRateOut]
     scoring: list[GroupRateOut]
 
