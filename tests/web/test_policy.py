@@ -61,6 +61,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "scorecard_submit": INTERVIEWS,
     "answer_review": INTERVIEWS,
     "packet_page": MANAGERS,
+    "packet_pdf": MANAGERS,
     "decision_submit": MANAGERS,
     "audit_page": frozenset({"admin"}),
     "users_page": frozenset({"admin"}),

@@ -156,3 +156,30 @@ def to_svg(spec: Spec) -> str:
 
     svg: str = vl_convert.vegalite_to_svg(spec)
     return svg
+
+
+def competency_chart(competencies: dict[str, dict[str, Any]]) -> Spec:
+    """The decision packet's competency chart: each competency's mean rating (1-4) beside its profile weight."""
+    import altair as alt
+
+    rows = [
+        {"competency": name.replace("_", " "), "mean": row["mean"], "weight": row["weight"], "ratings": row["ratings"]}
+        for name, row in competencies.items()
+    ]
+    y = alt.Y("competency:N", sort=None, title=None)
+    means = (
+        alt.Chart(_data(rows), title="Mean rating", width=260)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("mean:Q", scale=alt.Scale(domain=[0, 4]), title="mean rating (1-4; none = not rated)"),
+            tooltip=["competency:N", "mean:Q", "ratings:Q"],
+        )
+    )
+    weights = (
+        alt.Chart(_data(rows), title="Profile weight", width=160)
+        .mark_bar(color="gray")
+        .encode(y=alt.Y("competency:N", sort=None, axis=None), x=alt.X("weight:Q", title="weight"))
+    )
+    spec: Spec = alt.hconcat(means, weights).resolve_scale(y="shared").to_dict()
+    return spec

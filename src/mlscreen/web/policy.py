@@ -134,6 +134,7 @@ ROUTES: dict[str, str] = {
     "scorecard_submit": "scorecard.submit",
     "answer_review": "scorecard.submit",
     "packet_page": "packet.view",
+    "packet_pdf": "packet.view",
     "decision_submit": "decision.make",
     "audit_page": "admin",
     "users_page": "admin",
