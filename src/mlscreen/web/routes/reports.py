@@ -47,19 +47,20 @@ async def api_opening_report(ctx: CtxDep, opening_id: int, name: ReportName, sin
     return await _report(ctx, name, opening_id, since)
 
 
-def _charted(body: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+def _charted(body: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
     from mlscreen.reports.charts import chart, to_svg
 
     rows, spec = chart(body)
-    return rows, to_svg(spec)
+    return rows, spec, to_svg(spec)
 
 
 async def _page(ctx: Ctx, name: str, opening_id: int | None, since: str | None, base: str) -> Response:
-    """The report's chart (static SVG, rendered here), its table and a CSV link; the session is released first."""
+    """The report's chart (its Vega-Lite spec for the page to draw, and static SVG rendered here as the fallback and
+    for print), its table and a CSV link; the session is released first."""
     start = parse_since(since or None)
     title = ctx.opening.title if opening_id is not None else "all openings"
     body = await _report(ctx, name, opening_id, start)
-    rows, svg = await run_in_threadpool(_charted, body)
+    rows, spec, svg = await run_in_threadpool(_charted, body)
     return render(
         ctx.request,
         "reports.html",
@@ -67,6 +68,7 @@ async def _page(ctx: Ctx, name: str, opening_id: int | None, since: str | None, 
         names=REPORTS,
         body=body,
         rows=rows,
+        spec=spec,
         svg=svg,
         base=base,
         scope=title,
