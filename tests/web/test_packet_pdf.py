@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from pypdf import PdfReader
 
 from mlscreen.bank import Bank
@@ -59,3 +60,21 @@ def test_packet_pdf_has_the_stage_table_chart_and_decision(world: World, bank: B
 def test_packet_pdf_is_refused_to_those_who_may_not_see_the_packet(world: World) -> None:
     assert world.client("interviewer").get(f"/candidates/{world.candidate}/packet.pdf").status_code == 403
     assert world.client("hm_other").get(f"/candidates/{world.candidate}/packet.pdf").status_code == 404
+
+
+def test_no_connection_is_held_while_the_pdf_renders(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mlscreen.reports import pdf
+    from tests.web.test_concurrency import PoolWatch
+
+    pool = PoolWatch(world.db)
+    held: list[int] = []
+    real = pdf.to_pdf
+
+    def watched(html: str) -> bytes:  # the real renderer, noting the pool meanwhile
+        held.append(pool.now)
+        return real(html)
+
+    monkeypatch.setattr(pdf, "to_pdf", watched)
+    response = world.client("hm").get(f"/candidates/{world.candidate}/packet.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert held == [0], "a database connection stayed checked out while the PDF was rendered"
