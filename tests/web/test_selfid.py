@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from mlscreen.reports.impact import SMALL_GROUPS
 from mlscreen.store.accounts import token_hash
-from mlscreen.store.reports import REPORTS
 from mlscreen.store.models import SelfIdentification
+from mlscreen.store.reports import REPORTS
 from tests.web.conftest import World
 from tests.web.test_policy import call, routes
 
