@@ -135,3 +135,15 @@ def test_the_candidates_own_export_holds_it(world: World) -> None:
     assert response.status_code == 200, response.text
     doc = json.loads(zipfile.ZipFile(io.BytesIO(response.content)).read("candidate.json"))
     assert doc["self_identification"]["race"] == RACE
+
+
+def test_linked_after_submitting_and_still_open_then(world: World) -> None:
+    client, csrf = portal(world)
+    assert client.post(f"/assess/{world.token}/start", data={"csrf_token": csrf}).status_code == 303
+    assert 'id="selfid-link"' not in client.get(f"/assess/{world.token}").text  # not in the way while working
+    done = client.post(f"/assess/{world.token}/submit", data={"csrf_token": csrf, "code": "x = 1\n", "confirm": "yes"})
+    assert done.status_code in (200, 303), done.text
+    after = client.get(f"/assess/{world.token}")
+    assert "was submitted" in after.text and f"/assess/{world.token}/about-you" in after.text
+    assert answer(world, sex="male", race="asian", action="save") == 303
+    assert stored(world) == [("male", "asian")]
