@@ -8,6 +8,7 @@ import pytest
 from scipy.stats import fisher_exact
 
 from mlscreen.reports import Design, Identity, StageScore, StageVisit, scoring, selection, simulate
+from mlscreen.reports.impact import SMALL_GROUPS
 
 T0 = datetime(2026, 3, 1, tzinfo=UTC)
 
@@ -30,14 +31,16 @@ def test_impact_ratios_equal_a_hand_computation() -> None:
     assert rows["female"].impact_ratio == pytest.approx(0.3 / 0.5)
     assert rows["female"].below_four_fifths
     assert rows["female"].p_value == pytest.approx(fisher_exact([[12, 28], [30, 30]]).pvalue)
-    assert rows["x"].suppressed and rows["x"].selected is None and rows["x"].rate is None
-    assert rows["x"].total == 4
+    assert "x" not in rows  # a small group's name is never shown
+    small = rows[SMALL_GROUPS]
+    assert small.suppressed and small.selected is None and small.rate is None and small.total == 4
 
 
 def test_suppressed_group_is_never_the_reference_and_threshold_is_configurable() -> None:
-    visits, identities = _visits({"female": (4, 4), "male": (3, 10)})
+    visits, identities = _visits({"female": (4, 4), "male": (3, 10), "x": (0, 2)})
     rows = {r.group: r for r in selection(visits, identities) if r.dimension == "sex"}
-    assert rows["female"].suppressed and rows["male"].impact_ratio == 1.0
+    assert set(rows) == {"male", SMALL_GROUPS} and rows["male"].impact_ratio == 1.0
+    assert rows[SMALL_GROUPS].total == 6  # the two small groups together, neither named
     rows = {r.group: r for r in selection(visits, identities, min_group=3) if r.dimension == "sex"}
     assert rows["male"].impact_ratio == pytest.approx(0.3)
 

@@ -8,7 +8,7 @@ from mlscreen.bank import Bank
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite, revoke_invite
 from mlscreen.store.candidates import add_candidate, set_status
-from mlscreen.store.models import Decision, OutboxMessage, Scorecard, Submission, WrittenAnswer
+from mlscreen.store.models import Decision, OutboxMessage, Scorecard, SelfIdentification, Submission, WrittenAnswer
 from mlscreen.store.openings import create_opening
 
 NAME = "Zelda Quixotic-Marrow"
@@ -65,6 +65,8 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
             notes="zqmnote: Zelda was on time",
         )
     )
+    db.add(SelfIdentification(candidate_id=person.id, sex="female", race="native_hawaiian_or_other_pacific_islander"))
+    db.add(SelfIdentification(candidate_id=other.id, sex="male", race="asian"))
     set_status(db, person, status="rejected", actor=admin, reason=f"zqmreason for {EMAIL}")
     db.add(Decision(candidate_id=person.id, outcome="rejected", rationale=f"zqmreason {NAME} lacks depth"))
     for n, (recipient, about, status) in enumerate(

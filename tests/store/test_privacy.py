@@ -11,7 +11,15 @@ from sqlalchemy import inspect, select, text
 
 from mlscreen.bank import Bank
 from mlscreen.store.db import Database
-from mlscreen.store.models import AuditEvent, Candidate, Decision, Scorecard, Submission, WrittenAnswer
+from mlscreen.store.models import (
+    AuditEvent,
+    Candidate,
+    Decision,
+    Scorecard,
+    SelfIdentification,
+    Submission,
+    WrittenAnswer,
+)
 from mlscreen.store.privacy import candidate_archive, erase_candidate, organisation_archive, vacuum
 from tests.store.privacy_data import EMAIL, MARKERS, NAME, OTHER, populate
 
@@ -42,7 +50,7 @@ def found_in_files(directory: Path, needles: tuple[str, ...]) -> list[str]:
 
 def test_erasure_leaves_nothing_in_any_table_or_file(database: Database, bank: Bank, tmp_path: Path) -> None:
     with database.session() as s:
-        person, _ = populate(s, bank)
+        person, other = populate(s, bank)
     assert found_in_tables(database, MARKERS)  # the searches see the data before erasure
     if database.dialect == "sqlite":
         assert found_in_files(tmp_path, MARKERS)
@@ -50,7 +58,10 @@ def test_erasure_leaves_nothing_in_any_table_or_file(database: Database, bank: B
         done = erase_candidate(s, person, actor=None)
     vacuum(database)
     assert done.cleared["submissions"] == 1 and done.cleared["audit_events"] == 2
+    assert done.cleared["self_identifications"] == 1
     assert found_in_tables(database, MARKERS) == []
+    with database.session(write=False) as s:  # their voluntary self-identification is deleted, another's kept
+        assert list(s.execute(select(SelfIdentification.candidate_id, SelfIdentification.sex))) == [(other, "male")]
     if database.dialect == "sqlite":
         database.dispose()
         assert found_in_files(tmp_path, MARKERS) == []
@@ -97,6 +108,7 @@ def test_candidate_archive_holds_their_data_and_code(database: Database, bank: B
     assert doc["scorecards"][0]["notes"].startswith("zqmnote")
     code = archive.read(doc["submissions"][0]["code_file"]).decode()
     assert "def zqmcode" in code
+    assert doc["self_identification"]["race"] == "native_hawaiian_or_other_pacific_islander"
     assert OTHER not in json.dumps(doc) and "token_hash" not in json.dumps(doc)
 
 
@@ -111,6 +123,7 @@ def test_organisation_archive_has_every_table_without_secrets(database: Database
     assert users[0]["email"] == "admin@example.org" and "password_hash" not in users[0]
     assert "tables/web_sessions.json" not in archive.namelist()
     assert "tables/calendar_feeds.json" not in archive.namelist()  # a credential, like a session
+    assert "tables/self_identifications.json" not in archive.namelist()  # staff see it only in aggregate
 
 
 def test_sqlite_connections_zero_deleted_content(tmp_path: Path) -> None:

@@ -65,7 +65,8 @@ def test_tables_and_reports_from_the_database(database: Database, bank: Bank) ->
     reliability = build("reliability", tables)["categories"]
     assert {row["category"] for row in reliability} <= set(seeded["categories"]) and reliability
     impact = build("adverse-impact", tables)
-    assert {row["group"] for row in impact["selection"]} == {"not_said", "not_said / not_said"}
+    groups = {row["group"] for row in impact["selection"]}
+    assert groups == {"not_said", "not_said / not_said", "small groups (suppressed)"}  # 2 decided at the rated stage
     assert build("agreement", tables)["items"] == []
     json.dumps([build(name, tables) for name in REPORTS])
 
@@ -120,7 +121,7 @@ def test_cli_report_json(
 
 
 def test_demo_history_feeds_every_report(database: Database, bank: Bank) -> None:
-    from mlscreen.store.reports import seed_history
+    from mlscreen.store.history import seed_history
 
     with database.session() as s:
         manager = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password=PASSWORD)
@@ -132,14 +133,21 @@ def test_demo_history_feeds_every_report(database: Database, bank: Bank) -> None
     assert sum(row["exited"] for row in funnel) > 0 and all(row["days_median"] for row in funnel[:-1])
     assert len(build("calibration", tables)["interviewers"]) == 6
     assert build("reliability", tables)["categories"]
-    assert build("adverse-impact", tables)["selection"]
+    # The demo's agreement report was empty: the history had no graded submissions or reviewed answers.
+    items = build("agreement", tables)["items"]
+    assert {i["kind"] for i in items} == {"exercise", "question"} and all(i["pairs"] > 0 for i in items)
+    impact = build("adverse-impact", tables)
+    assert impact["simulated_candidates"] == 60
+    shown = {(r["dimension"], r["group"]) for r in impact["selection"] if not r["suppressed"]}
+    assert {("sex", "female"), ("sex", "male")} <= shown and any(d == "race" for d, _g in shown)
+    assert any(r["impact_ratio"] is not None for r in impact["scoring"])
 
 
 def test_demo_history_scorecards_have_the_shape_the_packet_reads(database: Database, bank: Bank) -> None:
     # The demo's packet page answered 500 for simulated candidates whose ratings lacked their competency.
     from mlscreen.store.candidates import candidates_of
+    from mlscreen.store.history import seed_history
     from mlscreen.store.packet import build_packet
-    from mlscreen.store.reports import seed_history
 
     with database.session() as s:
         manager = create_user(s, email="hm@example.org", name="HM", role="hiring_manager", password=PASSWORD)
@@ -148,3 +156,40 @@ def test_demo_history_scorecards_have_the_shape_the_packet_reads(database: Datab
         people = candidates_of(s, opening_id)
         packets = [build_packet(s, bank, c) for c in people]
     assert len(packets) == 20 and any(stage["scorecards"] for p in packets for stage in p.stages)
+
+
+def test_adverse_impact_from_self_identification_equals_a_hand_computation(database: Database, bank: Bank) -> None:
+    """First stage: 6 of 10 women pass, 8 of 10 men, 2 of 3 who preferred not to say (suppressed at 5)."""
+    from scipy.stats import fisher_exact
+
+    from mlscreen.store.models import SelfIdentification
+
+    with database.session() as s:
+        admin = create_user(s, email="a@example.org", name="A", role="admin", password=PASSWORD)
+        opening = create_opening(s, bank, title="MLE", profile_id="ml-engineer", actor=admin)
+        groups = [("female", 10, 6), ("male", 10, 8), ("prefer_not_to_say", 3, 2)]
+        n = 0
+        for sex, total, passing in groups:
+            for i in range(total):
+                cand = add_candidate(s, opening, name=f"C{n}", email=f"c{n}@example.org")
+                s.flush()
+                s.add(SelfIdentification(candidate_id=cand.id, sex=sex, race="asian"))
+                if i < passing:
+                    move_candidate(s, cand, position=1, actor=admin)
+                else:
+                    set_status(s, cand, status="rejected", actor=admin, reason="not this time")
+                n += 1
+    with database.session(write=False) as s:
+        tables = read_tables(s)
+    rows = build("adverse-impact", tables)["selection"]
+    by_sex = {r["group"]: r for r in rows if r["dimension"] == "sex" and r["stage"] == "recruiter-screen"}
+    assert by_sex["male"]["rate"] == 0.8 and by_sex["male"]["impact_ratio"] == 1.0
+    assert by_sex["female"]["rate"] == 0.6 and by_sex["female"]["impact_ratio"] == pytest.approx(0.75)
+    assert by_sex["female"]["below_four_fifths"]
+    assert by_sex["female"]["p_value"] == pytest.approx(fisher_exact([[6, 4], [8, 2]]).pvalue)
+    assert "not_said" not in by_sex  # 3 < 5: counted, unnamed, without figures
+    small = by_sex["small groups (suppressed)"]
+    assert small["suppressed"] and small["total"] == 3 and small["rate"] is None
+    both = {r["group"]: r for r in rows if r["dimension"] == "sex_race" and r["stage"] == "recruiter-screen"}
+    assert both["female / asian"]["impact_ratio"] == pytest.approx(0.75)
+    assert build("adverse-impact", tables)["simulated_candidates"] == 0

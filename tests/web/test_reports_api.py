@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
+
 import pytest
 
 from mlscreen.store.reports import REPORTS
@@ -40,7 +44,10 @@ def test_report_pages_show_chart_table_and_csv(world: World, name: str) -> None:
     page = hm.get(f"/openings/{world.opening}/reports/{name}?since=2000-01-01")
     assert page.status_code == 200, page.text
     assert "<svg" in page.text and f"/openings/{world.opening}/reports/{name}/csv?since=2000-01-01" in page.text
-    assert "<script" not in page.text.split("<figure", 1)[1]  # the chart is static SVG: nothing for the CSP to block
+    assert "<script" not in page.text.split("<figure", 1)[1]  # no inline script: nothing for the CSP to block
+    spec = re.search(r"data-spec='([^']*)'", page.text)  # the spec the charts bundle draws, as JSON data
+    assert spec and json.loads(html.unescape(spec.group(1)))["$schema"].startswith("https://vega.github.io/")
+    assert "/static/charts." in page.text
     table = hm.get(f"/openings/{world.opening}/reports/{name}/csv")
     assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
     admin = world.client("admin")

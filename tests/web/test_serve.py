@@ -57,10 +57,12 @@ def test_serve_demo(tmp_path: Path) -> None:
         simulated = [o for o in everything if o["title"] == "Simulated history (demo data)"]
         openings = [o for o in everything if o not in simulated]
         assert len(openings) == 4 and len(simulated) == 1
-        for name in ("funnel", "calibration", "reliability", "adverse-impact"):
+        for name in ("funnel", "calibration", "reliability", "agreement", "adverse-impact"):
             path = f"{base}/api/v1/openings/{simulated[0]['id']}/reports/{name}"
             report = httpx.get(path, headers=headers, timeout=60)
-            assert report.status_code == 200 and any(v for v in report.json().values() if isinstance(v, list))
+            assert report.status_code == 200 and any(v for v in report.json().values() if isinstance(v, list)), name
+        groups = {r["group"] for r in report.json()["selection"] if not r["suppressed"]}
+        assert {"female", "male"} <= groups  # the demo's self-identification shows groups
         stages = [sum(s["candidates"] for s in o["stages"]) for o in openings]
         assert all(n == 4 for n in stages)
         assert len({s["position"] for o in openings for s in o["stages"] if s["candidates"]}) >= 3

@@ -79,25 +79,34 @@ def _reliability(body: dict[str, Any]) -> tuple[list[dict[str, Any]], Spec]:
 
 
 def _impact(body: dict[str, Any]) -> tuple[list[dict[str, Any]], Spec]:
+    """Impact ratios of every group not suppressed: selection rates per stage (sex, race, and sex x race) and NYC
+    Local Law 144's scoring rates, each against the 0.8 line; simulated demo data says so in the title."""
     import altair as alt
 
+    keys = ("stage", "dimension", "group", "total", "rate", "impact_ratio", "p_value")
     rows = [
-        {k: r[k] for k in ("stage", "dimension", "group", "total", "rate", "impact_ratio", "p_value")}
-        for r in body["selection"]
-        if not r["suppressed"] and r["dimension"] != "sex_race"
+        {"measure": measure, **{k: r[k] for k in keys}}
+        for measure in ("selection", "scoring")
+        for r in body[measure]
+        if not r["suppressed"]
     ]
-    bars = (
-        alt.Chart(_data(rows), title="Impact ratios against the four-fifths line", width=WIDTH)
+    simulated = body.get("simulated_candidates") or 0
+    title = "Impact ratios against the four-fifths line"
+    if simulated:
+        title += f" (includes {simulated} simulated demo candidates)"
+    points = (
+        alt.Chart(_data(rows), title=title, width=WIDTH)
         .mark_point(filled=True, size=60)
         .encode(
             y=alt.Y("group:N", title=None),
-            x=alt.X("impact_ratio:Q", title="selection rate / highest group's"),
+            x=alt.X("impact_ratio:Q", title="rate / highest group's rate"),
             color=alt.Color("stage:N"),
-            tooltip=["stage:N", "group:N", "total:Q", "impact_ratio:Q", "p_value:Q"],
+            shape=alt.Shape("measure:N"),
+            tooltip=["measure:N", "stage:N", "group:N", "total:Q", "impact_ratio:Q", "p_value:Q"],
         )
     )
     line = alt.Chart(_data([{"x": 0.8}])).mark_rule(color="firebrick").encode(x="x:Q")
-    return rows, alt.layer(bars, line).to_dict()
+    return rows, alt.layer(points, line).to_dict()
 
 
 def _agreement(body: dict[str, Any]) -> tuple[list[dict[str, Any]], Spec]:
@@ -147,3 +156,30 @@ def to_svg(spec: Spec) -> str:
 
     svg: str = vl_convert.vegalite_to_svg(spec)
     return svg
+
+
+def competency_chart(competencies: dict[str, dict[str, Any]]) -> Spec:
+    """The decision packet's competency chart: each competency's mean rating (1-4) beside its profile weight."""
+    import altair as alt
+
+    rows = [
+        {"competency": name.replace("_", " "), "mean": row["mean"], "weight": row["weight"], "ratings": row["ratings"]}
+        for name, row in competencies.items()
+    ]
+    y = alt.Y("competency:N", sort=None, title=None)
+    means = (
+        alt.Chart(_data(rows), title="Mean rating", width=260)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("mean:Q", scale=alt.Scale(domain=[0, 4]), title="mean rating (1-4; none = not rated)"),
+            tooltip=["competency:N", "mean:Q", "ratings:Q"],
+        )
+    )
+    weights = (
+        alt.Chart(_data(rows), title="Profile weight", width=160)
+        .mark_bar(color="gray")
+        .encode(y=alt.Y("competency:N", sort=None, axis=None), x=alt.X("weight:Q", title="weight"))
+    )
+    spec: Spec = alt.hconcat(means, weights).resolve_scale(y="shared").to_dict()
+    return spec

@@ -15,6 +15,9 @@ MIN_GROUP = 5
 """Groups with fewer candidates than this are suppressed (their figures could point at a person)."""
 FOUR_FIFTHS = 0.8
 NOT_SAID = "not_said"
+SMALL_GROUPS = "small groups (suppressed)"
+"""The one row that stands for every suppressed group of a stage and dimension: their names are never shown, so
+no report reveals that a group of one or two people took part."""
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,9 @@ DIMENSIONS: dict[str, Callable[[Identity], str]] = {"sex": _sex, "race": _race, 
 
 
 def rates(stage: str, dimension: str, counts: dict[str, tuple[int, int]], min_group: int) -> list[GroupRate]:
-    """Rates and impact ratios of groups given as {group: (selected, total)}; small groups are suppressed and
-    take no part as the reference. "Prefer not to say" is reported but is never the reference group."""
+    """Rates and impact ratios of groups given as {group: (selected, total)}. Groups smaller than `min_group` are
+    suppressed: they take no part as the reference, and they are reported together as one `SMALL_GROUPS` row
+    with their combined count and no figures. "Prefer not to say" is reported but is never the reference group."""
     from scipy.stats import fisher_exact
 
     shown = {g: c for g, c in counts.items() if c[1] >= min_group}
@@ -59,10 +63,7 @@ def rates(stage: str, dimension: str, counts: dict[str, tuple[int, int]], min_gr
     reference = max(candidates, key=lambda g: (candidates[g], g)) if candidates else None
     best = candidates[reference] if reference else 0.0
     out = []
-    for group, (selected, total) in sorted(counts.items()):
-        if group not in shown:
-            out.append(GroupRate(stage, dimension, group, total, None, None, None, None, True, False))
-            continue
+    for group, (selected, total) in sorted(shown.items()):
         rate = selected / total
         ratio = rate / best if reference and best > 0 else None
         p = None
@@ -72,6 +73,9 @@ def rates(stage: str, dimension: str, counts: dict[str, tuple[int, int]], min_gr
             p = float(fisher_exact(table).pvalue)
         flag = ratio is not None and ratio < FOUR_FIFTHS
         out.append(GroupRate(stage, dimension, group, total, selected, rate, ratio, p, False, flag))
+    small = sum(total for _selected, total in counts.values()) - sum(total for _selected, total in shown.values())
+    if small:
+        out.append(GroupRate(stage, dimension, SMALL_GROUPS, small, None, None, None, None, True, False))
     return out
 
 

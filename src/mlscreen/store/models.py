@@ -1,4 +1,5 @@
-"""SQLAlchemy models: people, openings, candidates, assessments, scorecards, decisions, audit, jobs and the outbox."""
+"""SQLAlchemy models: people, openings, candidates, assessments, scorecards, decisions, audit, jobs, the outbox and
+voluntary self-identification."""
 
 from __future__ import annotations
 
@@ -372,3 +373,18 @@ class CancelledInterview(Base):
     scheduled_at: Mapped[datetime]
     sequence: Mapped[int]
     cancelled_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SelfIdentification(Base):
+    """A candidate's voluntary self-identification (sex; race or ethnicity in the EEO-1 categories).
+
+    Kept apart from the application: no relationship leads here from a candidate, and only `store.selfid` reads
+    it, for the candidate's own portal page, their export, and the aggregate adverse-impact report.
+    """
+
+    __tablename__ = "self_identifications"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), unique=True)
+    sex: Mapped[str] = mapped_column(String(32))
+    race: Mapped[str] = mapped_column(String(64))
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mlscreen import settings
-from mlscreen.store import audit
+from mlscreen.store import audit, selfid
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
 from mlscreen.store.models import (
@@ -36,8 +36,9 @@ FREE_TEXT_DETAIL = ("reason", "rationale")
 """Audit detail keys that may hold a person's words (and so may name the candidate)."""
 GRADE_SUMMARY = ("exercise", "status", "passed", "total", "rubric", "duration_ms")
 """The parts of a grader result kept after erasure: counts and levels, never messages or output."""
-NOT_EXPORTED = {"web_sessions", "login_attempts", "leases", "calendar_feeds"}
-"""Tables the organisation export leaves out: sign-in state and feed addresses, not data to migrate."""
+NOT_EXPORTED = {"web_sessions", "login_attempts", "leases", "calendar_feeds", "self_identifications"}
+"""Tables the organisation export leaves out: sign-in state and feed addresses, not data to migrate, and voluntary
+self-identification, which staff only ever see in aggregate (candidates get theirs in their own export)."""
 SECRET_COLUMNS = {"password_hash", "token_hash", "csrf_token"}
 
 
@@ -117,6 +118,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
     for decision in db.scalars(select(Decision).where(Decision.candidate_id == candidate_id)):
         decision.rationale = ERASED_TEXT
         done.count("decisions")
+    done.count("self_identifications", selfid.erase_answers(db, candidate_id))
     done.count("audit_events", _scrub_audit(db, candidate))
     db.flush()
     audit.record(
@@ -208,7 +210,8 @@ def _row(obj: Base, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
 
 
 def candidate_archive(db: Session, candidate_id: int) -> bytes:
-    """Return a ZIP with `candidate.json` (everything stored about the candidate) and their code under `code/`.
+    """Return a ZIP with `candidate.json` (everything stored about the candidate, their voluntary
+    self-identification included) and their code under `code/`.
 
     Interviewers appear by name (they are the candidate's assessors); other candidates never appear.
     Raises `NotFoundError`.
@@ -230,6 +233,7 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         "written_answers": [_row(a) for a in by_candidate(WrittenAnswer)],
         "scorecards": [{**_row(c), "interviewer": names.get(c.interviewer_id, "")} for c in by_candidate(Scorecard)],
         "decision": [_row(d) for d in by_candidate(Decision)],
+        "self_identification": selfid.exported(db, candidate_id),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from mlscreen.errors import UsageError
 from mlscreen.reports.tables import Advice, Identity, Rating, Recommendation, StageScore, StageVisit
+from mlscreen.store import selfid
+from mlscreen.store.history import simulated_count
 from mlscreen.store.models import AuditEvent, Candidate, OpeningStage, Scorecard, Submission, WrittenAnswer
 
 REPORTS: tuple[str, ...] = ("funnel", "calibration", "reliability", "agreement", "adverse-impact")
@@ -31,6 +33,8 @@ class Tables:
     advice: list[Advice] = field(default_factory=list)
     identities: list[Identity] = field(default_factory=list)
     scores: list[StageScore] = field(default_factory=list)
+    simulated: int = 0
+    """How many of the candidates in scope are simulated demo data (the adverse-impact report says so)."""
 
 
 def check_name(name: str) -> str:
@@ -159,7 +163,8 @@ def parse_since(value: str | None) -> datetime | None:
 
 def read_tables(db: Session, *, opening_id: int | None = None, since: datetime | None = None) -> Tables:
     """Read every table the reports need for the candidates of `opening_id` (all openings when None) who applied
-    on or after `since`. Self-identification is not stored yet, so every candidate counts as "not_said"."""
+    on or after `since`. Voluntary self-identification is read only here, for the adverse-impact report's counts;
+    candidates who gave none (or preferred not to say) count as "not_said"."""
     people = _candidates(db, opening_id, since)
     out = Tables()
     if not people:
@@ -168,6 +173,8 @@ def read_tables(db: Session, *, opening_id: int | None = None, since: datetime |
     _scorecards(db, people, stages, out)
     out.visits = _visits(db, people, stages)
     out.advice = _advice(db, people, out.ratings)
+    out.identities = selfid.identities(db, people)
+    out.simulated = simulated_count(db, list(people))
     return out
 
 
@@ -188,110 +195,8 @@ def build(name: str, tables: Tables, *, min_group: int = 5) -> dict[str, Any]:
     else:
         body = {
             "min_group": min_group,
+            "simulated_candidates": tables.simulated,
             "selection": [asdict(r) for r in reports.selection(tables.visits, tables.identities, min_group=min_group)],
             "scoring": [asdict(r) for r in reports.scoring(tables.scores, tables.identities, min_group=min_group)],
         }
     return {"report": name, "generated_at": datetime.now(UTC).isoformat(), **body}
-
-
-def seed_history(db: Session, bank: Any, *, actor_id: int, candidates: int = 80, seed: int = 0) -> int:
-    """Add an opening of simulated, back-dated history (labelled as demo data) so that every report and chart has
-    something to show; return its id. Interviewers are simulated users who cannot sign in (random passwords)."""
-    from mlscreen.reports.simulate import Design, simulate
-    from mlscreen.store.accounts import create_user, strong_password
-    from mlscreen.store.models import User
-    from mlscreen.store.openings import create_opening
-    from mlscreen.store.scorecards import PRESCREEN_KIND, categories
-
-    actor = db.get(User, actor_id)
-    assert actor is not None
-    profile = bank.profiles()[0]
-    opening = create_opening(db, bank, title="Simulated history (demo data)", profile_id=profile.id, actor=actor)
-    rated = next(st for st in opening.stages if st.rubric_ids and st.kind != PRESCREEN_KIND)
-    design = Design(
-        candidates=candidates,
-        interviewers=6,
-        categories=tuple(c.id for _r, c in categories(bank, rated)),
-        stages=tuple(st.stage_id for st in opening.stages),
-        rated_stage=rated.stage_id,
-        pass_rates={"female": 0.7, "male": 0.75},
-    )
-    sim = simulate(design, seed=seed)
-    raters = [
-        create_user(
-            db,
-            email=f"simulated.rater{i}@example.invalid",
-            name=f"Simulated rater {i}",
-            role="interviewer",
-            password=strong_password(),
-        ).id
-        for i in range(design.interviewers)
-    ]
-    competency = {c.id: str(c.competency) for _r, c in categories(bank, rated)}
-    _write_history(db, opening.id, rated.position, sim, raters, competency)
-    return opening.id
-
-
-def _write_history(
-    db: Session, opening_id: int, rated_position: int, sim: Any, raters: list[int], competency: dict[str, str]
-) -> None:
-    """Write simulated candidates, their audited moves (back-dated) and their scorecards."""
-    from datetime import timedelta
-
-    from mlscreen.store import audit
-
-    visits: dict[int, list[StageVisit]] = defaultdict(list)
-    for v in sim.visits:
-        visits[v.candidate].append(v)
-    people: dict[int, Candidate] = {}
-    for c, mine in visits.items():
-        last = mine[-1]
-        status = "active" if last.outcome != "exited" else ("withdrawn" if last.reason == "withdrew" else "rejected")
-        people[c] = Candidate(
-            opening_id=opening_id,
-            name=f"Simulated candidate {c + 1}",
-            email=f"simulated{c + 1}@example.invalid",
-            stage_position=last.position,
-            status=status,
-            created_at=mine[0].entered_at,
-        )
-    db.add_all(people.values())
-    db.flush()
-    for c, mine in visits.items():
-        for v in mine:
-            if v.outcome is None or v.left_at is None:
-                continue
-            moved = v.outcome == "passed"
-            after: Any = v.position + 1 if moved else ("withdrawn" if v.reason == "withdrew" else "rejected")
-            event = audit.record(
-                db,
-                actor_id=None,
-                action="candidate.stage_changed" if moved else "candidate.status_changed",
-                object_type="candidate",
-                object_id=people[c].id,
-                opening_id=opening_id,
-                before=v.position if moved else "active",
-                after=after,
-            )
-            event.at = v.left_at
-    cards: dict[tuple[int, int], dict[str, Any]] = defaultdict(dict)
-    for r in sim.ratings:
-        cards[(r.candidate, r.rater)][r.category] = {  # the shape every scorecard has (the packet reads it)
-            "rating": int(r.level),
-            "evidence": "Simulated demo rating.",
-            "competency": competency[r.category],
-        }
-    said = {(r.candidate, r.rater): r.recommendation for r in sim.recommendations}
-    for (c, rater), ratings in cards.items():
-        entered = next(v.entered_at for v in visits[c] if v.position == rated_position)
-        db.add(
-            Scorecard(
-                candidate_id=people[c].id,
-                stage_position=rated_position,
-                interviewer_id=raters[rater],
-                ratings=ratings,
-                recommendation=said[(c, rater)],
-                notes="Simulated demo data.",
-                submitted_at=entered + timedelta(days=1),
-            )
-        )

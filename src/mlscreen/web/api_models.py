@@ -336,7 +336,10 @@ class GroupRateOut(Out):
     rate: float | None
     impact_ratio: float | None
     p_value: float | None = Field(description="Fisher's exact test against the highest-rate group.")
-    suppressed: bool = Field(description="Fewer candidates than min_group: no figures are shown.")
+    suppressed: bool = Field(
+        description="The row of every group with fewer candidates than min_group: their combined count, no names, "
+        "no figures."
+    )
     below_four_fifths: bool
 
 
@@ -344,6 +347,7 @@ class AdverseImpactOut(Out):
     report: Literal["adverse-impact"]
     generated_at: str
     min_group: int
+    simulated_candidates: int = Field(description="How many candidates in scope are simulated demo data.")
     selection: list[GroupRateOut]
     scoring: list[GroupRateOut]
 

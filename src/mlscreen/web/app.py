@@ -48,6 +48,7 @@ from mlscreen.web.routes import (
     privacy,
     reports,
     reviews,
+    selfid,
 )
 from mlscreen.web.security import CookieJar, pseudonym_key, secret_key
 from mlscreen.web.templating import compile_templates
@@ -142,6 +143,7 @@ def create_app(
         reviews,
         assessment,
         examples,
+        selfid,
         planning,
         jobs,
         privacy,

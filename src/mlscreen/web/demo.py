@@ -12,9 +12,9 @@ from mlscreen.store.accounts import create_user, strong_password
 from mlscreen.store.assessments import create_invite, start, submit
 from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
 from mlscreen.store.db import Database
+from mlscreen.store.history import seed_history
 from mlscreen.store.models import Candidate, User
 from mlscreen.store.openings import add_member, create_opening
-from mlscreen.store.reports import seed_history
 from mlscreen.store.scorecards import PRESCREEN_KIND, categories, submit_prescreen, submit_scorecard
 
 DEMO_USERS = (

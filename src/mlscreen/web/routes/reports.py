@@ -1,5 +1,5 @@
 """The reports, as JSON under /api/v1 and as pages with charts and CSV tables: for the organisation (admins) and
-per opening (its hiring manager and admins)."""
+per opening (its hiring manager and admins); and the decision packet printed as a PDF."""
 
 from __future__ import annotations
 
@@ -11,10 +11,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from mlscreen import settings
+from mlscreen.store.printout import printable_packet
 from mlscreen.store.reports import REPORTS, Tables, build, parse_since, read_tables
 from mlscreen.web.api_models import ERRORS, ReportOut
 from mlscreen.web.guard import Ctx, current
-from mlscreen.web.templating import render
+from mlscreen.web.templating import TEMPLATES, render
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1", tags=["reports"], responses=ERRORS)
@@ -46,19 +47,20 @@ async def api_opening_report(ctx: CtxDep, opening_id: int, name: ReportName, sin
     return await _report(ctx, name, opening_id, since)
 
 
-def _charted(body: dict[str, Any]) -> tuple[list[dict[str, Any]], str]:
+def _charted(body: dict[str, Any]) -> tuple[list[dict[str, Any]], dict[str, Any], str]:
     from mlscreen.reports.charts import chart, to_svg
 
     rows, spec = chart(body)
-    return rows, to_svg(spec)
+    return rows, spec, to_svg(spec)
 
 
 async def _page(ctx: Ctx, name: str, opening_id: int | None, since: str | None, base: str) -> Response:
-    """The report's chart (static SVG, rendered here), its table and a CSV link; the session is released first."""
+    """The report's chart (its Vega-Lite spec for the page to draw, and static SVG rendered here as the fallback and
+    for print), its table and a CSV link; the session is released first."""
     start = parse_since(since or None)
     title = ctx.opening.title if opening_id is not None else "all openings"
     body = await _report(ctx, name, opening_id, start)
-    rows, svg = await run_in_threadpool(_charted, body)
+    rows, spec, svg = await run_in_threadpool(_charted, body)
     return render(
         ctx.request,
         "reports.html",
@@ -66,6 +68,7 @@ async def _page(ctx: Ctx, name: str, opening_id: int | None, since: str | None, 
         names=REPORTS,
         body=body,
         rows=rows,
+        spec=spec,
         svg=svg,
         base=base,
         scope=title,
@@ -104,3 +107,28 @@ async def opening_reports_page(ctx: CtxDep, opening_id: int, name: ReportName, s
 async def opening_reports_csv(ctx: CtxDep, opening_id: int, name: ReportName, since: str | None = None) -> Response:
     """The chart's table of one opening's report as CSV."""
     return await _csv(ctx, name, opening_id, since)
+
+
+def _packet_pdf(data: dict[str, Any]) -> bytes:
+    """Render the packet's competency chart (SVG), its print page, then the PDF (slow: no session is held)."""
+    from mlscreen.reports.charts import competency_chart, to_svg
+    from mlscreen.reports.pdf import svg_data_uri, to_pdf
+
+    chart = svg_data_uri(to_svg(competency_chart(data["packet"]["competencies"])))
+    html = TEMPLATES.env.get_template("packet_print.html").render(chart=chart, **data)
+    return to_pdf(html)
+
+
+@router.get("/candidates/{candidate_id}/packet.pdf", name="packet_pdf", include_in_schema=False)
+async def packet_pdf(ctx: CtxDep, candidate_id: int) -> Response:
+    """The decision packet as a PDF for print: read, release the session, then render."""
+
+    def read() -> dict[str, Any]:
+        who = ctx.identity(ctx.candidate)  # the blind-review rule, as on the packet page
+        return printable_packet(ctx.db, ctx.bank, ctx.candidate, name=who.name, redact=who.redact)
+
+    data = await run_in_threadpool(read)
+    await ctx.release()
+    pdf = await run_in_threadpool(_packet_pdf, data)
+    headers = {"Content-Disposition": f'inline; filename="decision-packet-{candidate_id}.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)
