@@ -50,6 +50,7 @@ def test_erasure_leaves_nothing_in_any_table_or_file(database: Database, bank: B
         done = erase_candidate(s, person, actor=None)
     vacuum(database)
     assert done.cleared["submissions"] == 1 and done.cleared["audit_events"] == 2
+    assert done.cleared["recordings"] == 1
     assert found_in_tables(database, MARKERS) == []
     if database.dialect == "sqlite":
         database.dispose()
@@ -97,6 +98,8 @@ def test_candidate_archive_holds_their_data_and_code(database: Database, bank: B
     assert doc["scorecards"][0]["notes"].startswith("zqmnote")
     code = archive.read(doc["submissions"][0]["code_file"]).decode()
     assert "def zqmcode" in code
+    (recording,) = doc["session_recordings"]
+    assert [e["k"] for e in recording["events"]] == ["load", "change"]
     assert OTHER not in json.dumps(doc) and "token_hash" not in json.dumps(doc)
 
 

@@ -16,6 +16,7 @@ from mlscreen import settings
 from mlscreen.store import audit
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
+from mlscreen.store.recordings import erase_recordings, export_recordings
 from mlscreen.store.models import (
     AuditEvent,
     Base,
@@ -99,6 +100,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         invite.revoked_reason = None
         invite.revoked_at = invite.revoked_at or utcnow()  # the link opens no more
         done.count("invites")
+    done.count("recordings", erase_recordings(db, candidate_id))
     for sub in db.scalars(select(Submission).where(Submission.candidate_id == candidate_id)):
         sub.source = ERASED_TEXT
         if sub.result is not None:
@@ -230,6 +232,7 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         "written_answers": [_row(a) for a in by_candidate(WrittenAnswer)],
         "scorecards": [{**_row(c), "interviewer": names.get(c.interviewer_id, "")} for c in by_candidate(Scorecard)],
         "decision": [_row(d) for d in by_candidate(Decision)],
+        "session_recordings": export_recordings(db, candidate_id),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
