@@ -15,6 +15,7 @@ milliseconds since 1970, `k` its kind, and the fields of that kind:
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from typing import Any
 
 from mlscreen.errors import UsageError
@@ -68,7 +69,7 @@ def check_event(raw: object) -> Event:
     if not isinstance(raw, dict):
         raise _bad("an event is not an object")
     seq, at, kind = raw.get("s"), raw.get("t"), raw.get("k")
-    if not (_is_int(seq) and seq >= 1 and _is_int(at) and at >= 0):
+    if not (isinstance(seq, int) and _is_int(seq) and seq >= 1 and isinstance(at, int) and _is_int(at) and at >= 0):
         raise _bad("an event lacks its sequence number `s` or its time `t`")
     if kind not in KINDS:
         raise _bad(f"unknown event kind {str(kind)[:20]!r}")
@@ -101,7 +102,7 @@ def parse_batch(text: str) -> list[Event]:
     if len(raw) > MAX_BATCH_EVENTS:
         raise _bad(f"more than {MAX_BATCH_EVENTS} events in one batch")
     events = [check_event(item) for item in raw]
-    for before, after in zip(events, events[1:], strict=False):
+    for before, after in pairwise(events):
         if after["s"] != before["s"] + 1:
             raise _bad("its sequence numbers are not consecutive")
     return events

@@ -170,7 +170,7 @@ def _share(shares: dict[str, tuple[int, int]], origin: str) -> float:
 
 
 def _minutes(seconds: float) -> str:
-    minutes, rest = divmod(int(round(seconds)), 60)
+    minutes, rest = divmod(round(seconds), 60)
     return f"{minutes} min {rest} s" if minutes else f"{rest} s"
 
 

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: people, openings, candidates, assessments, recordings, scorecards, decisions, audit, jobs, outbox."""
+"""SQLAlchemy models: people, openings, candidates, assessments and their recordings, scorecards, decisions, audit."""
 
 from __future__ import annotations
 

@@ -16,7 +16,6 @@ from mlscreen import settings
 from mlscreen.store import audit
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
-from mlscreen.store.recordings import erase_recordings, export_recordings
 from mlscreen.store.models import (
     AuditEvent,
     Base,
@@ -30,6 +29,7 @@ from mlscreen.store.models import (
     WrittenAnswer,
     utcnow,
 )
+from mlscreen.store.recordings import erase_recordings, export_recordings
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
@@ -22,8 +22,7 @@ from mlscreen.store.models import Candidate, Invite, Recording, RecordingBatch, 
 ON, CAPPED, GAP, CLOSED = "on", "capped", "gap", "closed"
 
 
-@dataclass(frozen=True)
-class Ack:
+class Ack(NamedTuple):
     """What the server holds of a recording: the last stored sequence number and the recording's state.
 
     `on`: keep sending from `seq + 1`; `gap`: the batch did not continue at `seq + 1` (events were lost), so the
