@@ -60,6 +60,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "scorecard_form": INTERVIEWS,
     "scorecard_submit": INTERVIEWS,
     "answer_review": INTERVIEWS,
+    "assessment_replay": SEES_CANDIDATE,
     "packet_page": MANAGERS,
     "decision_submit": MANAGERS,
     "audit_page": frozenset({"admin"}),

@@ -156,9 +156,12 @@ def report_for(db: Session, bank: Bank, invite: Invite, submission: Submission |
     )
 
 
-def signals_of(db: Session, bank: Bank, submissions: list[Submission]) -> dict[int, dict[str, Any]]:
-    """Return, per submission id, its recording's signals as JSON (`integrity.signals.Report`)."""
-    return {s.id: report_for(db, bank, s.invite, s).to_json() for s in submissions}
+def signals_of(db: Session, bank: Bank, candidate_id: int) -> dict[int, dict[str, Any]]:
+    """Return, per code submission of the candidate, its recording's signals as JSON (`integrity.signals.Report`)
+    with the `invite_id` whose replay shows them.
+    """
+    subs = db.scalars(select(Submission).where(Submission.candidate_id == candidate_id).order_by(Submission.id))
+    return {s.id: {**report_for(db, bank, s.invite, s).to_json(), "invite_id": s.invite_id} for s in subs}
 
 
 @dataclass

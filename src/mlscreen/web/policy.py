@@ -133,6 +133,7 @@ ROUTES: dict[str, str] = {
     "scorecard_form": "scorecard.submit",
     "scorecard_submit": "scorecard.submit",
     "answer_review": "scorecard.submit",
+    "assessment_replay": "candidate.view",
     "packet_page": "packet.view",
     "decision_submit": "decision.make",
     "audit_page": "admin",
