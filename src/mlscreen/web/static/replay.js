@@ -70,7 +70,10 @@
     const big = e.k === "change" && !e.o && JSON.stringify(e.c).length > 60;
     if (e.k !== "change" && e.k !== "save" || big) {
       const kind = e.k === "paste" && e.x ? "paste-outside" : e.k;
-      marks.push({ ms: at(e), label: describe(e, i), kind: kind });
+      // A paste's mark shows the code with the pasted text in it: the moment of the change that follows it.
+      const next = events[i + 1];
+      const ms = e.k === "paste" && next && next.k === "change" && at(next) - at(e) < 1000 ? at(next) : at(e);
+      marks.push({ ms: ms, label: describe(e, i), kind: kind });
     }
   });
   const items = marks.map((m) => {
