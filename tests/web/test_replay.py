@@ -76,6 +76,8 @@ def test_autosaves_carry_the_recording_and_staff_see_signals_and_replay(world: W
     assert "away for 30 s" in replay.text
     packet = hm.get(f"/candidates/{world.candidate}/packet")
     assert 'data-signal="pasted"' in packet.text
+    kit = hm.get(f"/candidates/{world.candidate}/stages/1/scorecard")
+    assert kit.status_code == 200 and 'data-signal="away"' in kit.text
 
 
 def test_a_malformed_recording_is_refused_with_a_reason(world: World) -> None:
