@@ -88,3 +88,14 @@ def test_replay_until_a_moment_and_after_a_reload() -> None:
 
 def test_form_line_breaks_count_as_the_same_code() -> None:
     assert same_code("a\nb\n", "a\r\nb\r\n") and not same_code("a\nb", "a\nc")
+
+
+def test_a_simulated_demo_session_replays_to_its_final_code() -> None:
+    from mlscreen.integrity.simulate import simulate
+
+    starter = "def f(x):\n    raise NotImplementedError\n"
+    final = "import math\n\n\ndef f(x):\n    return math.sqrt(x)\n\n\ndef g(y):\n    return f(y) * 2\n"
+    events = simulate(starter, final, start_ms=1_000, seed=3)
+    assert replay(events) == final
+    assert [e["s"] for e in events] == list(range(1, len(events) + 1))
+    assert {"paste", "away", "back", "run", "submit"} <= {e["k"] for e in events}

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
+from sqlalchemy import select
 
+from mlscreen.bank import Bank
+from mlscreen.integrity.replay import replay, same_code
+from mlscreen.jobs.handlers import default_handlers
+from mlscreen.jobs.local import LocalQueue
 from mlscreen.store.accounts import token_hash
+from mlscreen.store.db import Database
+from mlscreen.store.models import Submission
+from mlscreen.store.recordings import replay_of
+from mlscreen.web.demo import seed_demo
 from tests.web.conftest import World
 
 T0 = 1_700_000_000_000
@@ -97,3 +107,20 @@ def test_replays_of_other_candidates_links_are_not_found(world: World) -> None:
     assert hm.get(f"/candidates/{world.candidate}/invites/999999/replay").status_code == 404
     empty = hm.get(f"/candidates/{world.candidate}/invites/{world.invite}/replay")
     assert empty.status_code == 200 and "Nothing was recorded" in empty.text
+
+
+def test_the_demo_submissions_come_with_recordings_that_replay_to_their_code(bank: Bank, tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'demo.db'}")
+    db.create_all()
+    try:
+        seed_demo(db, bank, LocalQueue(db, default_handlers(), workers=0), password="demo password for tests 42")
+        with db.session() as s:
+            subs = list(s.scalars(select(Submission)))
+            assert subs
+            for sub in subs:
+                view = replay_of(s, bank, sub.invite.candidate, sub.invite_id)
+                assert same_code(replay(view.events), sub.source) and view.report.notes == []
+                pasted = next(sig for sig in view.report.signals if sig.id == "pasted")
+                assert pasted.evidence
+    finally:
+        db.dispose()
