@@ -107,3 +107,15 @@ def test_submitted_assessments_take_no_more_events_and_the_replay_has_signals(da
         view = replay_of(s, bank, invite.candidate, invite.id)
     assert len(view.events) == 3 and view.report.notes == []
     assert {sig.id for sig in view.report.signals} == {"pasted", "away", "untyped", "pace"}
+
+
+def test_free_text_fields_of_events_are_kept_short(database: Database, bank: Bank) -> None:
+    invite_id = started_invite(database, bank)
+    long = "x" * 500
+    sent = [{"s": 1, "t": T0, "k": "load", "d": long}, {"s": 2, "t": T0, "k": "away", "r": long}]
+    sent.append({"s": 3, "t": T0, "k": "change", "c": [500], "o": long})
+    with database.session() as s:
+        invite = s.get_one(Invite, invite_id)
+        append(s, invite, json.dumps(sent))
+        events = events_of(s, recording_of(s, invite))  # type: ignore[arg-type]
+    assert len(events[0]["d"]) == 500 and len(events[1]["r"]) == 40 and len(events[2]["o"]) == 40

@@ -34,6 +34,8 @@ FIELDS: dict[str, dict[str, tuple[type, ...]]] = {
     "submit": {},
 }
 OPTIONAL: dict[str, tuple[type, ...]] = {"o": (str,)}
+MAX_LABEL = 40
+"""Longest user-event name, reason or run status kept (the editor's are a few words)."""
 
 Event = dict[str, Any]
 
@@ -78,10 +80,10 @@ def check_event(raw: object) -> Event:
         value = raw.get(name)
         if not isinstance(value, types) or (types == (int,) and isinstance(value, bool)):
             raise _bad(f"a {kind!r} event lacks its field {name!r}")
-        event[name] = value
+        event[name] = value[:MAX_LABEL] if isinstance(value, str) and name != "d" else value
     for name, types in OPTIONAL.items():
         if isinstance(raw.get(name), types):
-            event[name] = raw[name]
+            event[name] = raw[name][:MAX_LABEL]
     if kind == "change":
         _check_changes(event["c"])
     return event
