@@ -92,6 +92,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "api_scorecards": SEES_CANDIDATE,
     "api_scorecard_create": INTERVIEWS,
     "api_packet": MANAGERS,
+    "api_assessment_replay": SEES_CANDIDATE,
     "api_decision_create": MANAGERS,
     "api_audit": frozenset({"admin"}),
     "api_jobs": frozenset({"admin"}),

@@ -86,6 +86,9 @@ def test_autosaves_carry_the_recording_and_staff_see_signals_and_replay(world: W
     assert "away for 30 s" in replay.text
     packet = hm.get(f"/candidates/{world.candidate}/packet")
     assert 'data-signal="pasted"' in packet.text
+    api = hm.api("GET", f"/api/v1/candidates/{world.candidate}/invites/{world.invite}/replay")
+    assert api.status_code == 200 and len(api.json()["events"]) == 7
+    assert [s["id"] for s in api.json()["integrity"]["signals"]] == ["pasted", "away", "untyped", "pace"]
     kit = hm.get(f"/candidates/{world.candidate}/stages/1/scorecard")
     assert kit.status_code == 200 and 'data-signal="away"' in kit.text
 

@@ -142,6 +142,7 @@ def create_app(
     for module in (*routers, reports):
         app.include_router(module.router)
     app.include_router(reports.api)
+    app.include_router(replay.api)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
     compile_templates()

@@ -165,6 +165,7 @@ ROUTES: dict[str, str] = {
     "api_scorecards": "candidate.view",
     "api_scorecard_create": "scorecard.submit",
     "api_packet": "packet.view",
+    "api_assessment_replay": "candidate.view",
     "api_decision_create": "decision.make",
     "api_audit": "admin",
     "api_jobs": "admin",
