@@ -119,3 +119,15 @@ def test_free_text_fields_of_events_are_kept_short(database: Database, bank: Ban
         append(s, invite, json.dumps(sent))
         events = events_of(s, recording_of(s, invite))  # type: ignore[arg-type]
     assert len(events[0]["d"]) == 500 and len(events[1]["r"]) == 40 and len(events[2]["o"]) == 40
+
+
+def test_signals_follow_new_events(database: Database, bank: Bank) -> None:
+    invite_id = started_invite(database, bank)
+    with database.session() as s:
+        invite = s.get_one(Invite, invite_id)
+        append(s, invite, batch(1, "load", "change"))
+        first = replay_of(s, bank, invite.candidate, invite.id).report
+        again = replay_of(s, bank, invite.candidate, invite.id).report
+        append(s, invite, json.dumps([{"s": 3, "t": T0 + 60_000, "k": "save"}]))
+        later = replay_of(s, bank, invite.candidate, invite.id).report
+    assert first.length_ms == again.length_ms == 1 and later.length_ms == 59_999

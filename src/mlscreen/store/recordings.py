@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
 from statistics import median
@@ -15,7 +18,7 @@ from mlscreen import settings
 from mlscreen.bank import Bank, Exercise
 from mlscreen.errors import NotFoundError
 from mlscreen.integrity.recording import parse_batch, size_of
-from mlscreen.integrity.signals import Report, Usual, assess, thresholds
+from mlscreen.integrity.signals import Report, Usual, assess, pace_signal, thresholds
 from mlscreen.store.assessments import invite_of, submission_of
 from mlscreen.store.models import Candidate, Invite, Recording, RecordingBatch, Submission, utcnow
 
@@ -139,21 +142,45 @@ def usual_time(db: Session, bank: Bank, exercise_id: str, *, besides: int) -> Us
     return Usual(exercise.minutes * 60.0, "the exercise's planned time")
 
 
+_REPORTS: OrderedDict[tuple[Any, ...], Report] = OrderedDict()
+_REPORTS_LOCK = threading.Lock()
+REPORTS_KEPT = 512
+"""Recordings whose signals a process keeps computed: pages show them on every view, and a long recording takes
+about a tenth of a second to analyse (`benchmarks/recording_size.py`). Keyed by the recording's identity and
+last event, so a new event or another submitted text computes them again; they hold counts, never code."""
+
+
+def _recorded(db: Session, rec: Recording, code: str | None) -> Report:
+    digest = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest() if code is not None else None
+    key = (rec.id, rec.invite_id, rec.created_at, rec.last_seq, rec.capped_at, digest)
+    with _REPORTS_LOCK:
+        found = _REPORTS.get(key)
+        if found is not None:
+            _REPORTS.move_to_end(key)
+            return found
+    made = assess(events_of(db, rec), submitted_code=code, capped=rec.capped_at is not None)
+    with _REPORTS_LOCK:
+        _REPORTS[key] = made
+        while len(_REPORTS) > REPORTS_KEPT:
+            _REPORTS.popitem(last=False)
+    return made
+
+
 def report_for(db: Session, bank: Bank, invite: Invite, submission: Submission | None) -> Report:
     """Return the integrity signals of the invite's recording, checked against its submitted code."""
     rec = recording_of(db, invite)
-    events = events_of(db, rec) if rec else []
-    seconds = None
-    if invite.started_at and invite.submitted_at:
+    code = submission.source if submission else None
+    if rec is None:
+        return assess([], submitted_code=code)
+    base = _recorded(db, rec, code)
+    report = Report(base.recorded, list(base.signals), list(base.notes), base.length_ms)
+    if base.recorded and invite.exercise_id and invite.started_at and invite.submitted_at:
         seconds = (invite.submitted_at - invite.started_at).total_seconds()
-    usual = usual_time(db, bank, invite.exercise_id, besides=invite.candidate_id) if invite.exercise_id else None
-    return assess(
-        events,
-        submitted_code=submission.source if submission else None,
-        seconds=seconds,
-        usual=usual,
-        capped=bool(rec and rec.capped_at),
-    )
+        usual = usual_time(db, bank, invite.exercise_id, besides=invite.candidate_id)
+        pace = pace_signal(seconds, usual, base.length_ms)
+        if pace is not None:
+            report.signals.append(pace)
+    return report
 
 
 def signals_of(db: Session, bank: Bank, candidate_id: int) -> dict[int, dict[str, Any]]:
