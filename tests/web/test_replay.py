@@ -48,6 +48,8 @@ def events(first: int, starter: str) -> list[dict[str, Any]]:
 
 def started(world: World) -> tuple[TestClient, str]:
     client = TestClient(world.app)
+    notice = client.get(f"/assess/{world.token}").text
+    assert "How your code was written" in notice and "nothing here rejects anyone" in notice
     begun = client.post(f"/assess/{world.token}/start", data={"csrf_token": csrf(world)}, follow_redirects=False)
     assert begun.status_code == 303
     page = client.get(f"/assess/{world.token}")

@@ -80,6 +80,14 @@ def candidate_session(browser: Any, site: dict[str, Any], pasted: str) -> None:
     page.click(".cm-content")
     page.keyboard.press("Control+End")
     page.keyboard.type("\nimport numpy as np\n")
+    # Copy a line inside the editor and paste it: a paste, but not from outside.
+    page.keyboard.press("ArrowUp")
+    page.keyboard.press("Home")
+    page.keyboard.press("Shift+End")
+    page.keyboard.press("Control+C")
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Control+V")
+    page.keyboard.press("Enter")
     # Another tab puts text on the clipboard (text from outside the editor), then the candidate comes back.
     other = context.new_page()
     other.goto(f"{site['base']}/login")
@@ -118,7 +126,7 @@ def staff_replay(browser: Any, site: dict[str, Any], submitted: str) -> None:
     page.click(f"#integrity-{site['submission']} a.replay-link")
     page.wait_for_selector("#replay-timeline li")
     kinds = set(page.eval_on_selector_all("#replay-timeline li", "items => items.map(li => li.dataset.kind)"))
-    assert {"load", "paste-outside", "away", "back", "run", "submit"} <= kinds, kinds
+    assert {"load", "paste", "paste-outside", "away", "back", "run", "submit"} <= kinds, kinds
     shot(page, "04-replay-start")
     # Jump to the paste: the code there holds the pasted text; then play to the end at 16x.
     page.click("#replay-timeline li[data-kind=paste-outside] button")
