@@ -152,7 +152,9 @@ last event, so a new event or another submitted text computes them again; they h
 
 def _recorded(db: Session, rec: Recording, code: str | None) -> Report:
     digest = hashlib.sha256(code.encode("utf-8", "surrogatepass")).hexdigest() if code is not None else None
-    key = (str(db.get_bind().url), rec.id, rec.invite_id, rec.created_at, rec.last_seq, rec.capped_at, digest)
+    bind = db.get_bind()
+    where = str(bind.engine.url)
+    key = (where, rec.id, rec.invite_id, rec.created_at, rec.last_seq, rec.capped_at, digest)
     with _REPORTS_LOCK:
         found = _REPORTS.get(key)
         if found is not None:
