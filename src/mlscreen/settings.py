@@ -308,6 +308,12 @@ SECURE_COOKIES = Setting(
     "MLSCREEN_SECURE_COOKIES", BOOL, False, "Mark session cookies Secure (set it when served over HTTPS)."
 )
 MAX_UPLOAD_KB = Setting("MLSCREEN_MAX_UPLOAD_KB", integer(1), 1024, "Largest request body the web app accepts, in KiB.")
+RECORDING_MAX_KB = Setting(
+    "MLSCREEN_RECORDING_MAX_KB",
+    integer(16),
+    2048,
+    "Largest session recording kept per assessment, in KiB; at the cap the recording stops and says so.",
+)
 INVITE_DAYS = Setting("MLSCREEN_INVITE_DAYS", integer(1), 7, "Days a candidate's assessment link stays valid.")
 DEADLINE_GRACE_SECONDS = Setting(
     "MLSCREEN_DEADLINE_GRACE_SECONDS",
@@ -383,6 +389,7 @@ SETTINGS: tuple[Declared, ...] = (
     SECURE_COOKIES,
     MAX_UPLOAD_KB,
     INVITE_DAYS,
+    RECORDING_MAX_KB,
     DEADLINE_GRACE_SECONDS,
     WORKERS,
     REPORT_MIN_GROUP,

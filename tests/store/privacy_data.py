@@ -8,7 +8,16 @@ from mlscreen.bank import Bank
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite, revoke_invite
 from mlscreen.store.candidates import add_candidate, set_status
-from mlscreen.store.models import Decision, OutboxMessage, Scorecard, SelfIdentification, Submission, WrittenAnswer
+from mlscreen.store.models import (
+    Decision,
+    OutboxMessage,
+    Recording,
+    RecordingBatch,
+    Scorecard,
+    SelfIdentification,
+    Submission,
+    WrittenAnswer,
+)
 from mlscreen.store.openings import create_opening
 
 NAME = "Zelda Quixotic-Marrow"
@@ -40,6 +49,20 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
             source="def zqmcode():\n    return 'Zelda Quixotic-Marrow'\n",
             status="done",
             result={"status": "failed", "passed": 1, "total": 2, "tests": [{"id": "t", "message": "zqmcode printed"}]},
+        )
+    )
+    recording = Recording(invite_id=invite.id, candidate_id=person.id, last_seq=2, size=120)
+    db.add(recording)
+    db.flush()
+    db.add(  # the session recording of their assessment: the editor's text and a paste
+        RecordingBatch(
+            recording_id=recording.id,
+            first_seq=1,
+            last_seq=2,
+            events=[
+                {"s": 1, "t": 1, "k": "load", "d": "# zqmdraft"},
+                {"s": 2, "t": 2, "k": "change", "c": [10, [0, " zqmcode Zelda"]], "o": "input.paste"},
+            ],
         )
     )
     db.add(

@@ -59,6 +59,7 @@ def test_erasure_leaves_nothing_in_any_table_or_file(database: Database, bank: B
     vacuum(database)
     assert done.cleared["submissions"] == 1 and done.cleared["audit_events"] == 2
     assert done.cleared["self_identifications"] == 1
+    assert done.cleared["recordings"] == 1
     assert found_in_tables(database, MARKERS) == []
     with database.session(write=False) as s:  # their voluntary self-identification is deleted, another's kept
         assert list(s.execute(select(SelfIdentification.candidate_id, SelfIdentification.sex))) == [(other, "male")]
@@ -109,6 +110,8 @@ def test_candidate_archive_holds_their_data_and_code(database: Database, bank: B
     code = archive.read(doc["submissions"][0]["code_file"]).decode()
     assert "def zqmcode" in code
     assert doc["self_identification"]["race"] == "native_hawaiian_or_other_pacific_islander"
+    (recording,) = doc["session_recordings"]
+    assert [e["k"] for e in recording["events"]] == ["load", "change"]
     assert OTHER not in json.dumps(doc) and "token_hash" not in json.dumps(doc)
 
 

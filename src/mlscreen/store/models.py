@@ -1,5 +1,5 @@
-"""SQLAlchemy models: people, openings, candidates, assessments, scorecards, decisions, audit, jobs, the outbox and
-voluntary self-identification."""
+"""SQLAlchemy models: people, openings, candidates, assessments and their recordings, scorecards, decisions, audit,
+jobs, the outbox and voluntary self-identification."""
 
 from __future__ import annotations
 
@@ -388,3 +388,36 @@ class SelfIdentification(Base):
     sex: Mapped[str] = mapped_column(String(32))
     race: Mapped[str] = mapped_column(String(64))
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Recording(Base):
+    """The session recording of one assessment link: editor changes, pastes, focus, runs and autosaves.
+
+    Its events live in `recording_batches`, one row per batch the portal sent; `last_seq` is the sequence number
+    of the last stored event (the server keeps a batch only when it continues exactly there). `capped_at` is set
+    when the recording reached its size cap and stopped.
+    """
+
+    __tablename__ = "recordings"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invite_id: Mapped[int] = mapped_column(ForeignKey("invites.id", ondelete="CASCADE"), unique=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    last_seq: Mapped[int] = mapped_column(default=0)
+    size: Mapped[int] = mapped_column(default=0)
+    """Bytes of the stored events (compact JSON), counted against the cap."""
+    capped_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class RecordingBatch(Base):
+    """Consecutive events of a recording, as one batch of the portal delivered them."""
+
+    __tablename__ = "recording_batches"
+    __table_args__ = (UniqueConstraint("recording_id", "first_seq"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recording_id: Mapped[int] = mapped_column(ForeignKey("recordings.id", ondelete="CASCADE"), index=True)
+    first_seq: Mapped[int]
+    last_seq: Mapped[int]
+    events: Mapped[list[Any]] = mapped_column(default=list)
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -29,6 +29,7 @@ from mlscreen.store.models import (
     WrittenAnswer,
     utcnow,
 )
+from mlscreen.store.recordings import erase_recordings, export_recordings
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""
@@ -100,6 +101,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         invite.revoked_reason = None
         invite.revoked_at = invite.revoked_at or utcnow()  # the link opens no more
         done.count("invites")
+    done.count("recordings", erase_recordings(db, candidate_id))
     for sub in db.scalars(select(Submission).where(Submission.candidate_id == candidate_id)):
         sub.source = ERASED_TEXT
         if sub.result is not None:
@@ -234,6 +236,7 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         "scorecards": [{**_row(c), "interviewer": names.get(c.interviewer_id, "")} for c in by_candidate(Scorecard)],
         "decision": [_row(d) for d in by_candidate(Decision)],
         "self_identification": selfid.exported(db, candidate_id),
+        "session_recordings": export_recordings(db, candidate_id),
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

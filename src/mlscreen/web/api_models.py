@@ -356,3 +356,32 @@ class ReportOut(RootModel[FunnelOut | CalibrationOut | ReliabilityOut | Agreemen
     """One report; `report` names which."""
 
     root: FunnelOut | CalibrationOut | ReliabilityOut | AgreementOut | AdverseImpactOut = Field(discriminator="report")
+
+
+class MomentOut(Out):
+    at_ms: int = Field(description="Milliseconds from the recording's start (the replay's `#t=`).")
+    label: str
+
+
+class SignalOut(Out):
+    id: Literal["pasted", "away", "untyped", "pace"]
+    title: str
+    value: str
+    flag: bool = Field(description="Worth a look in the replay: advice for people, never a verdict.")
+    advice: str
+    evidence: list[MomentOut]
+
+
+class IntegrityOut(Out):
+    recorded: bool
+    signals: list[SignalOut]
+    notes: list[str] = Field(description="How complete the recording is (capped, lost events, not ending at the code).")
+    length_ms: int
+
+
+class ReplayOut(Out):
+    invite_id: int
+    submission_id: int | None
+    capped: bool = Field(description="The recording reached `MLSCREEN_RECORDING_MAX_KB` and stopped.")
+    events: list[dict[str, Any]] = Field(description="The session recording's events in order (docs/integrity.md).")
+    integrity: IntegrityOut

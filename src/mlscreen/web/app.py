@@ -46,6 +46,7 @@ from mlscreen.web.routes import (
     pages,
     planning,
     privacy,
+    replay,
     reports,
     reviews,
     selfid,
@@ -148,11 +149,13 @@ def create_app(
         jobs,
         privacy,
         outbox,
+        replay,
         api,
     )
     for module in (*routers, reports):
         app.include_router(module.router)
     app.include_router(reports.api)
+    app.include_router(replay.api)
     app.router.routes.append(Mount("/static", app=ASSETS, name="static"))
     app.router.routes.append(Route("/favicon.ico", favicon, methods=["GET", "HEAD"], name="favicon"))
     errors.install(app)

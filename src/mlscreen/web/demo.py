@@ -3,18 +3,23 @@ of simulated history for the reports."""
 
 from __future__ import annotations
 
+import json
+from datetime import timedelta
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Exercise
+from mlscreen.integrity.simulate import simulate
 from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import create_user, strong_password
 from mlscreen.store.assessments import create_invite, start, submit
 from mlscreen.store.candidates import add_candidate, assign_interviewer, move_candidate
 from mlscreen.store.db import Database
 from mlscreen.store.history import seed_history
-from mlscreen.store.models import Candidate, User
+from mlscreen.store.models import Candidate, User, utcnow
 from mlscreen.store.openings import add_member, create_opening
+from mlscreen.store.recordings import append
 from mlscreen.store.scorecards import PRESCREEN_KIND, categories, submit_prescreen, submit_scorecard
 
 DEMO_USERS = (
@@ -99,6 +104,13 @@ def _demo_submission(
     if exercise is None:
         return
     new = create_invite(s, bank, candidate, position=position, actor=sender)
-    start(new.invite)
     code = bank.exercise_source(exercise, "reference")
-    submit(s, queue, new.invite, code=code, answers={}, confirmed=True)
+    # A made-up session recording ending on the submitted code, so the demo's replay and signals show something.
+    now = utcnow()
+    events = simulate(bank.exercise_source(exercise, "starter"), code, start_ms=0, seed=candidate.id)
+    began = now - timedelta(milliseconds=events[-1]["t"])
+    for event in events:
+        event["t"] += int(began.timestamp() * 1000)
+    start(new.invite, now=began)
+    append(s, new.invite, json.dumps(events), now=now)
+    submit(s, queue, new.invite, code=code, answers={}, confirmed=True, now=now)

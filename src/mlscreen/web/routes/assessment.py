@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends
@@ -20,6 +21,7 @@ from mlscreen.store.assessments import (
     time_up,
 )
 from mlscreen.store.models import Invite
+from mlscreen.store.recordings import Ack, append, state_of
 from mlscreen.web.errors import respond, wants_json
 from mlscreen.web.forms import FormState, save_or_rerender
 from mlscreen.web.guard import Ctx, current
@@ -41,6 +43,18 @@ def _answers(form: Any) -> dict[str, str]:
 def _code(form: Any) -> str | None:
     value = form.get("code")
     return value if isinstance(value, str) else None
+
+
+def _recording(form: Any) -> str | None:
+    value = form.get("recording")
+    return value if isinstance(value, str) and value else None
+
+
+def _acknowledged(response: Response, ack: Ack) -> Response:
+    """Tell the portal which recorded events the server holds (it sends the rest with the next save)."""
+    response.headers["X-Recording-Seq"] = str(ack.seq)
+    response.headers["X-Recording-State"] = ack.state
+    return response
 
 
 def _page(
@@ -66,6 +80,7 @@ def _page(
         deadline=ends.isoformat() if ends else "",
         time_up=over,
         submission=submission_of(ctx.db, invite),
+        recording=state_of(ctx.db, invite),
         error=error,
         invalid=invalid or {},
     )
@@ -116,16 +131,20 @@ def portal_start(ctx: CtxDep, token: str) -> Response:
 
 @router.post("/assess/{token}/draft", name="portal_draft")
 async def portal_draft(ctx: CtxDep, token: str) -> Response:
-    """Autosave the code and answers (called by the page every few seconds); refused once time is up."""
+    """Autosave the code and answers (called by the page every few seconds) with the session recording's new
+    events; refused once time is up. The answer's headers say up to which event the recording is stored.
+    """
     form = await ctx.request.form()
-    code, answers = _code(form), _answers(form)
+    code, answers, batch = _code(form), _answers(form), _recording(form)
 
     def work() -> Response:
         refused = _closed_for_time(ctx)
         if refused is not None:
             return refused
-        save_draft(_invite(ctx), code=code, answers=answers, now=ctx.now, grace=ctx.grace)
-        return HTMLResponse('<span class="saved">saved</span>')
+        invite = _invite(ctx)
+        save_draft(invite, code=code, answers=answers, now=ctx.now, grace=ctx.grace)
+        ack = append(ctx.db, invite, batch, now=ctx.now)
+        return _acknowledged(HTMLResponse('<span class="saved">saved</span>'), ack)
 
     return await run_in_threadpool(work)
 
@@ -141,6 +160,9 @@ async def portal_submit(ctx: CtxDep, token: str) -> Response:
         if refused is not None:
             return refused
         invite = _invite(ctx)
+        # A malformed recording never blocks the submission: the replay then says it stops short of the code.
+        with suppress(MlscreenError):
+            append(ctx.db, invite, _recording(form), now=ctx.now)
 
         def save() -> Response:
             confirmed = form.get("confirm") == "yes"

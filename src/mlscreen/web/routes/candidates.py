@@ -24,6 +24,7 @@ from mlscreen.store.candidates import (
 )
 from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
+from mlscreen.store.recordings import signals_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
@@ -64,6 +65,7 @@ def candidate_view(
         assignments=assignments(ctx.db, candidate),
         invites=invites_of(ctx.db, candidate.id),
         submissions=submissions_of(ctx.db, candidate.id),
+        integrity=signals_of(ctx.db, ctx.bank, candidate.id),
         answers=answers_of(ctx.db, candidate.id),
         scorecards=visible,
         hidden_count=len(cards) - len(visible),

@@ -17,6 +17,7 @@ from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.candidates import assignments
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
+from mlscreen.store.recordings import signals_of
 from mlscreen.store.scorecards import (
     PRESCREEN_KIND,
     answers_of,
@@ -82,6 +83,7 @@ def _stage_page(
         categories=categories(ctx.bank, stage),
         answers=answers,
         submissions=submissions,
+        integrity=signals_of(ctx.db, ctx.bank, candidate.id),
         questions_by_id={q.id: q for q in questions},
         mine=find_scorecard(ctx.db, candidate.id, position, ctx.me.id),
         may_file=may_file,
@@ -197,6 +199,7 @@ def _packet_page(
         candidate=candidate,
         who=ctx.identity(candidate),
         packet=build_packet(ctx.db, ctx.bank, candidate, cards=every),
+        integrity=signals_of(ctx.db, ctx.bank, candidate.id),
         scorecards=cards,
         interviewers=interviewers,
         decision=decision_of(ctx.db, candidate.id),
