@@ -12,6 +12,7 @@ from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from mlscreen.store.privacy import candidate_notice
+from mlscreen.web.markdown import render_markdown
 from mlscreen.web.policy import role_allows
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
@@ -43,6 +44,7 @@ def can(context: Context, action: str) -> bool:
 
 TEMPLATES.env.globals["path_for"] = path_for
 TEMPLATES.env.globals["can"] = can
+TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.globals["candidate_notice"] = candidate_notice  # settings can change between requests
 
 
