@@ -52,5 +52,5 @@ def sanitise(html: str) -> str:
 
 
 def highlight_css() -> str:
-    """Return the style sheet of highlighted code (for `static/code.css`)."""
+    """Return the style sheet of highlighted code (the first part of `static/pages.css`)."""
     return str(_FORMATTER.get_style_defs(".md pre"))

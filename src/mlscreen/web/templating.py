@@ -12,6 +12,7 @@ from jinja2.runtime import Context
 from starlette.responses import HTMLResponse
 
 from mlscreen.store.privacy import candidate_notice
+from mlscreen.web.flash import clear_flash, take_flash
 from mlscreen.web.markdown import render_markdown
 from mlscreen.web.policy import role_allows
 
@@ -57,10 +58,17 @@ def compile_templates() -> int:
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Return the template `name` rendered with `context` plus who is asking (`user`) and the CSRF token."""
+    """Return the template `name` rendered with `context` plus who is asking (`user`), the CSRF token and the
+    flash message waiting for this browser (shown once: a full page takes it, a fragment leaves it)."""
     context.setdefault("user", getattr(request.state, "viewer", None))
     context.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    page = not name.startswith("_")
+    if page:
+        context.setdefault("flash", take_flash(request))
+    response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    if page:
+        clear_flash(request, response)
+    return response
 
 
 def render_error(request: Request, *, status: int, message: str, hint: str | None, errors: list[str]) -> HTMLResponse:

@@ -96,7 +96,7 @@ async def candidate_move(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Moved to the new stage.")
 
 
 @router.post("/candidates/{candidate_id}/status", name="candidate_status")
@@ -112,7 +112,7 @@ async def candidate_status(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Status saved.")
 
 
 @router.post("/candidates/{candidate_id}/assignments", name="candidate_assign")
@@ -140,7 +140,7 @@ async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Interviewer assigned.")
 
 
 @router.post("/candidates/{candidate_id}/assignments/{assignment_id}/remove", name="candidate_unassign")
@@ -157,7 +157,7 @@ async def candidate_unassign(ctx: CtxDep, candidate_id: int, assignment_id: int)
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Interviewer removed.")
 
 
 @router.post("/candidates/{candidate_id}/invites", name="candidate_invite")
@@ -198,4 +198,4 @@ async def candidate_invite_revoke(ctx: CtxDep, candidate_id: int, invite_id: int
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Link revoked.")

@@ -20,6 +20,7 @@ from mlscreen.store.openings import (
     stage_counts,
     update_stage,
 )
+from mlscreen.web.flash import flash
 from mlscreen.web.forms import EMPTY, FormState, chosen_id, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
@@ -99,7 +100,7 @@ async def opening_create(ctx: CtxDep) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _new_opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Opening created.")
 
 
 @router.get("/openings/{opening_id}", name="opening_page")
@@ -130,7 +131,7 @@ async def opening_stage_update(ctx: CtxDep, opening_id: int, position: int) -> R
         ctx.db.refresh(ctx.opening)
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Stage saved.")
 
 
 @router.post("/openings/{opening_id}/members", name="opening_member_add")
@@ -145,7 +146,7 @@ async def opening_member_add(ctx: CtxDep, opening_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Access given.")
 
 
 @router.post("/openings/{opening_id}/candidates", name="candidate_create")
@@ -160,7 +161,7 @@ async def candidate_create(ctx: CtxDep, opening_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Candidate added.")
 
 
 @router.post("/openings/{opening_id}/candidates/import", name="candidate_import")
@@ -172,4 +173,5 @@ async def candidate_import(ctx: CtxDep, opening_id: int, file: Annotated[UploadF
     added, problems = await run_in_threadpool(import_csv, ctx.db, ctx.opening, data)
     if problems:
         return await run_in_threadpool(lambda: _opening_page(ctx, status=422, row_errors=problems))
-    return RedirectResponse(f"/openings/{opening_id}?imported={len(added)}", status_code=303)
+    done = RedirectResponse(f"/openings/{opening_id}?imported={len(added)}", status_code=303)
+    return flash(ctx.request, done, f"{len(added)} candidate(s) imported.")

@@ -121,7 +121,7 @@ async def prescreen_submit(ctx: CtxDep, candidate_id: int, position: int) -> Res
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _stage_page(ctx, position, "prescreen.html", status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Pre-screen saved.")
 
 
 @router.get("/candidates/{candidate_id}/stages/{position}/scorecard", name="scorecard_form")
@@ -151,7 +151,7 @@ async def scorecard_submit(ctx: CtxDep, candidate_id: int, position: int) -> Res
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _stage_page(ctx, position, "scorecard.html", status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Scorecard submitted.")
 
 
 @router.post("/answers/{answer_id}/review", name="answer_review")
@@ -175,7 +175,7 @@ async def answer_review(ctx: CtxDep, answer_id: int) -> Response:
                 ctx, answer.stage_position, page, status=exc.status, error=exc, form=form, reviewing=answer.id
             )
 
-        return save_or_rerender(ctx, values, save, rerender)
+        return save_or_rerender(ctx, values, save, rerender, done="Review saved.")
 
     return await run_in_threadpool(work)
 
@@ -223,7 +223,7 @@ async def decision_submit(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _packet_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Decision recorded.")
 
 
 @router.post("/candidates/{candidate_id}/reopen", name="candidate_reopen")
@@ -238,4 +238,4 @@ async def candidate_reopen(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _packet_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Decision reopened.")
