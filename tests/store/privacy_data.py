@@ -8,7 +8,7 @@ from mlscreen.bank import Bank
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite, revoke_invite
 from mlscreen.store.candidates import add_candidate, set_status
-from mlscreen.store.models import Decision, OutboxMessage, Scorecard, Submission, WrittenAnswer
+from mlscreen.store.models import Decision, OutboxMessage, Scorecard, ScorecardDraft, Submission, WrittenAnswer
 from mlscreen.store.openings import create_opening
 
 NAME = "Zelda Quixotic-Marrow"
@@ -63,6 +63,14 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
             ratings={"c1": {"rating": 3, "evidence": "zqmevidence clear about splits", "competency": "ml"}},
             recommendation="yes",
             notes="zqmnote: Zelda was on time",
+        )
+    )
+    db.add(
+        ScorecardDraft(
+            candidate_id=person.id,
+            stage_position=2,
+            author_id=admin.id,
+            fields={"notes": ["zqmdraft: Zelda paused"], "evidence:c1": ["zqmevidence draft"]},
         )
     )
     set_status(db, person, status="rejected", actor=admin, reason=f"zqmreason for {EMAIL}")

@@ -59,6 +59,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "prescreen_submit": PIPELINE,
     "scorecard_form": INTERVIEWS,
     "scorecard_submit": INTERVIEWS,
+    "scorecard_draft": INTERVIEWS,
     "answer_review": INTERVIEWS,
     "packet_page": MANAGERS,
     "decision_submit": MANAGERS,

@@ -237,6 +237,19 @@ class Scorecard(Base):
     interviewer: Mapped[User] = relationship(lazy="joined")
 
 
+class ScorecardDraft(Base):
+    """A scorecard being written: its form's values, autosaved; read by its author only, gone once submitted."""
+
+    __tablename__ = "scorecard_drafts"
+    __table_args__ = (UniqueConstraint("candidate_id", "stage_position", "author_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    stage_position: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class Decision(Base):
     """The hiring decision for a candidate, with its required rationale."""
 

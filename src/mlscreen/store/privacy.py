@@ -24,6 +24,7 @@ from mlscreen.store.models import (
     Invite,
     OutboxMessage,
     Scorecard,
+    ScorecardDraft,
     Submission,
     User,
     WrittenAnswer,
@@ -117,6 +118,9 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
     for decision in db.scalars(select(Decision).where(Decision.candidate_id == candidate_id)):
         decision.rationale = ERASED_TEXT
         done.count("decisions")
+    for draft in db.scalars(select(ScorecardDraft).where(ScorecardDraft.candidate_id == candidate_id)):
+        db.delete(draft)  # unsubmitted notes count for nothing: nothing of them is kept
+        done.count("scorecard_drafts")
     done.count("audit_events", _scrub_audit(db, candidate))
     db.flush()
     audit.record(
@@ -230,6 +234,10 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         "written_answers": [_row(a) for a in by_candidate(WrittenAnswer)],
         "scorecards": [{**_row(c), "interviewer": names.get(c.interviewer_id, "")} for c in by_candidate(Scorecard)],
         "decision": [_row(d) for d in by_candidate(Decision)],
+        "scorecard_drafts": [
+            {**_row(d), "author": names.get(d.author_id, "")}
+            for d in db.scalars(select(ScorecardDraft).where(ScorecardDraft.candidate_id == candidate_id))
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

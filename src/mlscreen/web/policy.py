@@ -132,6 +132,7 @@ ROUTES: dict[str, str] = {
     "prescreen_submit": "prescreen.submit",
     "scorecard_form": "scorecard.submit",
     "scorecard_submit": "scorecard.submit",
+    "scorecard_draft": "scorecard.submit",
     "answer_review": "scorecard.submit",
     "packet_page": "packet.view",
     "decision_submit": "decision.make",

@@ -14,6 +14,7 @@ from mlscreen.errors import MlscreenError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
+from mlscreen.store.drafts import draft_of
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import (
@@ -70,6 +71,9 @@ def _stage_page(
         may_file = may_prescreen(ctx.db, candidate, position, ctx.me)
     else:
         may_file = may_score(ctx.db, candidate, position, ctx.me)
+    draft = draft_of(ctx.db, candidate.id, position, ctx.me) if may_file else None
+    if draft is not None and form is EMPTY:  # the page reopens where the interviewer left it
+        form = FormState(draft.fields)
     return render(
         ctx.request,
         template,
@@ -88,6 +92,7 @@ def _stage_page(
         error=error,
         form=form,
         reviewing=reviewing,
+        draft=draft,
     )
 
 
