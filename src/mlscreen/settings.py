@@ -297,6 +297,12 @@ SECURE_COOKIES = Setting(
     "MLSCREEN_SECURE_COOKIES", BOOL, False, "Mark session cookies Secure (set it when served over HTTPS)."
 )
 MAX_UPLOAD_KB = Setting("MLSCREEN_MAX_UPLOAD_KB", integer(1), 1024, "Largest request body the web app accepts, in KiB.")
+MAX_CV_KB = Setting(
+    "MLSCREEN_MAX_CV_KB",
+    integer(1),
+    900,
+    "Largest candidate CV (a PDF) accepted, in KiB; the upload must also fit MLSCREEN_MAX_UPLOAD_KB.",
+)
 INVITE_DAYS = Setting("MLSCREEN_INVITE_DAYS", integer(1), 7, "Days a candidate's assessment link stays valid.")
 DEADLINE_GRACE_SECONDS = Setting(
     "MLSCREEN_DEADLINE_GRACE_SECONDS",
@@ -364,6 +370,7 @@ SETTINGS: tuple[Declared, ...] = (
     TRUSTED_PROXIES,
     SECURE_COOKIES,
     MAX_UPLOAD_KB,
+    MAX_CV_KB,
     INVITE_DAYS,
     DEADLINE_GRACE_SECONDS,
     WORKERS,

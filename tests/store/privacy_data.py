@@ -25,6 +25,12 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
     opening = create_opening(db, bank, title="ML engineer", profile_id="ml-engineer", actor=admin)
     db.flush()
     person = add_candidate(db, opening, name=NAME, email=EMAIL)
+    person.linkedin_url = "https://www.linkedin.com/in/zqmarrow"
+    person.github_url = "https://github.com/qmarrow"
+    person.source = "zqmnote referral by a friend of Zelda"
+    person.notes = "zqmnote: Zelda prefers mornings"
+    person.cv_file = "cv-zqmcode.pdf"
+    person.cv_name = "Zelda_Quixotic-Marrow_CV.pdf"
     other = add_candidate(db, opening, name=OTHER, email="olive@example.org")
     db.flush()
     invite = create_invite(db, bank, person, position=1, actor=admin).invite

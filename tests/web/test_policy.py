@@ -9,7 +9,8 @@ from fastapi.routing import APIRoute
 
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.candidates import assign_interviewer
-from mlscreen.store.models import Candidate
+from mlscreen.store.models import Candidate, User
+from mlscreen.store.profiles import save_cv
 from mlscreen.store.resets import request_reset
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
@@ -48,6 +49,11 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "candidate_create": PIPELINE,
     "candidate_import": PIPELINE,
     "candidate_page": SEES_CANDIDATE,
+    "candidates_page": SIGNED_IN,
+    "candidates_bulk": SIGNED_IN,
+    "candidate_profile": PIPELINE,
+    "candidate_cv_upload": PIPELINE,
+    "candidate_cv": SEES_CANDIDATE,
     "candidate_move": PIPELINE,
     "candidate_status": PIPELINE,
     "candidate_assign": PIPELINE,
@@ -140,6 +146,13 @@ def fresh_assignment(world: World, *, other: bool) -> int:
         return assign_interviewer(s, candidate, position=2, interviewer_id=member).id
 
 
+def give_cv(world: World, candidate_id: int) -> None:
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, candidate_id)
+        if candidate.cv_file is None:
+            save_cv(s, candidate, b"%PDF-1.4 a CV", filename="cv.pdf", actor=s.get_one(User, world.users["admin"]))
+
+
 def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
     values = {
         "opening_id": world.other_opening if other else world.opening,
@@ -153,6 +166,8 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
     }
     if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
         values["assignment_id"] = fresh_assignment(world, other=other)
+    if route.name == "candidate_cv":  # a CV to download
+        give_cv(world, world.other_candidate if other else world.candidate)
     if "{reset_token}" in route.path_format:
         values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})

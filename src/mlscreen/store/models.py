@@ -139,6 +139,16 @@ class Candidate(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     erased_at: Mapped[datetime | None]
     """When the candidate's personal data was erased; the row then stays only as a tombstone for counts."""
+    linkedin_url: Mapped[str | None] = mapped_column(String(300))
+    github_url: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(100), default="")
+    """Where the candidate came from (a referral, a job board...)."""
+    notes: Mapped[str] = mapped_column(Text, default="")
+    cv_file: Mapped[str | None] = mapped_column(String(100))
+    """The stored CV's file name in the data directory's `cvs/` (random, names no one)."""
+    cv_name: Mapped[str | None] = mapped_column(String(200))
+    """The CV's file name as uploaded."""
+    cv_uploaded_at: Mapped[datetime | None]
     opening: Mapped[Opening] = relationship(lazy="joined")
     __table_args__ = (UniqueConstraint("opening_id", "email"),)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import zipfile
@@ -13,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mlscreen import settings
+from mlscreen.errors import NotFoundError
 from mlscreen.store import audit
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
@@ -30,6 +32,7 @@ from mlscreen.store.models import (
     WrittenAnswer,
     utcnow,
 )
+from mlscreen.store.profiles import cv_path, remove_cv_file
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""
@@ -93,6 +96,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         candidate.email = erased_email(candidate.id)
         candidate.erased_at = utcnow()
         done.count("candidates")
+    done.count("cv_files", _erase_profile(candidate))
     for invite in db.scalars(select(Invite).where(Invite.candidate_id == candidate_id)):
         invite.draft_code = None
         invite.draft_answers = {}
@@ -134,6 +138,16 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         via=via,
     )
     return done
+
+
+def _erase_profile(candidate: Candidate) -> int:
+    """Clear the candidate's profile fields and delete their CV file; return how many files were deleted."""
+    stored = candidate.cv_file
+    candidate.linkedin_url = candidate.github_url = None
+    candidate.source = candidate.notes = ""
+    candidate.cv_file = candidate.cv_name = None
+    candidate.cv_uploaded_at = None
+    return int(remove_cv_file(stored)) if stored else 0
 
 
 def _erase_messages(db: Session, candidate: Candidate) -> int:
@@ -244,6 +258,9 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         archive.writestr("candidate.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
         for s in subs:
             archive.writestr(f"code/submission-{s.id}.py", s.source)
+        if candidate.cv_file:
+            with contextlib.suppress(NotFoundError):
+                archive.write(cv_path(candidate), "cv.pdf")
     return buffer.getvalue()
 
 

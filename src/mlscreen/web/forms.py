@@ -51,13 +51,13 @@ def save_or_rerender(
     save: Callable[[], str | Response],
     rerender: Callable[[FormState, MlscreenError], Response],
     *,
-    done: str | None = None,
+    done: str | Callable[[], str] | None = None,
 ) -> Response:
     """Run `save` in a nested transaction and redirect (303) to the address it returns, or answer the page it returns.
 
     When it raises an `MlscreenError`, nothing it did is kept and `rerender(state, error)` answers instead: the
     same page, with the form's values as submitted and, for an `InvalidFieldsError`, the refused fields marked.
-    `done` is the message the next page shows once (a flash) after a redirect.
+    `done` is the message the next page shows once (a flash) after a redirect (or makes it, after `save`).
     """
     try:
         with ctx.db.begin_nested():
@@ -68,7 +68,8 @@ def save_or_rerender(
     if not isinstance(saved, str):
         return saved
     response = RedirectResponse(saved, status_code=303)
-    return flash(ctx.request, response, done) if done else response
+    text = done() if callable(done) else done
+    return flash(ctx.request, response, text) if text else response
 
 
 def first(values: Mapping[str, list[str]], name: str) -> str:

@@ -74,6 +74,7 @@ def candidate_view(
         error=error,
         link=link,
         form=form,
+        max_cv_kb=settings.MAX_CV_KB.get(),
     )
 
 

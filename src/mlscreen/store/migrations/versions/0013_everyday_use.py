@@ -1,4 +1,4 @@
-"""Everyday use: scorecard drafts.
+"""Everyday use: scorecard drafts; candidates' profile fields and CV.
 
 Revision ID: 0013
 Revises: 0005
@@ -32,7 +32,20 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_scorecard_drafts_candidate_id"), "scorecard_drafts", ["candidate_id"])
     op.create_index(op.f("ix_scorecard_drafts_author_id"), "scorecard_drafts", ["author_id"])
+    with op.batch_alter_table("candidates") as batch_op:
+        batch_op.add_column(sa.Column("linkedin_url", sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column("github_url", sa.String(length=300), nullable=True))
+        batch_op.add_column(sa.Column("source", sa.String(length=100), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("notes", sa.Text(), server_default="", nullable=False))
+        batch_op.add_column(sa.Column("cv_file", sa.String(length=100), nullable=True))
+        batch_op.add_column(sa.Column("cv_name", sa.String(length=200), nullable=True))
+        batch_op.add_column(sa.Column("cv_uploaded_at", sa.DateTime(), nullable=True))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("candidates") as batch_op:
+        for column in ("cv_uploaded_at", "cv_name", "cv_file", "notes", "source", "github_url", "linkedin_url"):
+            batch_op.drop_column(column)
+    op.drop_index(op.f("ix_scorecard_drafts_author_id"), table_name="scorecard_drafts")
+    op.drop_index(op.f("ix_scorecard_drafts_candidate_id"), table_name="scorecard_drafts")
     op.drop_table("scorecard_drafts")
