@@ -79,6 +79,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "portal_submit": EVERYONE,
     "portal_result": EVERYONE,
     "portal_examples": EVERYONE,
+    "portal_try": EVERYONE,
     "api_session_create": EVERYONE,
     "api_session_delete": SIGNED_IN,
     "api_me": SIGNED_IN,
