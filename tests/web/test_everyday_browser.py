@@ -237,6 +237,42 @@ def test_the_candidates_list_filters_and_acts_in_bulk(site: tuple[World, str], b
     shot(page, "candidates-list")
 
 
+def test_profile_fields_and_a_private_cv(site: tuple[World, str], browser: Browser, tmp_path: Path) -> None:
+    world, base = site
+    page = signed_in(browser, world, base, "recruiter").new_page()
+    page.goto(f"{base}/candidates/{world.candidate}")
+    assert page.inner_text("#profile").count("cand.a@example.net") == 1
+    page.click("#profile summary")
+    page.fill("input[name=linkedin_url]", "https://evil.example/in/cand")
+    page.click("#profile-form button[type=submit]")
+    assert "not a LinkedIn profile address" in page.inner_text(".error")
+    page.fill("input[name=linkedin_url]", "https://www.linkedin.com/in/cand-a")
+    page.fill("input[name=github_url]", "github.com/cand-a")
+    page.fill("input[name=source]", "referral")
+    page.click("#profile-form button[type=submit]")
+    assert page.inner_text("#flash") == "Profile saved."
+    assert "https://github.com/cand-a" in page.inner_text("#profile")
+    fake = tmp_path / "cv.pdf"
+    fake.write_bytes(b"<html><script>alert(1)</script></html>")
+    page.click("#profile summary")
+    page.set_input_files("#cv-form input[type=file]", str(fake))
+    page.click("#cv-form button[type=submit]")
+    assert "not a PDF" in page.inner_text(".error")
+    real = tmp_path / "Cand A CV.pdf"
+    real.write_bytes(b"%PDF-1.4\n% a CV\n")
+    page.click("#profile summary")
+    page.set_input_files("#cv-form input[type=file]", str(real))
+    page.click("#cv-form button[type=submit]")
+    assert page.inner_text("#flash") == "CV uploaded."
+    with page.expect_download() as caught:
+        page.click("#cv-link")
+    assert Path(caught.value.path()).read_bytes() == real.read_bytes()
+    shot(page, "candidate-profile")
+    outsider = signed_in(browser, world, base, "interviewer_unassigned").new_page()
+    answer = outsider.goto(f"{base}/candidates/{world.candidate}/cv")
+    assert answer is not None and answer.status == 404
+
+
 def test_markdown_prompts_in_the_kit(site: tuple[World, str], browser: Browser) -> None:
     world, base = site
     page = signed_in(browser, world, base, "interviewer").new_page()
@@ -255,6 +291,9 @@ def test_console_and_own_input_in_the_portal_at_390_px(site: tuple[World, str], 
         page.goto(f"{base}/assess/{world.token}")
         page.click("#start-assessment")
         page.wait_for_function("() => window.mlscreenEditor !== undefined")
+        prompt = page.locator(".prompt.md")
+        assert "`" not in prompt.inner_text()  # Markdown rendered, not shown raw
+        assert page.get_attribute(".cm-content", "aria-label") == "Your code (Python)"
         with world.db.session() as s:
             from mlscreen.store.models import Invite
 
