@@ -92,3 +92,12 @@ def test_erasure_deletes_the_cv_and_clears_the_profile(world: World) -> None:
         assert (candidate.github_url, candidate.notes, candidate.cv_file, candidate.cv_name) == (None, "", None, None)
     assert admin.get(f"/candidates/{world.candidate}/cv").status_code == 404
     assert Path(cv_directory()).is_dir()
+
+
+def test_the_api_shows_the_profile_to_those_who_may_view_the_candidate(world: World) -> None:
+    world.client("hm").form(f"/candidates/{world.candidate}/profile", {"github_url": "github.com/cand-a"})
+    assert upload(world, "hm", PDF) == 303
+    got = world.client("interviewer").get(f"/api/v1/candidates/{world.candidate}")
+    assert got.status_code == 200, got.text
+    body = got.json()
+    assert (body["github_url"], body["linkedin_url"], body["has_cv"]) == ("https://github.com/cand-a", None, True)

@@ -144,6 +144,11 @@ def candidate_json(candidate: Candidate) -> dict[str, Any]:
         "email": candidate.email,
         "stage_position": candidate.stage_position,
         "status": candidate.status,
+        "linkedin_url": candidate.linkedin_url,
+        "github_url": candidate.github_url,
+        "source": candidate.source,
+        "notes": candidate.notes,
+        "has_cv": candidate.cv_file is not None,
     }
 
 
