@@ -110,3 +110,10 @@ def test_the_interviewer_filter_needs_no_assignment_of_ones_own(world: World) ->
         assign_interviewer(s, extra, position=2, interviewer_id=world.users["interviewer2"])
     page = world.client("recruiter").get(f"/candidates?interviewer={world.users['interviewer2']}&sort=name")
     assert names_on(page.text) == ["Cand A", "Zed Extra"]
+
+
+def test_the_interviewer_filter_names_only_colleagues(world: World) -> None:
+    page = world.client("interviewer").get("/candidates").text
+    filter_box = page.split('name="interviewer"', 1)[1].split("</select>", 1)[0]
+    assert ">interviewer2<" in filter_box and ">hm<" in filter_box
+    assert ">hm_other<" not in filter_box  # only on opening B, which this interviewer cannot see

@@ -121,6 +121,16 @@ def openings_visible_to(db: Session, user: User) -> list[Opening]:
     return list(db.scalars(query))
 
 
+def colleagues_of(db: Session, user: User) -> list[User]:
+    """Return the active users who share an opening with `user` (every active user for an admin), by name: the
+    list's interviewer filter, which names no one the user could not meet on an opening's page."""
+    query = select(User).where(User.active.is_(True)).order_by(User.name, User.id)
+    if user.role != "admin":
+        mine = select(OpeningMember.opening_id).where(OpeningMember.user_id == user.id)
+        query = query.where(exists().where(OpeningMember.user_id == User.id, OpeningMember.opening_id.in_(mine)))
+    return list(db.scalars(query))
+
+
 def selected(db: Session, ids: list[int], may_manage: Callable[[Candidate], bool]) -> list[Candidate]:
     """Return the candidates with `ids`, each checked with `may_manage(candidate)`.
 

@@ -13,11 +13,11 @@ from starlette.responses import Response
 from mlscreen import settings
 from mlscreen.errors import MlscreenError, UsageError
 from mlscreen.store import notices
-from mlscreen.store.accounts import active_users
 from mlscreen.store.assessments import create_invite
 from mlscreen.store.candidate_list import (
     SORTS,
     CandidateFilter,
+    colleagues_of,
     list_candidates,
     move_all,
     openings_visible_to,
@@ -95,7 +95,7 @@ def _list_page(
         stages=stages,
         statuses=CANDIDATE_STATUSES,
         sorts=list(SORTS),
-        interviewers=active_users(ctx.db, roles=("interviewer", "hiring_manager", "recruiter", "admin")),
+        interviewers=colleagues_of(ctx.db, ctx.me),
         managed=managed,
         query=_query(values),
         prev_query=_query(values, page=found.page - 1) if found.page > 1 else None,
