@@ -70,11 +70,15 @@ def visible_to(user: User) -> ColumnElement[bool]:
     admins every one, members of an opening its candidates, interviewers only those they interview)."""
     if user.role == "admin":
         return Candidate.id.is_not(None)
-    member = exists().where(OpeningMember.opening_id == Candidate.opening_id, OpeningMember.user_id == user.id)
+    # Uncorrelated IN subqueries: each runs once, where a correlated EXISTS would run for every candidate row.
+    member = Candidate.opening_id.in_(select(OpeningMember.opening_id).where(OpeningMember.user_id == user.id))
     if user.role == "interviewer":
-        assigned = exists().where(Assignment.candidate_id == Candidate.id, Assignment.interviewer_id == user.id)
-        return member & assigned
+        return member & Candidate.id.in_(_assigned_to(user.id))
     return member
+
+
+def _assigned_to(user_id: int) -> Select[int]:
+    return select(Assignment.candidate_id).where(Assignment.interviewer_id == user_id)
 
 
 def _filtered(user: User, wanted: CandidateFilter) -> Select[Candidate]:
@@ -93,9 +97,7 @@ def _filtered(user: User, wanted: CandidateFilter) -> Select[Candidate]:
     if wanted.status is not None:
         query = query.where(Candidate.status == wanted.status)
     if wanted.interviewer_id is not None:
-        query = query.where(
-            exists().where(Assignment.candidate_id == Candidate.id, Assignment.interviewer_id == wanted.interviewer_id)
-        )
+        query = query.where(Candidate.id.in_(_assigned_to(wanted.interviewer_id)))
     return query
 
 
