@@ -78,6 +78,8 @@ def _list_page(
         found, error, status = list_candidates(ctx.db, ctx.me, CandidateFilter()), exc, exc.status
     openings = openings_visible_to(ctx.db, ctx.me)
     chosen = next((o for o in openings if o.id == found.filter.opening_id), None)
+    if chosen is None and len(openings) == 1:  # one opening: its stages have names
+        chosen = openings[0]
     most = max((len(o.stages) for o in openings), default=0)
     stages = (
         [(s.position + 1, s.title) for s in chosen.stages]
