@@ -15,7 +15,8 @@ from sqlalchemy import select
 
 from mlscreen.jobs.adapters import close_grader_pool
 from mlscreen.store.accounts import open_session
-from mlscreen.store.models import OpeningStage, ScorecardDraft, User
+from mlscreen.store.assessments import create_invite
+from mlscreen.store.models import Candidate, OpeningStage, ScorecardDraft, User
 from tests.conftest import require_service
 from tests.web.conftest import World
 from tests.web.served import served
@@ -100,6 +101,14 @@ def stage_of_kind(world: World, kind: str) -> int:
     return int(found)
 
 
+def knowledge_link(world: World) -> str:
+    """Return the token of a new assessment link for the candidate's knowledge stage (written answers)."""
+    position = stage_of_kind(world, "knowledge")
+    with world.db.session() as s:
+        made = create_invite(s, world.app.state.bank, s.get_one(Candidate, world.candidate), position=position)
+        return made.token
+
+
 def staff_pages(world: World) -> dict[str, str]:
     app = world.app
     c, o = world.candidate, world.opening
@@ -150,6 +159,11 @@ def test_every_main_page_fits_390_px_and_passes_axe(site: tuple[World, str], bro
     page.wait_for_selector("#assessment")
     page.wait_for_function("() => window.mlscreenEditor !== undefined")
     problems += check_page(page, "portal-assessment")
+    knowledge = knowledge_link(world)
+    page.goto(f"{base}/assess/{knowledge}")
+    page.click("#start-assessment")
+    page.wait_for_selector("textarea[name^='answer:']")
+    problems += check_page(page, "portal-knowledge")
     candidate.close()
     assert problems == [], "\n".join(problems)
 
