@@ -314,6 +314,12 @@ RECORDING_MAX_KB = Setting(
     2048,
     "Largest session recording kept per assessment, in KiB; at the cap the recording stops and says so.",
 )
+MAX_CV_KB = Setting(
+    "MLSCREEN_MAX_CV_KB",
+    integer(1),
+    900,
+    "Largest candidate CV (a PDF) accepted, in KiB; the upload must also fit MLSCREEN_MAX_UPLOAD_KB.",
+)
 INVITE_DAYS = Setting("MLSCREEN_INVITE_DAYS", integer(1), 7, "Days a candidate's assessment link stays valid.")
 DEADLINE_GRACE_SECONDS = Setting(
     "MLSCREEN_DEADLINE_GRACE_SECONDS",
@@ -388,6 +394,7 @@ SETTINGS: tuple[Declared, ...] = (
     TRUSTED_PROXIES,
     SECURE_COOKIES,
     MAX_UPLOAD_KB,
+    MAX_CV_KB,
     INVITE_DAYS,
     RECORDING_MAX_KB,
     DEADLINE_GRACE_SECONDS,

@@ -14,6 +14,7 @@ from mlscreen.store.models import (
     Recording,
     RecordingBatch,
     Scorecard,
+    ScorecardDraft,
     SelfIdentification,
     Submission,
     WrittenAnswer,
@@ -34,6 +35,12 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
     opening = create_opening(db, bank, title="ML engineer", profile_id="ml-engineer", actor=admin)
     db.flush()
     person = add_candidate(db, opening, name=NAME, email=EMAIL)
+    person.linkedin_url = "https://www.linkedin.com/in/zqmarrow"
+    person.github_url = "https://github.com/qmarrow"
+    person.source = "zqmnote referral by a friend of Zelda"
+    person.notes = "zqmnote: Zelda prefers mornings"
+    person.cv_file = "cv-zqmcode.pdf"
+    person.cv_name = "Zelda_Quixotic-Marrow_CV.pdf"
     other = add_candidate(db, opening, name=OTHER, email="olive@example.org")
     db.flush()
     invite = create_invite(db, bank, person, position=1, actor=admin).invite
@@ -90,6 +97,14 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
     )
     db.add(SelfIdentification(candidate_id=person.id, sex="female", race="native_hawaiian_or_other_pacific_islander"))
     db.add(SelfIdentification(candidate_id=other.id, sex="male", race="asian"))
+    db.add(
+        ScorecardDraft(
+            candidate_id=person.id,
+            stage_position=2,
+            author_id=admin.id,
+            fields={"notes": ["zqmdraft: Zelda paused"], "evidence:c1": ["zqmevidence draft"]},
+        )
+    )
     set_status(db, person, status="rejected", actor=admin, reason=f"zqmreason for {EMAIL}")
     db.add(Decision(candidate_id=person.id, outcome="rejected", rationale=f"zqmreason {NAME} lacks depth"))
     for n, (recipient, about, status) in enumerate(

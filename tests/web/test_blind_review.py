@@ -22,6 +22,7 @@ from mlscreen.store.calendar import make_feed
 from mlscreen.store.candidates import add_candidate
 from mlscreen.store.models import Assignment, Candidate, OutboxMessage, Submission, User, WrittenAnswer
 from mlscreen.store.models import utcnow as now
+from mlscreen.store.profiles import save_cv, update_profile
 from mlscreen.store.resets import request_reset
 from mlscreen.store.scorecards import categories
 from mlscreen.web.app import FRAMEWORK_ROUTES, all_routes
@@ -65,6 +66,16 @@ def blinded_candidate(world: World, bank: Bank) -> Blinded:
         opening = s.get_one(Candidate, world.candidate).opening
         set_blind_review(s, opening, enabled=True, actor=hm)
         cand = add_candidate(s, opening, name=NAME, email=EMAIL)
+        # A profile and a CV that name the person: a blinded interviewer must reach neither.
+        update_profile(
+            s,
+            cand,
+            actor=hm,
+            linkedin_url="https://www.linkedin.com/in/zelda-quickfoot",
+            source="Zelda's referral",
+            notes=f"{NAME} met us at a meetup",
+        )
+        save_cv(s, cand, f"%PDF-1.4 CV of {NAME}".encode(), filename="zelda-quickfoot.pdf", actor=hm)
         first = create_invite(s, bank, cand, position=CODING, actor=hm)
         first.invite.started_at = first.invite.submitted_at = now()
         s.flush()

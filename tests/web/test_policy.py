@@ -11,6 +11,7 @@ from mlscreen.store.accounts import token_hash
 from mlscreen.store.calendar import make_feed
 from mlscreen.store.candidates import assign_interviewer
 from mlscreen.store.models import Candidate, User
+from mlscreen.store.profiles import save_cv
 from mlscreen.store.resets import request_reset
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
@@ -57,6 +58,11 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "candidate_create": PIPELINE,
     "candidate_import": PIPELINE,
     "candidate_page": SEES_CANDIDATE,
+    "candidates_page": SIGNED_IN,
+    "candidates_bulk": SIGNED_IN,
+    "candidate_profile": PIPELINE,
+    "candidate_cv_upload": PIPELINE,
+    "candidate_cv": SEES_CANDIDATE,
     "candidate_move": PIPELINE,
     "candidate_status": PIPELINE,
     "candidate_assign": PIPELINE,
@@ -69,6 +75,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "prescreen_submit": PIPELINE,
     "scorecard_form": INTERVIEWS,
     "scorecard_submit": INTERVIEWS,
+    "scorecard_draft": INTERVIEWS,
     "answer_review": INTERVIEWS,
     "assessment_replay": SEES_CANDIDATE,
     "packet_page": MANAGERS,
@@ -86,6 +93,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "portal_examples": EVERYONE,
     "portal_selfid": EVERYONE,
     "portal_selfid_save": EVERYONE,
+    "portal_try": EVERYONE,
     "api_session_create": EVERYONE,
     "api_session_delete": SIGNED_IN,
     "api_me": SIGNED_IN,
@@ -163,6 +171,13 @@ def fresh_assignment(world: World, *, other: bool) -> int:
         return assign_interviewer(s, candidate, position=2, interviewer_id=member).id
 
 
+def give_cv(world: World, candidate_id: int) -> None:
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, candidate_id)
+        if candidate.cv_file is None:
+            save_cv(s, candidate, b"%PDF-1.4 a CV", filename="cv.pdf", actor=s.get_one(User, world.users["admin"]))
+
+
 def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
     values = {
         "opening_id": world.other_opening if other else world.opening,
@@ -178,6 +193,8 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         values["assignment_id"] = fresh_assignment(world, other=other)
     if "{feed_token}" in route.path_format:
         values["feed_token"] = feed_token(world)
+    if route.name == "candidate_cv":  # a CV to download
+        give_cv(world, world.other_candidate if other else world.candidate)
     if "{reset_token}" in route.path_format:
         values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})

@@ -132,7 +132,7 @@ def _close(want: str, got: str) -> bool:
     return math.isclose(value, float(want), rel_tol=1e-6, abs_tol=1e-12)
 
 
-class _Printed:
+class Printed:
     """The submission's prints, first `limit` characters, control characters stripped."""
 
     def __init__(self, limit: int) -> None:
@@ -160,7 +160,7 @@ def run_examples_in(sandbox: Sandbox, spec: GradingSpec, source: str, *, stdout_
     """Run the visible examples of `spec` against `source` in a fresh job of `sandbox`; returns the result
     whatever the submission does (never raises for the candidate's code)."""
     visible = spec.exercise.visible_examples
-    printed = _Printed(stdout_kb << 10)
+    printed = Printed(stdout_kb << 10)
     try:
         job = sandbox.open_job(spec.limits, spec.harness_key, spec.harness_source)
     except JobEnded:
@@ -196,7 +196,7 @@ def run_examples_in(sandbox: Sandbox, spec: GradingSpec, source: str, *, stdout_
     return ExamplesResult(spec.id, status, results, printed.text())
 
 
-def _evaluate(job: Job, name: str, call: str, expected: str, printed: _Printed) -> ExampleResult:
+def _evaluate(job: Job, name: str, call: str, expected: str, printed: Printed) -> ExampleResult:
     reply = job.request({"op": "eval", "code": call, "repr_chars": REPR_CHARS})
     printed.add(reply)
     if not isinstance(reply, dict) or reply.get("op") != "evaluated":
@@ -208,7 +208,13 @@ def _evaluate(job: Job, name: str, call: str, expected: str, printed: _Printed) 
 
 
 def _text(value: object) -> str:
-    return _clean(value, REPR_CHARS + 20) if isinstance(value, str) else ""
+    return clean(value, REPR_CHARS + 20)
+
+
+def clean(value: object, limit: int) -> str:
+    """Return `value` as text the candidate may see: terminal escapes and control characters removed, cut to
+    `limit` characters ("" when it is not text)."""
+    return _clean(value, limit) if isinstance(value, str) else ""
 
 
 def _clean(text: str, limit: int) -> str:

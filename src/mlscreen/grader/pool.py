@@ -11,6 +11,7 @@ from types import TracebackType
 from mlscreen.bank import Bank
 from mlscreen.errors import UsageError
 from mlscreen.grader import rubric, signals
+from mlscreen.grader.custom_call import CallResult, check_function, parse_arguments, run_call_in
 from mlscreen.grader.examples import STDOUT_KB, ExamplesResult, run_examples_in
 from mlscreen.grader.exercise import GradingSpec, SpecCache
 from mlscreen.grader.inside.server import PREIMPORTS
@@ -141,6 +142,25 @@ class GraderPool:
             sandbox = self._take(spec.preimports)
             try:
                 return run_examples_in(sandbox, spec, source, stdout_kb=stdout_kb)
+            finally:
+                self._give_back(sandbox)
+
+    def run_call(
+        self, source: str, exercise_id: str, *, function: str, arguments: str, stdout_kb: int = STDOUT_KB
+    ) -> CallResult:
+        """Call the submission's `function` (an entry point of `exercise_id`) with the candidate's own `arguments`
+        (Python literals as in a call, parsed here with `ast.literal_eval`) in the sandbox; return what it gave
+        and printed. Advisory, like `run_examples`. Raises `UsageError` for an unknown function or arguments that
+        are not literals, and like `grade` otherwise."""
+        spec = self._checked_spec(source, exercise_id)
+        check_function(spec, function)
+        args, kwargs = parse_arguments(arguments)
+        with self._slots:
+            sandbox = self._take(spec.preimports)
+            try:
+                return run_call_in(
+                    sandbox, spec, source, function=function, args=args, kwargs=kwargs, stdout_kb=stdout_kb
+                )
             finally:
                 self._give_back(sandbox)
 

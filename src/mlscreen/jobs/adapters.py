@@ -80,6 +80,15 @@ def run_examples(bank: Bank, source: str, exercise_id: str) -> dict[str, Any]:
     return result
 
 
+def run_call(bank: Bank, source: str, exercise_id: str, function: str, arguments: str) -> dict[str, Any]:
+    """Return the grader's JSON result of calling the submission's `function` with the candidate's own
+    `arguments` (Python literals); raises `UsageError` for an unknown function or arguments that are not literals."""
+    pool = grader_pool(bank)
+    _unconfined_warning(pool)
+    result: dict[str, Any] = pool.run_call(source, exercise_id, function=function, arguments=arguments).to_json()
+    return result
+
+
 def check_environment() -> None:
     """Raise `SandboxUnavailableError` when this machine cannot grade submissions safely (no bubblewrap).
 

@@ -146,6 +146,16 @@ class Candidate(Base):
     """When the candidate's personal data was erased; the row then stays only as a tombstone for counts."""
     revealed_at: Mapped[datetime | None]
     """When the hiring manager revealed a blind-reviewed candidate's identity to everyone on the opening."""
+    linkedin_url: Mapped[str | None] = mapped_column(String(300))
+    github_url: Mapped[str | None] = mapped_column(String(300))
+    source: Mapped[str] = mapped_column(String(100), default="")
+    """Where the candidate came from (a referral, a job board...)."""
+    notes: Mapped[str] = mapped_column(Text, default="")
+    cv_file: Mapped[str | None] = mapped_column(String(100))
+    """The stored CV's file name in the data directory's `cvs/` (random, names no one)."""
+    cv_name: Mapped[str | None] = mapped_column(String(200))
+    """The CV's file name as uploaded."""
+    cv_uploaded_at: Mapped[datetime | None]
     opening: Mapped[Opening] = relationship(lazy="joined")
     __table_args__ = (UniqueConstraint("opening_id", "email"),)
 
@@ -248,6 +258,19 @@ class Scorecard(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     interviewer: Mapped[User] = relationship(lazy="joined")
+
+
+class ScorecardDraft(Base):
+    """A scorecard being written: its form's values, autosaved; read by its author only, gone once submitted."""
+
+    __tablename__ = "scorecard_drafts"
+    __table_args__ = (UniqueConstraint("candidate_id", "stage_position", "author_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    stage_position: Mapped[int]
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    fields: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Decision(Base):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import zipfile
@@ -13,6 +14,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from mlscreen import settings
+from mlscreen.errors import NotFoundError
 from mlscreen.store import audit, selfid
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
@@ -24,11 +26,13 @@ from mlscreen.store.models import (
     Invite,
     OutboxMessage,
     Scorecard,
+    ScorecardDraft,
     Submission,
     User,
     WrittenAnswer,
     utcnow,
 )
+from mlscreen.store.profiles import cv_path, remove_cv_file
 from mlscreen.store.recordings import erase_recordings, export_recordings
 
 ERASED_NAME = "Erased candidate"
@@ -94,6 +98,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         candidate.email = erased_email(candidate.id)
         candidate.erased_at = utcnow()
         done.count("candidates")
+    done.count("cv_files", _erase_profile(candidate))
     for invite in db.scalars(select(Invite).where(Invite.candidate_id == candidate_id)):
         invite.draft_code = None
         invite.draft_answers = {}
@@ -121,6 +126,9 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         decision.rationale = ERASED_TEXT
         done.count("decisions")
     done.count("self_identifications", selfid.erase_answers(db, candidate_id))
+    for draft in db.scalars(select(ScorecardDraft).where(ScorecardDraft.candidate_id == candidate_id)):
+        db.delete(draft)  # unsubmitted notes count for nothing: nothing of them is kept
+        done.count("scorecard_drafts")
     done.count("audit_events", _scrub_audit(db, candidate))
     db.flush()
     audit.record(
@@ -134,6 +142,16 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         via=via,
     )
     return done
+
+
+def _erase_profile(candidate: Candidate) -> int:
+    """Clear the candidate's profile fields and delete their CV file; return how many files were deleted."""
+    stored = candidate.cv_file
+    candidate.linkedin_url = candidate.github_url = None
+    candidate.source = candidate.notes = ""
+    candidate.cv_file = candidate.cv_name = None
+    candidate.cv_uploaded_at = None
+    return int(remove_cv_file(stored)) if stored else 0
 
 
 def _erase_messages(db: Session, candidate: Candidate) -> int:
@@ -237,12 +255,19 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         "decision": [_row(d) for d in by_candidate(Decision)],
         "self_identification": selfid.exported(db, candidate_id),
         "session_recordings": export_recordings(db, candidate_id),
+        "scorecard_drafts": [
+            {**_row(d), "author": names.get(d.author_id, "")}
+            for d in db.scalars(select(ScorecardDraft).where(ScorecardDraft.candidate_id == candidate_id))
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("candidate.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
         for s in subs:
             archive.writestr(f"code/submission-{s.id}.py", s.source)
+        if candidate.cv_file:
+            with contextlib.suppress(NotFoundError):
+                archive.write(cv_path(candidate), "cv.pdf")
     return buffer.getvalue()
 
 

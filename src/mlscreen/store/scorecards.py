@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank, Item, PrescreenQuestion, Rubric
@@ -13,7 +13,16 @@ from mlscreen.errors import ConflictError, ForbiddenError, InvalidFieldsError, N
 from mlscreen.store import audit
 from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.candidates import ensure_undecided, move_candidate, set_status
-from mlscreen.store.models import RECOMMENDATIONS, Assignment, Candidate, OpeningStage, Scorecard, User, WrittenAnswer
+from mlscreen.store.models import (
+    RECOMMENDATIONS,
+    Assignment,
+    Candidate,
+    OpeningStage,
+    Scorecard,
+    ScorecardDraft,
+    User,
+    WrittenAnswer,
+)
 from mlscreen.store.openings import member_ids, stage_at
 
 MAX_NOTE = 5000
@@ -115,7 +124,15 @@ def submit_scorecard(
         )
     if not may_score(db, candidate, position, interviewer):
         raise _not_a_reviewer(stage)
-    return _store(db, bank, candidate, stage, interviewer, ratings, recommendation, notes, {})
+    card = _store(db, bank, candidate, stage, interviewer, ratings, recommendation, notes, {})
+    db.execute(  # the draft it was written from has done its work (store/drafts.py)
+        delete(ScorecardDraft).where(
+            ScorecardDraft.candidate_id == candidate.id,
+            ScorecardDraft.stage_position == position,
+            ScorecardDraft.author_id == interviewer.id,
+        )
+    )
+    return card
 
 
 def prescreen_stage(candidate: Candidate, position: int) -> OpeningStage:

@@ -81,6 +81,11 @@ class CandidateOut(Out):
     identity_hidden: bool = Field(description="True when blind review shows you a pseudonym instead of the person.")
     stage_position: int
     status: str
+    linkedin_url: str | None = Field(description="The candidate's LinkedIn profile address, if given.")
+    github_url: str | None = Field(description="The candidate's GitHub profile address, if given.")
+    source: str = Field(description="Where the candidate came from (free text; may be empty).")
+    notes: str = Field(description="Notes about the candidate (may be empty).")
+    has_cv: bool = Field(description="Whether a CV was uploaded (downloaded from the candidate's page).")
 
 
 class AttemptedOut(Out):

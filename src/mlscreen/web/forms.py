@@ -9,6 +9,7 @@ from typing import Any
 from starlette.responses import RedirectResponse, Response
 
 from mlscreen.errors import InvalidFieldsError, MlscreenError
+from mlscreen.web.flash import flash
 from mlscreen.web.guard import Ctx
 
 
@@ -49,11 +50,14 @@ def save_or_rerender(
     values: Mapping[str, list[str]],
     save: Callable[[], str | Response],
     rerender: Callable[[FormState, MlscreenError], Response],
+    *,
+    done: str | Callable[[], str] | None = None,
 ) -> Response:
     """Run `save` in a nested transaction and redirect (303) to the address it returns, or answer the page it returns.
 
     When it raises an `MlscreenError`, nothing it did is kept and `rerender(state, error)` answers instead: the
     same page, with the form's values as submitted and, for an `InvalidFieldsError`, the refused fields marked.
+    `done` is the message the next page shows once (a flash) after a redirect (or makes it, after `save`).
     """
     try:
         with ctx.db.begin_nested():
@@ -61,7 +65,11 @@ def save_or_rerender(
     except MlscreenError as exc:
         invalid = exc.fields if isinstance(exc, InvalidFieldsError) else {}
         return rerender(FormState(values, invalid), exc)
-    return RedirectResponse(saved, status_code=303) if isinstance(saved, str) else saved
+    if not isinstance(saved, str):
+        return saved
+    response = RedirectResponse(saved, status_code=303)
+    text = done() if callable(done) else done
+    return flash(ctx.request, response, text) if text else response
 
 
 def first(values: Mapping[str, list[str]], name: str) -> str:

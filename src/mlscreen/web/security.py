@@ -54,6 +54,7 @@ class CookieJar:
     def __init__(self, key: str, *, secure: bool) -> None:
         self._signer = Signer(key, salt="mlscreen.session")
         self._key = key.encode("utf-8")
+        self.key = key
         self.secure = secure
 
     def set_session(self, response: Response, token: str, max_age: int) -> None:

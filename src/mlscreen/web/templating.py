@@ -15,6 +15,8 @@ from starlette.responses import HTMLResponse
 from mlscreen import settings
 from mlscreen.bank.models import COMPETENCY_LABELS
 from mlscreen.store.privacy import candidate_notice
+from mlscreen.web.flash import clear_flash, take_flash
+from mlscreen.web.markdown import render_markdown
 from mlscreen.web.policy import role_allows
 from mlscreen.zones import show, show_day
 
@@ -83,6 +85,7 @@ TEMPLATES.env.filters["day"] = day
 TEMPLATES.env.globals["viewer_zone"] = pass_context(viewer_zone)
 TEMPLATES.env.globals["path_for"] = path_for
 TEMPLATES.env.globals["can"] = can
+TEMPLATES.env.filters["markdown"] = render_markdown
 TEMPLATES.env.globals["candidate_notice"] = candidate_notice  # settings can change between requests
 
 
@@ -95,10 +98,17 @@ def compile_templates() -> int:
 
 
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    """Return the template `name` rendered with `context` plus who is asking (`user`) and the CSRF token."""
+    """Return the template `name` rendered with `context` plus who is asking (`user`), the CSRF token and the
+    flash message waiting for this browser (shown once: a full page takes it, a fragment leaves it)."""
     context.setdefault("user", getattr(request.state, "viewer", None))
     context.setdefault("csrf_token", getattr(request.state, "csrf_token", ""))
-    return TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    page = not name.startswith("_")
+    if page:
+        context.setdefault("flash", take_flash(request))
+    response = TEMPLATES.TemplateResponse(request, name, context, status_code=status)
+    if page:
+        clear_flash(request, response)
+    return response
 
 
 def render_error(request: Request, *, status: int, message: str, hint: str | None, errors: list[str]) -> HTMLResponse:

@@ -110,3 +110,17 @@ def evaluate(code: str, names: dict[str, Any], max_chars: int) -> dict[str, Any]
         return {"ok": True, "repr": _show(value, max_chars)}
     except BaseException as exc:  # the submission may raise anything, SystemExit included
         return {"ok": False, "error": describe(exc)[:max_chars]}
+
+
+def apply(module: types.ModuleType, name: str, args: Any, kwargs: Any, max_chars: int) -> dict[str, Any]:
+    """Call the submission's public function `name` with the candidate's own (JSON) arguments; return the shown
+    value or the exception's type and message. Never raises for the submission's errors."""
+    function = getattr(module, name, None) if name.isidentifier() and not name.startswith("_") else None
+    if not callable(function):
+        return {"ok": False, "error": f"the submission defines no function {name[:60]}"}
+    if not isinstance(args, list) or not isinstance(kwargs, dict):
+        return {"ok": False, "error": "the arguments could not be read"}
+    try:
+        return {"ok": True, "repr": _show(function(*args, **kwargs), max_chars)}
+    except BaseException as exc:  # the submission may raise anything, SystemExit included
+        return {"ok": False, "error": describe(exc)[:max_chars]}

@@ -19,6 +19,8 @@ Visible examples (advisory feedback for the candidate, never a verdict) use an e
   child      -> {"op": "loaded", "ok": bool, "error": str|None, "stdout": str, "truncated": bool}
   supervisor -> {"op": "eval", "code": str, "repr_chars": int}
   child      -> {"op": "evaluated", "ok": bool, "repr": str?, "error": str?, "stdout": str, "truncated": bool}
+  supervisor -> {"op": "apply", "name": str, "args": [...], "kwargs": {...}, "repr_chars": int}  (plain JSON values)
+  child      -> {"op": "evaluated", ...}  (as for "eval": the candidate's own input to one of their functions)
 There the submission's prints (stdout and stderr) are kept up to `capture_chars` characters and each reply
 carries what was printed since the last one; an exception is reported as its type and message only.
 Every reply is serialised once and checked against the output cap before it is sent; in a batch each call's
@@ -118,10 +120,8 @@ def run(job_fd: int, limits: dict[str, Any], harness: types.ModuleType | None, *
                 capture = examples.Capture(int(request["capture_chars"]))
                 sys.stdout = sys.stderr = capture  # type: ignore[assignment,unused-ignore]
             reply = _load(modules, str(request["source"]), capture)
-        elif op == "eval" and capture is not None and "submission" in modules:
-            names = examples.namespace(modules["submission"])  # each example starts from the module's own names
-            reply = {"op": "evaluated", **examples.evaluate(str(request["code"]), names, int(request["repr_chars"]))}
-            reply.update(_printed(capture))
+        elif op in ("eval", "apply") and capture is not None and "submission" in modules:
+            reply = _evaluated(op, request, modules["submission"], capture)
         elif op == "call":
             reply = _guarded_call(modules, request, max_bytes)
         elif op == "batch":
@@ -157,6 +157,19 @@ def _load(modules: dict[str, types.ModuleType], source: str, capture: examples.C
     if capture is not None:
         reply.update(_printed(capture))
     return reply
+
+
+def _evaluated(
+    op: str, request: dict[str, Any], submission: types.ModuleType, capture: examples.Capture
+) -> dict[str, Any]:
+    """Answer an examples job's "eval" (an example's call text) or "apply" (the candidate's own input)."""
+    chars = int(request["repr_chars"])
+    if op == "eval":
+        names = examples.namespace(submission)  # each example starts from the module's own names
+        found = examples.evaluate(str(request["code"]), names, chars)
+    else:
+        found = examples.apply(submission, str(request.get("name")), request.get("args"), request.get("kwargs"), chars)
+    return {"op": "evaluated", **found, **_printed(capture)}
 
 
 def _printed(capture: examples.Capture) -> dict[str, Any]:

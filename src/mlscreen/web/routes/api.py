@@ -179,6 +179,12 @@ def candidate_json(ctx: Ctx, candidate: Candidate) -> dict[str, Any]:
         "identity_hidden": who.hidden,
         "stage_position": candidate.stage_position,
         "status": candidate.status,
+        # Under blind review the profile (it names the person) is hidden with the name.
+        "linkedin_url": None if who.hidden else candidate.linkedin_url,
+        "github_url": None if who.hidden else candidate.github_url,
+        "source": "" if who.hidden else candidate.source,
+        "notes": "" if who.hidden else candidate.notes,
+        "has_cv": candidate.cv_file is not None and not who.hidden,
     }
 
 

@@ -81,6 +81,7 @@ def candidate_view(
         error=error,
         link=link,
         form=form,
+        max_cv_kb=settings.MAX_CV_KB.get(),
     )
 
 
@@ -103,7 +104,7 @@ async def candidate_move(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Moved to the new stage.")
 
 
 @router.post("/candidates/{candidate_id}/status", name="candidate_status")
@@ -119,7 +120,7 @@ async def candidate_status(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Status saved.")
 
 
 @router.post("/candidates/{candidate_id}/assignments", name="candidate_assign")
@@ -148,7 +149,7 @@ async def candidate_assign(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Interviewer assigned.")
 
 
 @router.post("/candidates/{candidate_id}/assignments/{assignment_id}/remove", name="candidate_unassign")
@@ -180,7 +181,7 @@ async def candidate_reveal(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Interviewer removed.")
 
 
 @router.post("/candidates/{candidate_id}/invites", name="candidate_invite")
@@ -221,4 +222,4 @@ async def candidate_invite_revoke(ctx: CtxDep, candidate_id: int, invite_id: int
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return candidate_view(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Link revoked.")

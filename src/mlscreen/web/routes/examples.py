@@ -76,8 +76,15 @@ def limiter_of(app: FastAPI) -> RunLimiter:
         return found
 
 
-def _fragment(ctx: Ctx, *, status: int = 200, result: object = None, error: MlscreenError | None = None) -> Response:
-    return render(ctx.request, "_examples.html", status=status, result=result, error=error)
+def _fragment(
+    ctx: Ctx,
+    *,
+    status: int = 200,
+    result: object = None,
+    error: MlscreenError | None = None,
+    template: str = "_examples.html",
+) -> Response:
+    return render(ctx.request, template, status=status, result=result, error=error)
 
 
 @router.post("/assess/{token}/examples", name="portal_examples")
@@ -111,3 +118,38 @@ async def portal_examples(ctx: CtxDep, token: str) -> Response:
     except MlscreenError as exc:
         return _fragment(ctx, status=exc.status, error=exc)
     return _fragment(ctx, result=result)
+
+
+@router.post("/assess/{token}/try", name="portal_try")
+async def portal_try(ctx: CtxDep, token: str) -> Response:
+    """Call one of the exercise's functions with the candidate's own arguments (Python literals, parsed outside the
+    sandbox) in the same sandbox as the examples; what it returned and printed, as an HTML fragment.
+
+    Refused like `portal_examples` (409, 413, 429), and (422) for arguments that are not literals or an unknown
+    function. No transaction or connection is held while the code runs.
+    """
+    form = await ctx.request.form()
+    code = _code(form) or ""
+    function, arguments = str(form.get("try_function") or "")[:100], str(form.get("try_args") or "")
+
+    def check() -> tuple[Response | None, int, str]:
+        refused = _closed_for_time(ctx)
+        if refused is not None:
+            return refused, 0, ""
+        invite = _invite(ctx)
+        return None, invite.id, examples_to_run(invite, code=code, now=ctx.now, grace=ctx.grace)
+
+    try:
+        refused, key, exercise_id = await run_in_threadpool(check)
+        if refused is not None:
+            return refused
+        await ctx.release()
+        limiter = limiter_of(ctx.request.app)
+        limiter.acquire(key)
+        try:
+            result = await anyio.to_thread.run_sync(adapters.run_call, ctx.bank, code, exercise_id, function, arguments)
+        finally:
+            limiter.release(key)
+    except MlscreenError as exc:
+        return _fragment(ctx, status=exc.status, error=exc, template="_try.html")
+    return _fragment(ctx, result=result, template="_try.html")

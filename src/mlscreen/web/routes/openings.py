@@ -24,6 +24,7 @@ from mlscreen.store.openings import (
     stage_counts,
     update_stage,
 )
+from mlscreen.web.flash import flash
 from mlscreen.web.forms import EMPTY, FormState, chosen_id, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.templating import render
@@ -105,7 +106,7 @@ async def opening_create(ctx: CtxDep) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _new_opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Opening created.")
 
 
 @router.get("/openings/{opening_id}", name="opening_page")
@@ -136,7 +137,7 @@ async def opening_stage_update(ctx: CtxDep, opening_id: int, position: int) -> R
         ctx.db.refresh(ctx.opening)
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Stage saved.")
 
 
 async def _change_opening(ctx: Ctx, change: Callable[[dict[str, list[str]]], object], fragment: str = "") -> Response:
@@ -192,7 +193,7 @@ async def opening_member_add(ctx: CtxDep, opening_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Access given.")
 
 
 @router.post("/openings/{opening_id}/candidates", name="candidate_create")
@@ -207,7 +208,7 @@ async def candidate_create(ctx: CtxDep, opening_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _opening_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Candidate added.")
 
 
 @router.post("/openings/{opening_id}/candidates/import", name="candidate_import")
@@ -219,4 +220,5 @@ async def candidate_import(ctx: CtxDep, opening_id: int, file: Annotated[UploadF
     added, problems = await run_in_threadpool(import_csv, ctx.db, ctx.opening, data)
     if problems:
         return await run_in_threadpool(lambda: _opening_page(ctx, status=422, row_errors=problems))
-    return RedirectResponse(f"/openings/{opening_id}?imported={len(added)}", status_code=303)
+    done = RedirectResponse(f"/openings/{opening_id}?imported={len(added)}", status_code=303)
+    return flash(ctx.request, done, f"{len(added)} candidate(s) imported.")

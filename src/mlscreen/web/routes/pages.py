@@ -83,7 +83,7 @@ async def user_active(ctx: CtxDep, user_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _users_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Account updated.")
 
 
 @router.post("/admin/users", name="user_create")
@@ -114,4 +114,4 @@ async def user_create(ctx: CtxDep) -> Response:
         kept = FormState({k: v for k, v in form.values.items() if k != "password"}, form.invalid)
         return _users_page(ctx, status=exc.status, error=exc, form=kept)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="User added.")

@@ -15,6 +15,7 @@ from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.candidates import assignments
+from mlscreen.store.drafts import draft_of
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.recordings import signals_of
@@ -72,6 +73,9 @@ def _stage_page(
         may_file = may_prescreen(ctx.db, candidate, position, ctx.me)
     else:
         may_file = may_score(ctx.db, candidate, position, ctx.me)
+    draft = draft_of(ctx.db, candidate.id, position, ctx.me) if may_file else None
+    if draft is not None and form is EMPTY:  # the page reopens where the interviewer left it
+        form = FormState(draft.fields)
     return render(
         ctx.request,
         template,
@@ -93,6 +97,7 @@ def _stage_page(
         error=error,
         form=form,
         reviewing=reviewing,
+        draft=draft,
     )
 
 
@@ -126,7 +131,7 @@ async def prescreen_submit(ctx: CtxDep, candidate_id: int, position: int) -> Res
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _stage_page(ctx, position, "prescreen.html", status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Pre-screen saved.")
 
 
 @router.get("/candidates/{candidate_id}/stages/{position}/scorecard", name="scorecard_form")
@@ -156,7 +161,7 @@ async def scorecard_submit(ctx: CtxDep, candidate_id: int, position: int) -> Res
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _stage_page(ctx, position, "scorecard.html", status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Scorecard submitted.")
 
 
 @router.post("/answers/{answer_id}/review", name="answer_review")
@@ -180,7 +185,7 @@ async def answer_review(ctx: CtxDep, answer_id: int) -> Response:
                 ctx, answer.stage_position, page, status=exc.status, error=exc, form=form, reviewing=answer.id
             )
 
-        return save_or_rerender(ctx, values, save, rerender)
+        return save_or_rerender(ctx, values, save, rerender, done="Review saved.")
 
     return await run_in_threadpool(work)
 
@@ -230,7 +235,7 @@ async def decision_submit(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _packet_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Decision recorded.")
 
 
 @router.post("/candidates/{candidate_id}/reopen", name="candidate_reopen")
@@ -245,4 +250,4 @@ async def candidate_reopen(ctx: CtxDep, candidate_id: int) -> Response:
     def rerender(form: FormState, exc: MlscreenError) -> Response:
         return _packet_page(ctx, status=exc.status, error=exc, form=form)
 
-    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+    return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Decision reopened.")
