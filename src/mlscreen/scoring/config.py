@@ -23,6 +23,9 @@ class ScoringConfig:
     red_flag_margin: float
     max_words: int
     examples_k: int
+    examples_min: int
+    reliability_min_grades: int
+    reliability_min_kappa: float
     examples_temperature: float
     level_thresholds: tuple[float, float, float]
     level_min_coverage: tuple[float, float, float]
@@ -53,6 +56,9 @@ def load_config(path: Path = CONFIG_PATH) -> ScoringConfig:
             red_flag_margin=float(raw["red_flag_margin"]),
             max_words=int(raw["max_words"]),
             examples_k=int(raw["examples_k"]),
+            examples_min=int(raw["examples_min"]),
+            reliability_min_grades=int(raw["reliability_min_grades"]),
+            reliability_min_kappa=float(raw["reliability_min_kappa"]),
             examples_temperature=float(raw["examples_temperature"]),
             level_thresholds=(thresholds[0], thresholds[1], thresholds[2]),
             level_min_coverage=(coverage[0], coverage[1], coverage[2]),

@@ -14,6 +14,7 @@ from mlscreen.errors import MlscreenError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
+from mlscreen.store.grades import question_reliability
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import (
@@ -65,6 +66,7 @@ def _stage_page(
     stage = stage_at(candidate.opening, position)
     questions = [ctx.bank.get(q, Item) for q in stage.question_ids if q in ctx.bank]
     answers = [a for a in answers_of(ctx.db, candidate.id) if a.stage_position == position]
+    reliability = question_reliability(ctx.db, [a.question_id for a in answers])
     submissions = stage_submissions(ctx.db, candidate.id, position)
     if stage.kind == PRESCREEN_KIND:
         may_file = may_prescreen(ctx.db, candidate, position, ctx.me)
@@ -79,6 +81,7 @@ def _stage_page(
         questions=questions,
         categories=categories(ctx.bank, stage),
         answers=answers,
+        reliability=reliability,
         submissions=submissions,
         questions_by_id={q.id: q for q in questions},
         mine=find_scorecard(ctx.db, candidate.id, position, ctx.me.id),
