@@ -95,6 +95,7 @@ def test_confirmed_levels_become_examples_for_later_answers_once_there_are_enoug
     assert now["score"] < scored[0]["score"]
     kit = world.client("hm").get(KIT.format(later_id)).text
     assert f"learned from {k} answers to this question that interviewers graded" in kit
+    assert f'href="/questions/{question.id}"' in kit
 
 
 def test_the_kit_shows_agreement_on_a_question_once_it_has_enough_reviews(world: World) -> None:
@@ -137,3 +138,21 @@ def test_only_reviewed_answers_of_other_candidates_are_examples(world: World) ->
         assert graded_examples(s, "q", exclude_candidate=owner) == []
         assert graded_examples(s, "other question") == []
         assert s.get_one(WrittenAnswer, pending).final_level is None
+
+
+def test_a_question_page_shows_reviewed_answers_learning_and_agreement(world: World, bank: Bank) -> None:
+    question = knowledge_question(world, bank)
+    config = load_config()
+    page = world.client("interviewer").get(f"/questions/{question.id}")
+    assert page.status_code == 200 and question.prompt in page.text
+    assert "reviewed <strong>0</strong> answers" in page.text and f"once there are {config.examples_min}" in page.text
+    assert f"shown once {config.reliability_min_grades} answers" in page.text
+    ids = add_answers(world, question.id, [f"answer {i}" for i in range(config.reliability_min_grades)], suggested=3)
+    for answer_id in ids:
+        review(world, answer_id, 1, suggested=3)  # people disagree with every suggestion
+    page = world.client("interviewer").get(f"/questions/{question.id}")
+    assert f"reviewed <strong>{len(ids)}</strong> answers" in page.text and "use them as graded examples" in page.text
+    assert f"over {len(ids)} reviewed answers" in page.text and "Unreliable on this question" in page.text
+    kit = world.client("interviewer").get(KIT.format(world.candidate)).text
+    assert world.client("interviewer").get("/questions/no-such-question").status_code == 404
+    assert "/questions/" not in kit  # the seeded answer's question is not in the bank: no link

@@ -36,6 +36,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "password_reset": EVERYONE,
     "logout": SIGNED_IN,
     "dashboard": SIGNED_IN,
+    "question_page": SIGNED_IN,
     "openings": SIGNED_IN,
     "opening_new_form": CREATORS,
     "opening_create": CREATORS,
@@ -149,6 +150,7 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "invite_id": world.invite,
         "user_id": world.users["interviewer_unassigned"],
         "name": "funnel",
+        "question_id": "diagnose-model-degradation",
     }
     if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
         values["assignment_id"] = fresh_assignment(world, other=other)

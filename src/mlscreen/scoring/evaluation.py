@@ -163,15 +163,21 @@ def regression_metrics(pred: Array, y: Array, scale: float) -> dict[str, float]:
 
 
 def classification_metrics(prob: Array, labels: Array) -> dict[str, float]:
-    """Return weighted and macro F1 and accuracy of 0.5-thresholded probabilities."""
-    from sklearn.metrics import accuracy_score, f1_score
+    """Return ROC-AUC of the probabilities, and weighted and macro F1 and accuracy of them thresholded at 0.5."""
+    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
     pred = (prob >= 0.5).astype(int)
     return {
+        "auc": float(roc_auc_score(labels, prob)),
         "weighted_f1": float(f1_score(labels, pred, average="weighted")),
         "macro_f1": float(f1_score(labels, pred, average="macro")),
         "accuracy": float(accuracy_score(labels, pred)),
     }
+
+
+def question_groups(dataset: Dataset) -> list[str]:
+    """Return each answer's question (its text and reference answer): the groups of leave-one-question-out."""
+    return [f"{r.question}\n{r.reference}" for r in dataset.rows]
 
 
 def evaluate(dataset: Dataset, x: Array) -> Report:
@@ -200,6 +206,9 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
     labels = np.array([r.label or 0 for r in dataset.rows])
     report.classification["calibrated model (logistic), leave-one-module-out"] = classification_metrics(
         leave_one_group_out(x, labels.astype(float), groups, kind="logistic"), labels
+    )
+    report.classification["calibrated model (logistic), leave-one-question-out"] = classification_metrics(
+        leave_one_group_out(x, labels.astype(float), question_groups(dataset), kind="logistic"), labels
     )
     train = np.array([r.split == "train" for r in dataset.rows])
     if train.any() and (~train).any():
@@ -232,3 +241,58 @@ def calibrate(datasets: list[tuple[Dataset, Array]]) -> Calibration:
         start = end
     weight = fit_weight(base, np.concatenate(estimates), y)
     return replace(fit(x, y, kind="ridge", alpha=RIDGE_ALPHA, fitted_on=names), examples_weight=weight)
+
+
+CURVE_SIZES = (0, 5, 10, 20, 50)
+"""Graded answers per question at which the learning curve is measured."""
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """Agreement with people when each answer is scored with `examples` graded answers of its question.
+
+    `used` is the mean number actually used (a question with fewer other graded answers gives all it has).
+    """
+
+    examples: int
+    used: float
+    metrics: dict[str, float]
+
+
+def learning_curve(
+    dataset: Dataset, x: Array, *, sizes: tuple[int, ...] = CURVE_SIZES, seeds: int = 3
+) -> list[CurvePoint]:
+    """Return agreement with the human grades after 0, 5, 10... graded answers per question.
+
+    The base score is the leave-one-group-out calibrated model; at each size, every answer gets that many other
+    answers of its question drawn at random (never itself) as graded examples, with the blend weight fitted on the
+    other groups, as `evaluate` does. Figures are averaged over `seeds` draws.
+    """
+    groups = [r.group for r in dataset.rows]
+    if dataset.graded:
+        y = np.array([r.target for r in dataset.rows])
+        base = leave_one_group_out(x, y, groups, kind="ridge")
+    else:
+        y = np.array([float(r.label or 0) for r in dataset.rows])
+        base = leave_one_group_out(x, y, groups, kind="logistic")
+    vectors = answer_vectors(dataset)
+    questions = question_groups(dataset)
+    counts: dict[str, int] = {}
+    for q in questions:
+        counts[q] = counts.get(q, 0) + 1
+    out = []
+    for size in sizes:
+        runs = []
+        for seed in range(seeds if size else 1):
+            pred = base
+            if size:
+                estimates = example_estimates(dataset, vectors, base, limit=size, seed=seed)
+                pred = blend_cv(base, estimates, y, groups)
+            if dataset.graded:
+                runs.append(regression_metrics(pred, y, dataset.scale))
+            else:
+                runs.append(classification_metrics(np.clip(pred, 0.0, 1.0), y.astype(int)))
+        used = float(np.mean([min(size, counts[q] - 1) for q in questions]))
+        metrics = {key: float(np.mean([r[key] for r in runs])) for key in runs[0]}
+        out.append(CurvePoint(size, used, metrics))
+    return out

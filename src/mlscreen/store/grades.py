@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from mlscreen.reports.agreement import quadratic_kappa
@@ -96,3 +96,34 @@ def question_reliability(db: Session, question_ids: Iterable[str]) -> dict[str, 
             min_kappa=config.reliability_min_kappa,
         )
     return out
+
+
+@dataclass(frozen=True)
+class QuestionScoring:
+    """What answer scoring knows of one question in this deployment: its reviewed answers and their agreement."""
+
+    question_id: str
+    graded: int
+    examples_min: int
+    reliability: Reliability
+
+    @property
+    def learning(self) -> bool:
+        """True once suggestions for the question use its reviewed answers as graded examples."""
+        return self.graded >= self.examples_min
+
+
+def question_scoring(db: Session, question_id: str) -> QuestionScoring:
+    """Return how many answers to the question were reviewed, whether suggestions learn from them, and the
+    agreement of the suggestions with the reviews."""
+    graded = db.scalar(
+        select(func.count(WrittenAnswer.id)).where(
+            WrittenAnswer.question_id == question_id, WrittenAnswer.final_level.is_not(None)
+        )
+    )
+    return QuestionScoring(
+        question_id=question_id,
+        graded=int(graded or 0),
+        examples_min=load_config().examples_min,
+        reliability=question_reliability(db, [question_id])[question_id],
+    )

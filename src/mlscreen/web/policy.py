@@ -109,6 +109,7 @@ ROUTES: dict[str, str] = {
     "password_reset": PUBLIC,
     "logout": "signed_in",
     "dashboard": "signed_in",
+    "question_page": "signed_in",
     "openings": "signed_in",
     "opening_new_form": "opening.create",
     "opening_create": "opening.create",

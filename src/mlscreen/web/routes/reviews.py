@@ -9,12 +9,12 @@ from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from mlscreen.bank import Item
+from mlscreen.bank import Item, KnowledgeQuestion
 from mlscreen.errors import MlscreenError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
-from mlscreen.store.grades import question_reliability
+from mlscreen.store.grades import question_reliability, question_scoring
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.scorecards import (
@@ -155,6 +155,13 @@ async def scorecard_submit(ctx: CtxDep, candidate_id: int, position: int) -> Res
         return _stage_page(ctx, position, "scorecard.html", status=exc.status, error=exc, form=form)
 
     return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender)
+
+
+@router.get("/questions/{question_id}", name="question_page")
+def question_page(ctx: CtxDep, question_id: str) -> Response:
+    """A knowledge question with what answer scoring learned on it: reviewed answers and agreement with people."""
+    question = ctx.bank.get(question_id, KnowledgeQuestion)
+    return render(ctx.request, "question.html", q=question, scoring=question_scoring(ctx.db, question.id))
 
 
 @router.post("/answers/{answer_id}/review", name="answer_review")
