@@ -21,7 +21,7 @@ from mlscreen.scoring.text import split_clauses
 
 Array = npt.NDArray[np.float64]
 _CHUNK = 512
-RIDGE_ALPHA = 1.0
+RIDGE_ALPHA = 300.0
 
 
 def dataset_features(dataset: Dataset, *, progress: Callable[[int, int], None] | None = None) -> Array:
@@ -207,9 +207,11 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
     report.classification["calibrated model (logistic), leave-one-module-out"] = classification_metrics(
         leave_one_group_out(x, labels.astype(float), groups, kind="logistic"), labels
     )
-    report.classification["calibrated model (logistic), leave-one-question-out"] = classification_metrics(
-        leave_one_group_out(x, labels.astype(float), question_groups(dataset), kind="logistic"), labels
-    )
+    questions = question_groups(dataset)
+    if len(set(questions)) > 1:
+        report.classification["calibrated model (logistic), leave-one-question-out"] = classification_metrics(
+            leave_one_group_out(x, labels.astype(float), questions, kind="logistic"), labels
+        )
     train = np.array([r.split == "train" for r in dataset.rows])
     if train.any() and (~train).any():
         model = fit(x[train], labels[train].astype(float), kind="logistic", alpha=RIDGE_ALPHA)

@@ -9,6 +9,7 @@ from typing import Any
 import numpy as np
 
 from mlscreen.scoring import calibration as calibration_module
+from mlscreen.scoring.alignment import AlignmentWords, aligned_recall, alignment_words
 from mlscreen.scoring.calibration import Calibration
 from mlscreen.scoring.config import ScoringConfig, load_config
 from mlscreen.scoring.embedder import Embedder, Matrix, default_embedder
@@ -35,6 +36,7 @@ class PreparedAnswer:
     text: str
     clauses: list[Clause]
     notices: list[str]
+    alignment: AlignmentWords = AlignmentWords((), ())
 
 
 def _matchable(flag: str, config: ScoringConfig) -> bool:
@@ -59,7 +61,9 @@ def _prepare(request: ScoringRequest, config: ScoringConfig) -> PreparedAnswer:
     text, capped = cap_words(request.answer, config.max_words)
     notices = [f"answer capped at {config.max_words} words"] if capped else []
     clauses = split_clauses(text) if words(text) else []  # "???" says nothing
-    return PreparedAnswer(request, text, clauses, notices)
+    target = request.target
+    found = alignment_words(target.reference, text, target.question) if clauses else AlignmentWords((), ())
+    return PreparedAnswer(request, text, clauses, notices, found)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,8 @@ def analyse_batch(
     for p in prepared:
         clause_vectors = rows([c.text for c in p.clauses])
         forms = [rows(point.forms) for point in p.request.target.points]
-        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config)
+        aligned = aligned_recall(p.alignment, rows(p.alignment.reference), rows(p.alignment.answer))
+        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config, aligned_recall=aligned)
         flags = _red_flags(p, clause_vectors, forms, rows, config) if p.clauses else []
         out.append(Analysed(p, analysis, flags, _example_estimate(p, clause_vectors, rows, config)))
     return out
@@ -96,6 +101,7 @@ def _texts(prepared: Sequence[PreparedAnswer], config: ScoringConfig) -> list[st
     texts: dict[str, None] = {}
     for p in prepared:
         texts.update(dict.fromkeys(c.text for c in p.clauses))
+        texts.update(dict.fromkeys((*p.alignment.reference, *p.alignment.answer)))
         for point in p.request.target.points:
             texts.update(dict.fromkeys(point.forms))
         if examples_count(p.request.target, config):
