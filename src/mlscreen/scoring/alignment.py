@@ -27,6 +27,10 @@ class AlignmentWords:
     answer: tuple[str, ...]
 
 
+NO_WORDS = AlignmentWords((), ())
+"""Nothing to align (an empty answer)."""
+
+
 def _demoted(found: tuple[str, ...], question: set[str]) -> tuple[str, ...]:
     kept = tuple(dict.fromkeys(w for w in found if stem(w) not in question))
     return kept if kept else tuple(dict.fromkeys(found))

@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from mlscreen.scoring import calibration as calibration_module
-from mlscreen.scoring.alignment import AlignmentWords, aligned_recall, alignment_words
+from mlscreen.scoring.alignment import NO_WORDS, AlignmentWords, aligned_recall, alignment_words
 from mlscreen.scoring.calibration import Calibration
 from mlscreen.scoring.config import ScoringConfig, load_config
 from mlscreen.scoring.embedder import Embedder, Matrix, default_embedder
@@ -36,7 +36,7 @@ class PreparedAnswer:
     text: str
     clauses: list[Clause]
     notices: list[str]
-    alignment: AlignmentWords = AlignmentWords((), ())
+    alignment: AlignmentWords = NO_WORDS
 
 
 def _matchable(flag: str, config: ScoringConfig) -> bool:
@@ -62,7 +62,7 @@ def _prepare(request: ScoringRequest, config: ScoringConfig) -> PreparedAnswer:
     notices = [f"answer capped at {config.max_words} words"] if capped else []
     clauses = split_clauses(text) if words(text) else []  # "???" says nothing
     target = request.target
-    found = alignment_words(target.reference, text, target.question) if clauses else AlignmentWords((), ())
+    found = alignment_words(target.reference, text, target.question) if clauses else NO_WORDS
     return PreparedAnswer(request, text, clauses, notices, found)
 
 
