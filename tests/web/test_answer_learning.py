@@ -5,19 +5,23 @@ from __future__ import annotations
 
 import itertools
 import re
+from collections.abc import Callable
 
 import pytest
+from fastapi.testclient import TestClient
 from sqlalchemy import select
 
 from mlscreen.bank import Bank, KnowledgeQuestion
 from mlscreen.jobs.handlers import score_answers
 from mlscreen.reports.agreement import quadratic_kappa
 from mlscreen.scoring.config import load_config
+from mlscreen.store.accounts import token_hash
 from mlscreen.store.candidates import add_candidate
 from mlscreen.store.grades import graded_examples, question_reliability
-from mlscreen.store.models import Opening, WrittenAnswer
+from mlscreen.store.models import Invite, Opening, WrittenAnswer
 from mlscreen.store.openings import stage_at
 from tests.web.conftest import World
+from tests.web.test_portal import begin, invite, portal_csrf, wait_until
 
 KIT = "/candidates/{}/stages/2/scorecard"
 _people = itertools.count()
@@ -156,3 +160,37 @@ def test_a_question_page_shows_reviewed_answers_learning_and_agreement(world: Wo
     kit = world.client("interviewer").get(KIT.format(world.candidate)).text
     assert world.client("interviewer").get("/questions/no-such-question").status_code == 404
     assert "/questions/" not in kit  # the seeded answer's question is not in the bank: no link
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_a_candidate_who_submits_later_gets_a_suggestion_learned_from_the_reviews(
+    make_world: Callable[..., World],
+) -> None:
+    world = make_world(workers=1)
+    token = invite(world, 2)
+    with world.db.session() as s:
+        invited = s.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
+        assert invited is not None and invited.question_ids
+        question_id = invited.question_ids[0]
+    k = load_config().examples_min
+    answer = "I would monitor feature distributions for drift and check the upstream pipeline for breakage."
+    peers = add_answers(world, question_id, [f"{answer} ({i})" for i in range(k + 1)], suggested=3)
+    for answer_id in peers:
+        review(world, answer_id, 3, suggested=3)
+    with TestClient(world.app) as anon:
+        begin(anon, world, token)
+        done = anon.post(
+            f"/assess/{token}/submit",
+            data={"csrf_token": portal_csrf(world, token), f"answer:{question_id}": answer, "confirm": "yes"},
+        )
+        assert done.status_code == 200
+
+        def scored() -> bool:
+            with world.db.session() as s:
+                query = select(WrittenAnswer.advice).where(WrittenAnswer.candidate_id == world.candidate)
+                return any(a is not None and "examples_used" in a for a in s.scalars(query))
+
+        wait_until(scored, 120)
+    kit = world.client("interviewer").get(KIT.format(world.candidate)).text
+    assert f"learned from {k + 1} answers to this question that interviewers graded" in kit
