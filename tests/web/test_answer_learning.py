@@ -20,6 +20,7 @@ from mlscreen.store.candidates import add_candidate
 from mlscreen.store.grades import graded_examples, question_reliability
 from mlscreen.store.models import Invite, Opening, WrittenAnswer
 from mlscreen.store.openings import stage_at
+from mlscreen.store.privacy import erase_candidate
 from tests.web.conftest import World
 from tests.web.test_portal import begin, invite, portal_csrf, wait_until
 
@@ -142,6 +143,9 @@ def test_only_reviewed_answers_of_other_candidates_are_examples(world: World) ->
         assert graded_examples(s, "q", exclude_candidate=owner) == []
         assert graded_examples(s, "other question") == []
         assert s.get_one(WrittenAnswer, pending).final_level is None
+        erase_candidate(s, owner, actor=None)
+    with world.db.session() as s:
+        assert graded_examples(s, "q") == []  # erased: the answer no longer teaches anything
 
 
 def test_a_question_page_shows_reviewed_answers_learning_and_agreement(world: World, bank: Bank) -> None:

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from mlscreen.reports.agreement import quadratic_kappa
 from mlscreen.scoring.config import load_config
 from mlscreen.store.models import WrittenAnswer
+from mlscreen.store.privacy import ERASED_TEXT
 
 MAX_EXAMPLES = 200
 """The most recent reviewed answers of a question used as examples (more add little and cost embedding time)."""
@@ -37,7 +38,9 @@ def graded_examples(
     The answers of `exclude_candidate` are left out: a candidate's own earlier attempt must not grade them.
     """
     query = select(WrittenAnswer.answer, WrittenAnswer.final_level).where(
-        WrittenAnswer.question_id == question_id, WrittenAnswer.final_level.is_not(None)
+        WrittenAnswer.question_id == question_id,
+        WrittenAnswer.final_level.is_not(None),
+        WrittenAnswer.answer != ERASED_TEXT,  # an erased candidate's answers teach nothing
     )
     if exclude_candidate is not None:
         query = query.where(WrittenAnswer.candidate_id != exclude_candidate)
