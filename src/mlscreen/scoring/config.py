@@ -67,6 +67,10 @@ def load_config(path: Path = CONFIG_PATH) -> ScoringConfig:
         )
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise UsageError(f"cannot read scoring configuration {path}: {exc}", hint="restore config.json") from None
+    if config.examples_min < 1 or config.reliability_min_grades < 1:
+        raise UsageError(f"{path}: examples_min and reliability_min_grades must be at least 1", hint="fix config.json")
+    if not 0.0 <= config.reliability_min_kappa <= 1.0:
+        raise UsageError(f"{path}: reliability_min_kappa must be between 0 and 1", hint="fix config.json")
     for name, values in (("level_thresholds", thresholds), ("level_min_coverage", coverage)):
         if len(values) != 3 or list(values) != sorted(values):
             raise UsageError(f"{path}: {name} must be three increasing numbers", hint="fix config.json")
