@@ -162,6 +162,10 @@ def test_learning_curve_reports_agreement_per_number_of_graded_answers(run_cli: 
     text = docs.read_text(encoding="utf-8")
     assert text.count("<!-- curve:mohler -->") == 1 and "mlscreen answers learning-curve graded.csv" in text
     assert run_cli("answers", "learning-curve", str(data), "--format", "nope").exit_code == 2
+    few = run_cli("answers", "learning-curve", str(data), "--format", "mohler", "--sizes", "0,1,2", "--json")
+    assert [p["examples"] for p in json.loads(few.stdout)] == [0, 1, 2]
+    bad = run_cli("answers", "learning-curve", str(data), "--format", "mohler", "--sizes", "1,x")
+    assert bad.exit_code == 2 and "whole numbers" in bad.stderr
 
 
 def test_score_output_says_how_many_graded_examples_it_used(run_cli: Run, tmp_path: Path) -> None:

@@ -63,8 +63,8 @@ def update_docs(path: Path, key: str, report: Report, *, command: str) -> None:
     update_section(path, f"results:{key}", markdown(report, key, command))
 
 
-def _curve_figures(point: CurvePoint) -> str:
-    m = point.metrics
+def _curve_figures(point: CurvePoint, *, shipped: bool = False) -> str:
+    m = point.shipped if shipped else point.metrics
     if "pearson" in m:
         return f"r = {m['pearson']:.3f}, Spearman {m['spearman']:.3f}, RMSE {m['rmse']:.3f}"
     return f"AUC = {m['auc']:.3f}, weighted F1 {m['weighted_f1']:.3f}, accuracy {m['accuracy']:.3f}"
@@ -73,14 +73,23 @@ def _curve_figures(point: CurvePoint) -> str:
 def render_curve(dataset: str, curve: list[CurvePoint]) -> str:
     """Return the learning curve as plain text lines."""
     lines = [f"{dataset}: agreement after n graded answers per question"]
-    lines.extend(f"  n = {p.examples:>2} (mean used {p.used:.1f}): {_curve_figures(p)}" for p in curve)
+    lines.extend(
+        f"  n = {p.examples:>2} (mean used {p.used:.1f}): {_curve_figures(p)}; "
+        f"shipped pull: {_curve_figures(p, shipped=True)}"
+        for p in curve
+    )
     return "\n".join(lines)
 
 
 def curve_markdown(dataset: str, curve: list[CurvePoint], command: str) -> str:
     """Return the learning curve as a Markdown table headed by the command that produced it."""
-    rows = ["| graded answers per question | mean used | agreement |", "|---|---|---|"]
-    rows.extend(f"| {p.examples} | {p.used:.1f} | {_curve_figures(p)} |" for p in curve)
+    rows = [
+        "| graded answers per question | mean used | pull fitted for n on the other groups | shipped pull (the app) |",
+        "|---|---|---|---|",
+    ]
+    rows.extend(
+        f"| {p.examples} | {p.used:.1f} | {_curve_figures(p)} | {_curve_figures(p, shipped=True)} |" for p in curve
+    )
     return f"{dataset}. Command: `{command}`.\n\n" + "\n".join(rows)
 
 

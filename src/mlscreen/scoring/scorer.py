@@ -190,7 +190,7 @@ def score_requests(
         score, notices, used = float(base), [], 0
         given = len(a.prepared.request.target.examples)
         if a.example_estimate is not None:
-            weight = calibration.examples_weight
+            weight = calibration.examples_blend(given)
             score = (1 - weight) * score + weight * a.example_estimate
             used = given
             notices.append(f"score uses {used} graded example(s): {a.example_estimate:.2f} from the most similar")
