@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 
 from mlscreen.errors import UsageError
 from mlscreen.scoring import calibration
+from mlscreen.scoring.examples import fit_prior
 from mlscreen.scoring.features import FEATURE_NAMES
 
 
@@ -56,3 +58,27 @@ def test_the_shipped_calibration_loads_and_is_not_pickle() -> None:
     assert shipped.features == FEATURE_NAMES
     assert shipped.fitted_on
     json.loads(calibration.CALIBRATION_PATH.read_text(encoding="utf-8"))
+
+
+def test_a_few_graded_examples_pull_less_than_many() -> None:
+    x, y = _data()
+    model = dataclasses.replace(calibration.fit(x, y), examples_weight=0.6, examples_prior=10.0)
+    assert model.examples_blend(0) == 0.0
+    assert model.examples_blend(10) == pytest.approx(0.3)
+    assert model.examples_blend(1) < model.examples_blend(3) < model.examples_blend(100) < 0.6
+    shipped = calibration.load()
+    assert shipped.examples_prior > 0 and shipped.examples_blend(1) < shipped.examples_blend(50)
+
+
+def test_the_prior_is_fitted_to_how_much_examples_say_at_each_count() -> None:
+    rng = np.random.default_rng(1)
+    grades = rng.random(2000)
+    base = np.full(2000, 0.5)
+    weight, prior = 0.8, 5.0
+    # The estimate from n examples is right with the share of the pull that weight * n / (n + prior) gives.
+    estimates = {}
+    for n in (1, 3, 10, 30):
+        share = weight * n / (n + prior)
+        estimates[n] = base + (grades - base) / share
+    assert fit_prior(base, estimates, grades, weight) == prior
+    assert fit_prior(base, {n: grades for n in (1, 3)}, grades, 1.0) == 0.0  # perfect estimates: no shrinkage

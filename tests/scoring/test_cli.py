@@ -146,6 +146,43 @@ def test_evaluate_prints_cross_validated_figures_and_updates_docs(run_cli: Run, 
     assert docs.read_text(encoding="utf-8").count("<!-- results:mohler -->") == 1
 
 
+def test_learning_curve_reports_agreement_per_number_of_graded_answers(run_cli: Run, tmp_path: Path) -> None:
+    data = _mohler_like(tmp_path / "graded.csv")  # one question, 12 answers
+    docs = tmp_path / "scoring.md"
+    docs.write_text("# Results\n", encoding="utf-8")
+    result = run_cli("answers", "learning-curve", str(data), "--format", "mohler", "--json")
+    assert result.exit_code == 0, result.stderr
+    curve = json.loads(result.stdout)
+    assert [p["examples"] for p in curve] == [0, 5, 10, 20, 50]
+    assert [p["used"] for p in curve] == [0, 5, 10, 11, 11]  # never the answer itself
+    assert all(-1.0 <= p["metrics"]["pearson"] <= 1.0 for p in curve)
+    for _ in range(2):
+        result = run_cli("answers", "learning-curve", str(data), "--format", "mohler", "--docs", str(docs))
+        assert result.exit_code == 0 and "n = 10" in result.stdout, result.stderr
+    text = docs.read_text(encoding="utf-8")
+    assert text.count("<!-- curve:mohler -->") == 1 and "mlscreen answers learning-curve graded.csv" in text
+    assert run_cli("answers", "learning-curve", str(data), "--format", "nope").exit_code == 2
+    few = run_cli("answers", "learning-curve", str(data), "--format", "mohler", "--sizes", "0,1,2", "--json")
+    assert [p["examples"] for p in json.loads(few.stdout)] == [0, 1, 2]
+    bad = run_cli("answers", "learning-curve", str(data), "--format", "mohler", "--sizes", "1,x")
+    assert bad.exit_code == 2 and "whole numbers" in bad.stderr
+
+
+def test_score_output_says_how_many_graded_examples_it_used(run_cli: Run, tmp_path: Path) -> None:
+    graded = [{"answer": f"The upstream pipeline may be broken ({i}).", "grade": i % 2} for i in range(6)]
+    lines = [
+        {"id": "none", "answer": "Pipelines upstream may break.", "expected_points": POINTS},
+        {"id": "few", "answer": "Pipelines upstream may break.", "expected_points": POINTS, "examples": graded[:2]},
+        {"id": "enough", "answer": "Pipelines upstream may break.", "expected_points": POINTS, "examples": graded},
+    ]
+    result = run_cli("answers", "score", str(_write(tmp_path / "in.jsonl", lines)))
+    assert result.exit_code == 0, result.stderr
+    out = {o["id"]: o for o in map(json.loads, result.stdout.splitlines())}
+    assert [out[k]["examples_used"] for k in ("none", "few", "enough")] == [0, 0, 6]
+    assert out["few"]["score"] == out["none"]["score"] != out["enough"]["score"]
+    assert {"score", "suggested_level", "points"} <= set(out["enough"])
+
+
 def test_calibrate_writes_a_loadable_json(run_cli: Run, tmp_path: Path) -> None:
     from mlscreen.scoring.calibration import load
 
@@ -195,7 +232,7 @@ def test_evaluate_semeval_reports_f1_for_both_protocols(run_cli: Run, tmp_path: 
     figures = json.loads(result.stdout)["classification"]
     assert len(figures) == 3
     for metrics in figures.values():
-        assert 0.0 <= metrics["weighted_f1"] <= 1.0
+        assert 0.0 <= metrics["weighted_f1"] <= 1.0 and 0.0 <= metrics["auc"] <= 1.0
     assert run_cli("answers", "evaluate", str(path), "--format", "semeval", "--corpus", "beetle").exit_code == 2
 
 

@@ -23,7 +23,15 @@ def test_levels_follow_the_configured_thresholds(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "change", [{"level_thresholds": [0.5, 0.2, 0.9]}, {"max_words": "many"}, {"covered_similarity": None}]
+    "change",
+    [
+        {"level_thresholds": [0.5, 0.2, 0.9]},
+        {"max_words": "many"},
+        {"covered_similarity": None},
+        {"examples_min": 0},
+        {"reliability_min_grades": -1},
+        {"reliability_min_kappa": 1.5},
+    ],
 )
 def test_malformed_config_is_a_usage_error(tmp_path: Path, change: dict[str, object]) -> None:
     raw = json.loads(CONFIG_PATH.read_text(encoding="utf-8"))

@@ -223,13 +223,31 @@ def test_each_bank_question_answered_with_its_own_points_gets_level_4_and_no_red
 def test_graded_examples_pull_the_score_toward_similar_answers_grades() -> None:
     answer = "I would check whether the upstream pipeline broke."
     plain = score_answer(answer, expected_points=DRIFT_POINTS)
+    others = [("I like cats.", 0.5), ("The weather is nice.", 0.5), ("Pizza is tasty.", 0.5), ("Trains run late.", 0.5)]
     low = score_answer(
         answer,
         expected_points=DRIFT_POINTS,
-        examples=[{"answer": "Check if the upstream pipeline broke.", "grade": 0.0}, ("I like cats.", 1.0)],
+        examples=[{"answer": "Check if the upstream pipeline broke.", "grade": 0.0}, *others],
     )
-    high = score_answer(answer, expected_points=DRIFT_POINTS, examples=[("Check if the upstream pipeline broke.", 1.0)])
+    high = score_answer(
+        answer, expected_points=DRIFT_POINTS, examples=[("Check if the upstream pipeline broke.", 1.0), *others]
+    )
     assert low.score < plain.score < high.score
-    assert any("2 graded example(s)" in n for n in low.notices)
+    assert any("5 graded example(s)" in n for n in low.notices)
+    assert (plain.examples_used, low.examples_used, high.examples_used) == (0, 5, 5)
+    assert low.to_json()["examples_used"] == 5
     with pytest.raises(UsageError, match="grade"):
         score_answer(answer, expected_points=DRIFT_POINTS, examples=[{"answer": "x", "grade": 3}])
+
+
+def test_graded_examples_count_only_from_the_configured_minimum() -> None:
+    answer = "I would check whether the upstream pipeline broke."
+    k = load_config().examples_min
+    assert k >= 2
+    graded = [(f"Check if the upstream pipeline broke, case {i}.", 0.0) for i in range(k)]
+    plain = score_answer(answer, expected_points=DRIFT_POINTS)
+    few = score_answer(answer, expected_points=DRIFT_POINTS, examples=graded[: k - 1])
+    enough = score_answer(answer, expected_points=DRIFT_POINTS, examples=graded)
+    assert few.score == plain.score and few.examples_used == 0
+    assert any(f"they count from {k} on" in n for n in few.notices)
+    assert enough.examples_used == k and enough.score < plain.score

@@ -153,6 +153,7 @@ def fillers(world: World, blinded: Blinded) -> dict[str, Callable[[], object]]:
 
     return {
         "feed_token": feed_token,
+        "question_id": lambda: "diagnose-model-degradation",  # a question's page shows counts, never candidates
         "opening_id": lambda: world.opening,
         "candidate_id": lambda: blinded.candidate,
         "position": lambda: POSITION,

@@ -43,6 +43,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "calendar_feed_revoke": SIGNED_IN,
     "calendar_feed": EVERYONE,
     "dashboard": SIGNED_IN,
+    "question_page": SIGNED_IN,
     "openings": SIGNED_IN,
     "opening_new_form": CREATORS,
     "opening_create": CREATORS,
@@ -188,6 +189,7 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         "invite_id": world.invite,
         "user_id": world.users["interviewer_unassigned"],
         "name": "funnel",
+        "question_id": "diagnose-model-degradation",
     }
     if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
         values["assignment_id"] = fresh_assignment(world, other=other)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import logging
 import threading
+from collections.abc import Sequence
 from typing import Any
 
 from mlscreen import settings
@@ -56,8 +57,12 @@ def grade(bank: Bank, source: str, exercise_id: str) -> dict[str, Any]:
     return result
 
 
-def score(question: KnowledgeQuestion, answer: str) -> dict[str, Any]:
-    """Return answer scoring's advice for `answer`: covered points with evidence and a suggested level."""
+def score(question: KnowledgeQuestion, answer: str, examples: Sequence[dict[str, Any]] = ()) -> dict[str, Any]:
+    """Return answer scoring's advice for `answer`: covered points with evidence and a suggested level.
+
+    `examples` are other answers to the question that people graded ({"answer", "grade" 0-1}); the advice says
+    how many it used (`examples_used`).
+    """
     from mlscreen.scoring import score_answer
 
     variants = {p.text: list(p.variants) for p in question.expected_points if p.variants}
@@ -67,6 +72,7 @@ def score(question: KnowledgeQuestion, answer: str) -> dict[str, Any]:
         question=question.prompt,
         red_flags=list(question.red_flags),
         variants=variants or None,
+        examples=examples,
     )
     advice: dict[str, Any] = scored.to_json()
     return advice

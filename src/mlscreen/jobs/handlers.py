@@ -11,7 +11,7 @@ from mlscreen.errors import MlscreenError, NotFoundError, SandboxUnavailableErro
 from mlscreen.jobs import adapters
 from mlscreen.jobs.queue import Handler, WorkerUnfit
 from mlscreen.mail import transport
-from mlscreen.store import outbox
+from mlscreen.store import grades, outbox
 from mlscreen.store.db import Database
 from mlscreen.store.models import Candidate, Submission, WrittenAnswer, utcnow
 from mlscreen.store.packet import build_packet
@@ -46,19 +46,32 @@ def grade_submission(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 def score_answers(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
-    """Attach scoring advice to each of a candidate's written answers that has none; returns how many."""
+    """Attach scoring advice to each of a candidate's written answers that has none; returns how many.
+
+    Each answer is scored with the question's reviewed answers (other candidates') as graded examples; they are
+    read first, the transaction ends, then scoring runs, and each advice is written in its own short transaction.
+    """
     bank = default_bank()
+    candidate_id = int(payload["candidate_id"])
     with db.session() as s:
         todo = [
             (a.id, a.question_id, a.answer)
-            for a in s.query(WrittenAnswer).filter_by(candidate_id=int(payload["candidate_id"]), advice=None)
+            for a in s.query(WrittenAnswer).filter_by(candidate_id=candidate_id, advice=None)
         ]
+        examples = {
+            q: grades.graded_examples(s, q, exclude_candidate=candidate_id)
+            for q in {q for _, q, _ in todo if q in bank}
+        }
     scored = 0
     for answer_id, question_id, text in todo:
         if question_id not in bank:  # retired from the bank since: nothing to score against, nothing to retry
             continue
         question = bank.get(question_id, KnowledgeQuestion)
-        advice = adapters.score(question, text) if text.strip() else {"score": 0.0, "suggested_level": 1, "points": []}
+        advice = (
+            adapters.score(question, text, examples[question_id])
+            if text.strip()
+            else {"score": 0.0, "suggested_level": 1, "points": [], "examples_used": 0}
+        )
         with db.session() as s:
             answer = s.get(WrittenAnswer, answer_id)
             if answer is not None:

@@ -31,6 +31,14 @@ class Calibration:
     intercept: float
     fitted_on: str = ""
     examples_weight: float = 0.0
+    examples_prior: float = 0.0
+
+    def examples_blend(self, n: int) -> float:
+        """Return how far `n` graded examples move the score toward their estimate: `examples_weight` scaled by
+        n / (n + `examples_prior`), so a few examples move it a little and many move it the whole weight."""
+        if n <= 0:
+            return 0.0
+        return self.examples_weight * n / (n + self.examples_prior)
 
     def predict(self, x: Array) -> Array:
         """Return the 0-1 scores of the rows of `x` (features in `FEATURE_NAMES` order)."""
@@ -92,6 +100,7 @@ def load(path: Path = CALIBRATION_PATH) -> Calibration:
             intercept=float(raw["intercept"]),
             fitted_on=str(raw.get("fitted_on", "")),
             examples_weight=float(raw.get("examples_weight", 0.0)),
+            examples_prior=float(raw.get("examples_prior", 0.0)),
         )
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UsageError(

@@ -169,6 +169,44 @@ def evaluate(
         typer.echo(f"updated {docs}")
 
 
+@answers_app.command("learning-curve")
+def learning_curve(
+    dataset: Annotated[Path, typer.Argument(metavar="DATASET.csv", help="A human-graded dataset (not copied).")],
+    format_: FormatOption = "mohler",
+    corpus: Annotated[str | None, typer.Option(help="SemEval corpus: sciEntsBank or beetle.")] = None,
+    sizes: Annotated[
+        str, typer.Option(help="Comma-separated numbers of graded answers per question to measure.")
+    ] = "0,5,10,20,50",
+    docs: Annotated[Path | None, typer.Option(help="Update this Markdown file's learning-curve table.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
+) -> None:
+    """Print agreement with the human grades after 0, 5, 10, 20 and 50 (or --sizes) graded answers per question."""
+    from mlscreen.scoring.datasets import load_dataset
+    from mlscreen.scoring.evaluation import dataset_features
+    from mlscreen.scoring.evaluation import learning_curve as run
+    from mlscreen.scoring.report import curve_markdown, render_curve, update_section
+
+    try:
+        counts = tuple(int(part) for part in sizes.split(","))
+    except ValueError:
+        raise UsageError(f"--sizes {sizes!r} is not a list of whole numbers", hint="e.g. --sizes 0,1,2,3,5") from None
+    if not counts or min(counts) < 0:
+        raise UsageError(f"--sizes {sizes!r} needs numbers of 0 or more", hint="e.g. --sizes 0,1,2,3,5")
+    data = load_dataset(dataset, format=_format(format_), corpus=corpus)
+    curve = run(data, dataset_features(data), sizes=counts)
+    if as_json:
+        typer.echo(json.dumps([p.__dict__ for p in curve], indent=2))
+    else:
+        typer.echo(render_curve(data.name, curve))
+    if docs:
+        key = f"curve:{format_}-{corpus}" if corpus else f"curve:{format_}"
+        command = f"mlscreen answers learning-curve {dataset.name} --format {format_}" + (
+            f" --corpus {corpus}" if corpus else ""
+        )
+        update_section(docs, key, curve_markdown(data.name, curve, command))
+        typer.echo(f"updated {docs}")
+
+
 @answers_app.command("calibrate")
 def calibrate(
     datasets: Annotated[list[Path], typer.Argument(metavar="DATASET.csv...", help="Graded datasets to fit on.")],

@@ -23,6 +23,9 @@ class ScoringConfig:
     red_flag_margin: float
     max_words: int
     examples_k: int
+    examples_min: int
+    reliability_min_grades: int
+    reliability_min_kappa: float
     examples_temperature: float
     level_thresholds: tuple[float, float, float]
     level_min_coverage: tuple[float, float, float]
@@ -53,6 +56,9 @@ def load_config(path: Path = CONFIG_PATH) -> ScoringConfig:
             red_flag_margin=float(raw["red_flag_margin"]),
             max_words=int(raw["max_words"]),
             examples_k=int(raw["examples_k"]),
+            examples_min=int(raw["examples_min"]),
+            reliability_min_grades=int(raw["reliability_min_grades"]),
+            reliability_min_kappa=float(raw["reliability_min_kappa"]),
             examples_temperature=float(raw["examples_temperature"]),
             level_thresholds=(thresholds[0], thresholds[1], thresholds[2]),
             level_min_coverage=(coverage[0], coverage[1], coverage[2]),
@@ -61,6 +67,10 @@ def load_config(path: Path = CONFIG_PATH) -> ScoringConfig:
         )
     except (OSError, ValueError, KeyError, IndexError, TypeError) as exc:
         raise UsageError(f"cannot read scoring configuration {path}: {exc}", hint="restore config.json") from None
+    if config.examples_min < 1 or config.reliability_min_grades < 1:
+        raise UsageError(f"{path}: examples_min and reliability_min_grades must be at least 1", hint="fix config.json")
+    if not 0.0 <= config.reliability_min_kappa <= 1.0:
+        raise UsageError(f"{path}: reliability_min_kappa must be between 0 and 1", hint="fix config.json")
     for name, values in (("level_thresholds", thresholds), ("level_min_coverage", coverage)):
         if len(values) != 3 or list(values) != sorted(values):
             raise UsageError(f"{path}: {name} must be three increasing numbers", hint="fix config.json")

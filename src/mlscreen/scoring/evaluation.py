@@ -12,7 +12,7 @@ from mlscreen.scoring.calibration import Calibration, Kind, fit
 from mlscreen.scoring.config import load_config
 from mlscreen.scoring.datasets import Dataset
 from mlscreen.scoring.embedder import Embedder
-from mlscreen.scoring.examples import estimate, fit_weight
+from mlscreen.scoring.examples import estimate, fit_prior, fit_weight
 from mlscreen.scoring.features import FEATURE_NAMES
 from mlscreen.scoring.points import build_target
 from mlscreen.scoring.runtime import cache_dir
@@ -21,7 +21,9 @@ from mlscreen.scoring.text import split_clauses
 
 Array = npt.NDArray[np.float64]
 _CHUNK = 512
-RIDGE_ALPHA = 1.0
+RIDGE_ALPHA = 300.0
+PRIOR_SIZES = (1, 2, 3, 5, 10, 20)
+"""Numbers of graded examples on which the pull of a few examples is fitted."""
 
 
 def dataset_features(dataset: Dataset, *, progress: Callable[[int, int], None] | None = None) -> Array:
@@ -163,15 +165,21 @@ def regression_metrics(pred: Array, y: Array, scale: float) -> dict[str, float]:
 
 
 def classification_metrics(prob: Array, labels: Array) -> dict[str, float]:
-    """Return weighted and macro F1 and accuracy of 0.5-thresholded probabilities."""
-    from sklearn.metrics import accuracy_score, f1_score
+    """Return ROC-AUC of the probabilities, and weighted and macro F1 and accuracy of them thresholded at 0.5."""
+    from sklearn.metrics import accuracy_score, f1_score, roc_auc_score
 
     pred = (prob >= 0.5).astype(int)
     return {
+        "auc": float(roc_auc_score(labels, prob)),
         "weighted_f1": float(f1_score(labels, pred, average="weighted")),
         "macro_f1": float(f1_score(labels, pred, average="macro")),
         "accuracy": float(accuracy_score(labels, pred)),
     }
+
+
+def question_groups(dataset: Dataset) -> list[str]:
+    """Return each answer's question (its text and reference answer): the groups of leave-one-question-out."""
+    return [f"{r.question}\n{r.reference}" for r in dataset.rows]
 
 
 def evaluate(dataset: Dataset, x: Array) -> Report:
@@ -201,6 +209,11 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
     report.classification["calibrated model (logistic), leave-one-module-out"] = classification_metrics(
         leave_one_group_out(x, labels.astype(float), groups, kind="logistic"), labels
     )
+    questions = question_groups(dataset)
+    if len(set(questions)) > 1:
+        report.classification["calibrated model (logistic), leave-one-question-out"] = classification_metrics(
+            leave_one_group_out(x, labels.astype(float), questions, kind="logistic"), labels
+        )
     train = np.array([r.split == "train" for r in dataset.rows])
     if train.any() and (~train).any():
         model = fit(x[train], labels[train].astype(float), kind="logistic", alpha=RIDGE_ALPHA)
@@ -225,10 +238,86 @@ def calibrate(datasets: list[tuple[Dataset, Array]]) -> Calibration:
     groups = [f"{d.name}/{r.group}" for d, _ in datasets for r in d.rows]
     names = " + ".join(f"{d.name} ({len(d.rows)} answers)" for d, _ in datasets)
     base = leave_one_group_out(x, y, groups, kind="ridge")
+    vectors = {dataset.name: answer_vectors(dataset) for dataset, _ in datasets}
     estimates, start = [], 0
     for dataset, _ in datasets:
         end = start + len(dataset.rows)
-        estimates.append(example_estimates(dataset, answer_vectors(dataset), base[start:end]))
+        estimates.append(example_estimates(dataset, vectors[dataset.name], base[start:end]))
         start = end
     weight = fit_weight(base, np.concatenate(estimates), y)
-    return replace(fit(x, y, kind="ridge", alpha=RIDGE_ALPHA, fitted_on=names), examples_weight=weight)
+    # A few examples deserve less pull than many: fit the prior of the n / (n + prior) scaling on draws of n.
+    by_size: dict[int, Array] = {}
+    for size in PRIOR_SIZES:
+        drawn, start = [], 0
+        for dataset, _ in datasets:
+            end = start + len(dataset.rows)
+            drawn.append(example_estimates(dataset, vectors[dataset.name], base[start:end], limit=size))
+            start = end
+        by_size[size] = np.concatenate(drawn)
+    prior = fit_prior(base, by_size, y, weight)
+    fitted = fit(x, y, kind="ridge", alpha=RIDGE_ALPHA, fitted_on=names)
+    return replace(fitted, examples_weight=weight, examples_prior=prior)
+
+
+CURVE_SIZES = (0, 5, 10, 20, 50)
+"""Graded answers per question at which the learning curve is measured."""
+
+
+@dataclass(frozen=True)
+class CurvePoint:
+    """Agreement with people when each answer is scored with `examples` graded answers of its question.
+
+    `used` is the mean number actually used (a question with fewer other graded answers gives all it has).
+    """
+
+    examples: int
+    used: float
+    metrics: dict[str, float]
+    shipped: dict[str, float] = field(default_factory=dict)
+
+
+def learning_curve(
+    dataset: Dataset, x: Array, *, sizes: tuple[int, ...] = CURVE_SIZES, seeds: int = 3
+) -> list[CurvePoint]:
+    """Return agreement with the human grades after 0, 5, 10... graded answers per question.
+
+    The base score is the leave-one-group-out calibrated model; at each size, every answer gets that many other
+    answers of its question drawn at random (never itself) as graded examples, with the blend weight fitted on the
+    other groups, as `evaluate` does (`metrics`), and with the shipped calibration's pull for that many examples,
+    as the app scores (`shipped`). Figures are averaged over `seeds` draws.
+    """
+    from mlscreen.scoring.calibration import load
+
+    shipped_calibration = load()
+    groups = [r.group for r in dataset.rows]
+    if dataset.graded:
+        y = np.array([r.target for r in dataset.rows])
+        base = leave_one_group_out(x, y, groups, kind="ridge")
+    else:
+        y = np.array([float(r.label or 0) for r in dataset.rows])
+        base = leave_one_group_out(x, y, groups, kind="logistic")
+    vectors = answer_vectors(dataset)
+    questions = question_groups(dataset)
+    counts: dict[str, int] = {}
+    for q in questions:
+        counts[q] = counts.get(q, 0) + 1
+
+    def measure(pred: Array) -> dict[str, float]:
+        if dataset.graded:
+            return regression_metrics(pred, y, dataset.scale)
+        return classification_metrics(np.clip(pred, 0.0, 1.0), y.astype(int))
+
+    def mean(runs: list[dict[str, float]]) -> dict[str, float]:
+        return {key: float(np.mean([r[key] for r in runs])) for key in runs[0]}
+
+    out = []
+    for size in sizes:
+        n = np.array([min(size, counts[q] - 1) for q in questions])
+        pull = np.array([shipped_calibration.examples_blend(int(k)) for k in n])
+        fitted, shipped = [], []
+        for seed in range(seeds if size else 1):
+            estimates = example_estimates(dataset, vectors, base, limit=size, seed=seed) if size else base
+            fitted.append(measure(blend_cv(base, estimates, y, groups) if size else base))
+            shipped.append(measure((1 - pull) * base + pull * estimates))
+        out.append(CurvePoint(size, float(n.mean()), mean(fitted), mean(shipped)))
+    return out

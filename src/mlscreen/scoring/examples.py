@@ -31,3 +31,20 @@ def fit_weight(base: Array, estimates: Array, grades: Array) -> float:
     if denominator == 0.0:
         return 0.0
     return float(np.clip((delta * (grades - base)).sum() / denominator, 0.0, 1.0))
+
+
+PRIOR_GRID = (0.0, 0.5, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0, 20.0, 30.0, 50.0)
+
+
+def fit_prior(base: Array, estimates: dict[int, Array], grades: Array, weight: float) -> float:
+    """Return the prior c (from `PRIOR_GRID`) for which blending with weight `weight * n / (n + c)` best fits the
+    grades (least squares), given the estimates from n graded examples for several n."""
+
+    def error(prior: float) -> float:
+        total = 0.0
+        for n, estimate_n in estimates.items():
+            blend = weight * n / (n + prior)
+            total += float((((1 - blend) * base + blend * estimate_n - grades) ** 2).sum())
+        return total
+
+    return min(PRIOR_GRID, key=error)

@@ -25,6 +25,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "lexical_precision",
     "length_ratio",
     "negation",
+    "aligned_recall",
 )
 # A clause that contradicts a point may still be the most similar one; it is pushed below every agreeing clause.
 _MISMATCH_PENALTY = 0.5
@@ -67,10 +68,13 @@ def analyse(
     clause_vectors: Matrix,
     form_vectors: list[Matrix],
     config: ScoringConfig,
+    *,
+    aligned_recall: float = 0.0,
 ) -> Analysis:
     """Return the matches and features of an answer split into `clauses` (embedded as `clause_vectors`).
 
-    `form_vectors[i]` holds the embeddings of point i's text and variants.
+    `form_vectors[i]` holds the embeddings of point i's text and variants; `aligned_recall` is the answer's word
+    alignment with the reference (see `alignment.py`).
     """
     drop = set(content_terms(target.question)) if target.question else set()
     clause_terms = [_terms(c.text, drop) for c in clauses]
@@ -98,7 +102,8 @@ def analyse(
         )
         most_similar_contradicts = bool(contradicted[int(raw.argmax())])
         matches.append(PointMatch(j, similarity, float(recall[j]), most_similar_contradicts, covered))
-    return Analysis(tuple(matches), _features(target, clauses, clause_vectors, form_vectors, matches, weights, drop))
+    features = _features(target, clauses, clause_vectors, form_vectors, matches, weights, drop)
+    return Analysis(tuple(matches), (*features, aligned_recall))
 
 
 def _features(

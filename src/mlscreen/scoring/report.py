@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from mlscreen.scoring.evaluation import Report
+from mlscreen.scoring.evaluation import CurvePoint, Report
 
 # Published figures on the full datasets (our development subsets differ, so they are indicative only).
 PUBLISHED: dict[str, list[tuple[str, str]]] = {
@@ -34,7 +34,8 @@ def render(report: Report) -> str:
         lines.append(f"  {name}: Pearson {m['pearson']:.3f}  Spearman {m['spearman']:.3f}  RMSE {m['rmse']:.3f}")
     for name, m in report.classification.items():
         lines.append(
-            f"  {name}: weighted F1 {m['weighted_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  accuracy {m['accuracy']:.3f}"
+            f"  {name}: AUC {m['auc']:.3f}  weighted F1 {m['weighted_f1']:.3f}  macro F1 {m['macro_f1']:.3f}  "
+            f"accuracy {m['accuracy']:.3f}"
         )
     return "\n".join(lines)
 
@@ -48,8 +49,8 @@ def markdown(report: Report, key: str, command: str) -> str:
         )
     for name, m in report.classification.items():
         rows.append(
-            f"| mlscreen: {name} | weighted F1 = {m['weighted_f1']:.3f}, macro F1 {m['macro_f1']:.3f}, "
-            f"accuracy {m['accuracy']:.3f} |"
+            f"| mlscreen: {name} | AUC = {m['auc']:.3f}, weighted F1 {m['weighted_f1']:.3f}, "
+            f"macro F1 {m['macro_f1']:.3f}, accuracy {m['accuracy']:.3f} |"
         )
     for name, figure in PUBLISHED.get(key.split("-")[0], []):
         rows.append(f"| {name} | {figure} |")
@@ -59,8 +60,43 @@ def markdown(report: Report, key: str, command: str) -> str:
 
 def update_docs(path: Path, key: str, report: Report, *, command: str) -> None:
     """Replace (or append) the section between `<!-- results:KEY -->` markers of the Markdown file at `path`."""
-    begin, end = f"<!-- results:{key} -->", f"<!-- /results:{key} -->"
-    block = f"{begin}\n{markdown(report, key, command)}\n{end}"
+    update_section(path, f"results:{key}", markdown(report, key, command))
+
+
+def _curve_figures(point: CurvePoint, *, shipped: bool = False) -> str:
+    m = point.shipped if shipped else point.metrics
+    if "pearson" in m:
+        return f"r = {m['pearson']:.3f}, Spearman {m['spearman']:.3f}, RMSE {m['rmse']:.3f}"
+    return f"AUC = {m['auc']:.3f}, weighted F1 {m['weighted_f1']:.3f}, accuracy {m['accuracy']:.3f}"
+
+
+def render_curve(dataset: str, curve: list[CurvePoint]) -> str:
+    """Return the learning curve as plain text lines."""
+    lines = [f"{dataset}: agreement after n graded answers per question"]
+    lines.extend(
+        f"  n = {p.examples:>2} (mean used {p.used:.1f}): {_curve_figures(p)}; "
+        f"shipped pull: {_curve_figures(p, shipped=True)}"
+        for p in curve
+    )
+    return "\n".join(lines)
+
+
+def curve_markdown(dataset: str, curve: list[CurvePoint], command: str) -> str:
+    """Return the learning curve as a Markdown table headed by the command that produced it."""
+    rows = [
+        "| graded answers per question | mean used | pull fitted for n on the other groups | shipped pull (the app) |",
+        "|---|---|---|---|",
+    ]
+    rows.extend(
+        f"| {p.examples} | {p.used:.1f} | {_curve_figures(p)} | {_curve_figures(p, shipped=True)} |" for p in curve
+    )
+    return f"{dataset}. Command: `{command}`.\n\n" + "\n".join(rows)
+
+
+def update_section(path: Path, key: str, body: str) -> None:
+    """Replace (or append) the section between `<!-- KEY -->` and `<!-- /KEY -->` of the Markdown file at `path`."""
+    begin, end = f"<!-- {key} -->", f"<!-- /{key} -->"
+    block = f"{begin}\n{body}\n{end}"
     text = path.read_text(encoding="utf-8") if path.exists() else ""
     pattern = re.compile(re.escape(begin) + ".*?" + re.escape(end), re.DOTALL)
     text = pattern.sub(lambda _: block, text) if pattern.search(text) else text.rstrip("\n") + "\n\n" + block + "\n"

@@ -54,6 +54,8 @@ class AnswerScore:
     notices: list[str] = field(default_factory=list)
     reason: str | None = None
     features: dict[str, float] = field(default_factory=dict)
+    examples_used: int = 0
+    """How many graded answers of the same question moved the score (0: the calibrated model alone)."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the contract's output object (`score`, `suggested_level`, `points`) plus extra keys."""
@@ -79,6 +81,7 @@ class AnswerScore:
                 for r in self.red_flags
             ],
             "notices": self.notices,
+            "examples_used": self.examples_used,
         }
         if self.reason:
             out["reason"] = self.reason

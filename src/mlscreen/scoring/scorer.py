@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
 from mlscreen.scoring import calibration as calibration_module
+from mlscreen.scoring.alignment import NO_WORDS, AlignmentWords, aligned_recall, alignment_words
 from mlscreen.scoring.calibration import Calibration
 from mlscreen.scoring.config import ScoringConfig, load_config
 from mlscreen.scoring.embedder import Embedder, Matrix, default_embedder
@@ -35,6 +36,7 @@ class PreparedAnswer:
     text: str
     clauses: list[Clause]
     notices: list[str]
+    alignment: AlignmentWords = NO_WORDS
 
 
 def _matchable(flag: str, config: ScoringConfig) -> bool:
@@ -59,7 +61,9 @@ def _prepare(request: ScoringRequest, config: ScoringConfig) -> PreparedAnswer:
     text, capped = cap_words(request.answer, config.max_words)
     notices = [f"answer capped at {config.max_words} words"] if capped else []
     clauses = split_clauses(text) if words(text) else []  # "???" says nothing
-    return PreparedAnswer(request, text, clauses, notices)
+    target = request.target
+    found = alignment_words(target.reference, text, target.question) if clauses else NO_WORDS
+    return PreparedAnswer(request, text, clauses, notices, found)
 
 
 @dataclass(frozen=True)
@@ -85,7 +89,8 @@ def analyse_batch(
     for p in prepared:
         clause_vectors = rows([c.text for c in p.clauses])
         forms = [rows(point.forms) for point in p.request.target.points]
-        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config)
+        aligned = aligned_recall(p.alignment, rows(p.alignment.reference), rows(p.alignment.answer))
+        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config, aligned_recall=aligned)
         flags = _red_flags(p, clause_vectors, forms, rows, config) if p.clauses else []
         out.append(Analysed(p, analysis, flags, _example_estimate(p, clause_vectors, rows, config)))
     return out
@@ -96,9 +101,11 @@ def _texts(prepared: Sequence[PreparedAnswer], config: ScoringConfig) -> list[st
     texts: dict[str, None] = {}
     for p in prepared:
         texts.update(dict.fromkeys(c.text for c in p.clauses))
+        texts.update(dict.fromkeys((*p.alignment.reference, *p.alignment.answer)))
         for point in p.request.target.points:
             texts.update(dict.fromkeys(point.forms))
-        texts.update(dict.fromkeys(e.answer for e in p.request.target.examples))
+        if examples_count(p.request.target, config):
+            texts.update(dict.fromkeys(e.answer for e in p.request.target.examples))
         if p.clauses:
             texts.update(
                 dict.fromkeys(_flag_text(f, config) for f in p.request.target.red_flags if _matchable(f, config))
@@ -143,10 +150,17 @@ def _red_flags(
     return flags
 
 
+def examples_count(target: Target, config: ScoringConfig) -> int:
+    """Return how many of the target's graded examples the score uses: all of them once there are at least
+    `examples_min`, else none (a few grades of one question say less than the calibrated model)."""
+    n = len(target.examples)
+    return n if n >= max(1, config.examples_min) else 0
+
+
 def _example_estimate(p: PreparedAnswer, clause_vectors: Matrix, rows: _Rows, config: ScoringConfig) -> float | None:
-    """Return the graded examples' estimate of the answer's score, or None without examples or clauses."""
+    """Return the graded examples' estimate of the answer's score, or None without (enough) examples or clauses."""
     graded = p.request.target.examples
-    if not graded or not p.clauses:
+    if not examples_count(p.request.target, config) or not p.clauses:
         return None
     return estimate(
         centroid(clause_vectors),
@@ -173,13 +187,19 @@ def score_requests(
     scores = calibration.predict(np.array([a.analysis.features for a in analysed], dtype=np.float64))
     out = []
     for a, base in zip(analysed, scores, strict=True):
-        score, notices = float(base), []
+        score, notices, used = float(base), [], 0
+        given = len(a.prepared.request.target.examples)
         if a.example_estimate is not None:
-            weight = calibration.examples_weight
+            weight = calibration.examples_blend(given)
             score = (1 - weight) * score + weight * a.example_estimate
-            n = len(a.prepared.request.target.examples)
-            notices.append(f"score uses {n} graded example(s): {a.example_estimate:.2f} from the most similar")
-        out.append(_result(a.prepared, a.analysis, a.flags, score, config, notices))
+            used = given
+            notices.append(f"score uses {used} graded example(s): {a.example_estimate:.2f} from the most similar")
+        elif 0 < given < config.examples_min:
+            notices.append(
+                f"{given} graded example(s) of this question so far: they count from {config.examples_min} on"
+            )
+        result = _result(a.prepared, a.analysis, a.flags, score, config, notices)
+        out.append(replace(result, examples_used=used))
     return out
 
 

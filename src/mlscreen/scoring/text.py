@@ -95,6 +95,11 @@ def stem(word: str) -> str:
 
 
 @lru_cache(maxsize=16384)
+def content_words(text: str) -> tuple[str, ...]:
+    """Return the lower-cased words of `text` that carry content (no stop words, no negation cues), unstemmed."""
+    return tuple(w for w in words(text) if w not in STOPWORDS and w not in NEGATION_CUES and len(w) > 1)
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     """Return the stems of the words of `text` that carry content (no stop words, no negation cues)."""
     return tuple(stem(w) for w in words(text) if w not in STOPWORDS and w not in NEGATION_CUES and len(w) > 1)

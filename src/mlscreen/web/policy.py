@@ -115,6 +115,7 @@ ROUTES: dict[str, str] = {
     "calendar_feed_revoke": "signed_in",
     "calendar_feed": PUBLIC,
     "dashboard": "signed_in",
+    "question_page": "signed_in",
     "openings": "signed_in",
     "opening_new_form": "opening.create",
     "opening_create": "opening.create",

@@ -9,13 +9,14 @@ from fastapi import APIRouter, Depends
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from mlscreen.bank import Item
+from mlscreen.bank import Item, KnowledgeQuestion
 from mlscreen.errors import MlscreenError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.candidates import assignments
 from mlscreen.store.drafts import draft_of
+from mlscreen.store.grades import question_reliability, question_scoring
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.recordings import signals_of
@@ -68,6 +69,7 @@ def _stage_page(
     stage = stage_at(candidate.opening, position)
     questions = [ctx.bank.get(q, Item) for q in stage.question_ids if q in ctx.bank]
     answers = [a for a in answers_of(ctx.db, candidate.id) if a.stage_position == position]
+    reliability = question_reliability(ctx.db, [a.question_id for a in answers])
     submissions = stage_submissions(ctx.db, candidate.id, position)
     if stage.kind == PRESCREEN_KIND:
         may_file = may_prescreen(ctx.db, candidate, position, ctx.me)
@@ -86,6 +88,7 @@ def _stage_page(
         questions=questions,
         categories=categories(ctx.bank, stage),
         answers=answers,
+        reliability=reliability,
         submissions=submissions,
         integrity=signals_of(ctx.db, ctx.bank, candidate.id),
         questions_by_id={q.id: q for q in questions},
@@ -162,6 +165,13 @@ async def scorecard_submit(ctx: CtxDep, candidate_id: int, position: int) -> Res
         return _stage_page(ctx, position, "scorecard.html", status=exc.status, error=exc, form=form)
 
     return await run_in_threadpool(save_or_rerender, ctx, values, save, rerender, done="Scorecard submitted.")
+
+
+@router.get("/questions/{question_id}", name="question_page")
+def question_page(ctx: CtxDep, question_id: str) -> Response:
+    """A knowledge question with what answer scoring learned on it: reviewed answers and agreement with people."""
+    question = ctx.bank.get(question_id, KnowledgeQuestion)
+    return render(ctx.request, "question.html", q=question, scoring=question_scoring(ctx.db, question.id))
 
 
 @router.post("/answers/{answer_id}/review", name="answer_review")
