@@ -5,7 +5,8 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import anyio.to_thread
 from fastapi import APIRouter, Depends, FastAPI
@@ -87,14 +88,9 @@ def _fragment(
     return render(ctx.request, template, status=status, result=result, error=error)
 
 
-@router.post("/assess/{token}/examples", name="portal_examples")
-async def portal_examples(ctx: CtxDep, token: str) -> Response:
-    """Run the submitted code against the exercise's visible examples; the results as an HTML fragment.
-
-    Refused (409) once time is up or the work is submitted, (413) for code over the submission limit, and (429)
-    while a run is going or too many were made. No transaction or connection is held while the code runs.
-    """
-    code = _code(await ctx.request.form()) or ""
+async def _run_in_sandbox(ctx: Ctx, code: str, run: Callable[[str], Any], template: str) -> Response:
+    """Check the link may still run code, release the connection, run `run(exercise_id)` under the per-link rate
+    limit, and answer with `template` as an HTML fragment (or the refusal)."""
 
     def check() -> tuple[Response | None, int, str]:
         refused = _closed_for_time(ctx)
@@ -112,12 +108,25 @@ async def portal_examples(ctx: CtxDep, token: str) -> Response:
         limiter = limiter_of(ctx.request.app)
         limiter.acquire(key)
         try:
-            result = await anyio.to_thread.run_sync(adapters.run_examples, ctx.bank, code, exercise_id)
+            result = await anyio.to_thread.run_sync(run, exercise_id)
         finally:
             limiter.release(key)
     except MlscreenError as exc:
-        return _fragment(ctx, status=exc.status, error=exc)
-    return _fragment(ctx, result=result)
+        return _fragment(ctx, status=exc.status, error=exc, template=template)
+    return _fragment(ctx, result=result, template=template)
+
+
+@router.post("/assess/{token}/examples", name="portal_examples")
+async def portal_examples(ctx: CtxDep, token: str) -> Response:
+    """Run the submitted code against the exercise's visible examples; the results as an HTML fragment.
+
+    Refused (409) once time is up or the work is submitted, (413) for code over the submission limit, and (429)
+    while a run is going or too many were made. No transaction or connection is held while the code runs.
+    """
+    code = _code(await ctx.request.form()) or ""
+    return await _run_in_sandbox(
+        ctx, code, lambda exercise_id: adapters.run_examples(ctx.bank, code, exercise_id), "_examples.html"
+    )
 
 
 @router.post("/assess/{token}/try", name="portal_try")
@@ -131,25 +140,9 @@ async def portal_try(ctx: CtxDep, token: str) -> Response:
     form = await ctx.request.form()
     code = _code(form) or ""
     function, arguments = str(form.get("try_function") or "")[:100], str(form.get("try_args") or "")
-
-    def check() -> tuple[Response | None, int, str]:
-        refused = _closed_for_time(ctx)
-        if refused is not None:
-            return refused, 0, ""
-        invite = _invite(ctx)
-        return None, invite.id, examples_to_run(invite, code=code, now=ctx.now, grace=ctx.grace)
-
-    try:
-        refused, key, exercise_id = await run_in_threadpool(check)
-        if refused is not None:
-            return refused
-        await ctx.release()
-        limiter = limiter_of(ctx.request.app)
-        limiter.acquire(key)
-        try:
-            result = await anyio.to_thread.run_sync(adapters.run_call, ctx.bank, code, exercise_id, function, arguments)
-        finally:
-            limiter.release(key)
-    except MlscreenError as exc:
-        return _fragment(ctx, status=exc.status, error=exc, template="_try.html")
-    return _fragment(ctx, result=result, template="_try.html")
+    return await _run_in_sandbox(
+        ctx,
+        code,
+        lambda exercise_id: adapters.run_call(ctx.bank, code, exercise_id, function, arguments),
+        "_try.html",
+    )
