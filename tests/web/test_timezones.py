@@ -44,6 +44,9 @@ def test_a_user_sets_their_zone_and_an_unknown_one_is_refused_clearly(world: Wor
     with world.db.session() as s:
         assert s.get_one(User, world.users["interviewer"]).timezone == "Asia/Kolkata"
     assert '<strong id="current-zone">Asia/Kolkata</strong>' in me.get("/account").text
+    assert me.api("GET", "/api/v1/me").json()["timezone"] == "Asia/Kolkata"
+    users = world.client("admin").get("/admin/users").text
+    assert f'<tr id="user-{world.users["interviewer"]}">' in users and '<td class="zone">Asia/Kolkata</td>' in users
     assert me.form("/account/timezone", {"timezone": ""}).status_code == 303
     with world.db.session() as s:
         assert s.get_one(User, world.users["interviewer"]).timezone is None

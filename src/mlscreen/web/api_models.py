@@ -42,6 +42,7 @@ class MeOut(Out):
     email: str
     name: str
     role: str
+    timezone: str = Field(description="The IANA time zone the user sees times in (theirs, or the default).")
 
 
 class ProfileOut(Out):

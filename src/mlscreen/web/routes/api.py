@@ -227,7 +227,7 @@ def api_session_delete(ctx: CtxDep) -> Response:
 def api_me(ctx: CtxDep) -> dict[str, Any]:
     """Who is signed in."""
     me = ctx.me
-    return {"id": me.id, "email": me.email, "name": me.name, "role": me.role}
+    return {"id": me.id, "email": me.email, "name": me.name, "role": me.role, "timezone": user_zone(me)}
 
 
 @router.get("/profiles", name="api_profiles", response_model=list[ProfileOut])
