@@ -98,3 +98,13 @@ def test_the_sender_must_be_an_address(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("MLSCREEN_MAIL_FROM", "nobody")
     with pytest.raises(UsageError, match="MLSCREEN_MAIL_FROM"):
         sender()
+
+
+@pytest.mark.parametrize(
+    ("stage", "named"),
+    [("Coding assessment", "Coding assessment"), ("ML system design", "ML system design assessment")],
+)
+def test_an_assessment_is_named_once_whatever_the_stage_title(stage: str, named: str) -> None:
+    for name in ("submitted", "link_reminder"):
+        out = render(name, {**CONTEXT, "stage": stage})
+        assert named in out.subject and "assessment assessment" not in out.subject + out.text + out.html

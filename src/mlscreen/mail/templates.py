@@ -40,7 +40,15 @@ def _environments(extra: tuple[Path, ...]) -> tuple[Environment, Environment]:
     loader = ChoiceLoader([*(FileSystemLoader(str(p)) for p in extra), FileSystemLoader(str(PACKAGED))])
     plain = Environment(loader=loader, autoescape=False, undefined=StrictUndefined, keep_trailing_newline=True)
     html = Environment(loader=loader, autoescape=select_autoescape(["html"]), undefined=StrictUndefined)
+    for environment in (plain, html):
+        environment.filters["assessment"] = assessment_name
     return plain, html
+
+
+def assessment_name(stage: str) -> str:
+    """Return how messages name a stage's assessment: "ML system design assessment", but "Coding assessment"
+    for a stage whose title says so already (never "Coding assessment assessment")."""
+    return stage if stage.lower().endswith("assessment") else f"{stage} assessment"
 
 
 def one_line(text: str) -> str:
