@@ -1,0 +1,1 @@
+"""Integrity evidence: session recordings and replay, similarity across submissions, integrity signals."""

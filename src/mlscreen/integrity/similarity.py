@@ -1,0 +1,210 @@
+"""Similarity across submissions of one exercise: an inverted index of fingerprints, scored pairs, fragments."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from mlscreen.integrity.fingerprint import DEFAULT_K, DEFAULT_WINDOW, Fingerprint, all_hashes, fingerprints
+
+MIN_FINGERPRINTS = 4
+"""A document with fewer fingerprints (after the starter is subtracted) is too small to say anything about."""
+COMMON_SHARE = 0.5
+"""A fingerprint found in more than this share of an exercise's documents is common scaffolding: ignored."""
+COMMON_MIN_DOCUMENTS = 10
+"""Below this many documents no fingerprint counts as common: the share says nothing yet."""
+FRAGMENT_GAP = 2
+"""Matches whose lines lie at most this far apart on both sides join into one fragment."""
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """Lines of `a` and of `b` (first, last; 1-based) that share fingerprints."""
+
+    a_lines: tuple[int, int]
+    b_lines: tuple[int, int]
+
+    def to_json(self) -> dict[str, list[int]]:
+        """Return the fragment as the CLI's JSON shows it."""
+        return {"a_lines": list(self.a_lines), "b_lines": list(self.b_lines)}
+
+
+@dataclass(frozen=True)
+class Pair:
+    """Two documents, their similarity (0-1: the share of their fingerprints they have in common) and fragments."""
+
+    a: str
+    b: str
+    similarity: float
+    fragments: tuple[Fragment, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the pair as the CLI's JSON shows it."""
+        return {
+            "a": self.a,
+            "b": self.b,
+            "similarity": round(self.similarity, 4),
+            "fragments": [f.to_json() for f in self.fragments],
+        }
+
+
+def boilerplate(*sources: str, k: int = DEFAULT_K) -> frozenset[int]:
+    """Return every k-gram hash of `sources` (the exercise's starter code): what a submission shares by design."""
+    out: set[int] = set()
+    for source in sources:
+        out |= all_hashes(source, k=k)
+    return frozenset(out)
+
+
+def _by_hash(prints: Iterable[Fingerprint]) -> dict[int, list[Fingerprint]]:
+    found: dict[int, list[Fingerprint]] = defaultdict(list)
+    for fp in prints:
+        found[fp.hash].append(fp)
+    return found
+
+
+def _join(spans: list[tuple[int, int, int, int]]) -> list[Fragment]:
+    spans.sort()
+    out: list[list[int]] = []
+    for a0, a1, b0, b1 in spans:
+        last = out[-1] if out else None
+        if (
+            last is not None
+            and a0 <= last[1] + FRAGMENT_GAP
+            and b0 <= last[3] + FRAGMENT_GAP
+            and b1 >= last[2] - FRAGMENT_GAP
+        ):
+            last[1], last[2], last[3] = max(last[1], a1), min(last[2], b0), max(last[3], b1)
+        else:
+            out.append([a0, a1, b0, b1])
+    return [Fragment((a0, a1), (b0, b1)) for a0, a1, b0, b1 in out]
+
+
+def fragments(
+    a: Iterable[Fingerprint], b: Iterable[Fingerprint], shared: Iterable[int] | None = None
+) -> list[Fragment]:
+    """Return the line ranges of `a` and `b` that share fingerprints (only those in `shared` when given)."""
+    left, right = _by_hash(a), _by_hash(b)
+    keys = set(left) & set(right) if shared is None else set(shared) & set(left) & set(right)
+    spans = [(x.start, x.end, y.start, y.end) for h in keys for x in left[h] for y in right[h]]
+    return _join(spans)
+
+
+def score(shared: int, size_a: int, size_b: int) -> float:
+    """Return the similarity of two documents: shared fingerprints over the mean of their sizes (Dice), 0-1."""
+    if size_a < MIN_FINGERPRINTS or size_b < MIN_FINGERPRINTS:
+        return 0.0
+    return min(1.0, 2 * shared / (size_a + size_b))
+
+
+def compare(
+    a: str,
+    b: str,
+    *,
+    ignore: Iterable[int] = (),
+    k: int = DEFAULT_K,
+    window: int = DEFAULT_WINDOW,
+    names: tuple[str, str],
+) -> Pair:
+    """Return how similar two sources are, with their matching fragments (hashes in `ignore` do not count)."""
+    skipped = frozenset(ignore)
+    fa = fingerprints(a, k=k, window=window, ignore=skipped)
+    fb = fingerprints(b, k=k, window=window, ignore=skipped)
+    ha, hb = {f.hash for f in fa}, {f.hash for f in fb}
+    shared = ha & hb
+    return Pair(names[0], names[1], score(len(shared), len(ha), len(hb)), tuple(fragments(fa, fb, shared)))
+
+
+@dataclass
+class SimilarityIndex:
+    """The fingerprints of one exercise's documents, indexed by hash, so that a new one meets only its matches.
+
+    Adding a document costs the length of the posting lists of its own fingerprints, not the size of the corpus:
+    fingerprints common to more than `COMMON_SHARE` of the documents are left out of the comparison (and their
+    lists are not walked), as is the starter code given as `ignore`.
+    """
+
+    ignore: frozenset[int] = frozenset()
+    k: int = DEFAULT_K
+    window: int = DEFAULT_WINDOW
+    documents: dict[str, dict[int, list[Fingerprint]]] = field(default_factory=dict)
+    postings: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    def common_limit(self) -> int:
+        """Return how many documents a fingerprint may occur in before it counts as common scaffolding."""
+        n = len(self.documents)
+        return n if n < COMMON_MIN_DOCUMENTS else int(COMMON_SHARE * n)
+
+    def _scores(self, mine: dict[int, list[Fingerprint]]) -> Counter[str]:
+        limit = self.common_limit()
+        counts: Counter[str] = Counter()
+        for h in mine:
+            names = self.postings.get(h, ())
+            if len(names) <= limit:
+                counts.update(names)
+        return counts
+
+    def matches(self, name: str, source: str, *, threshold: float) -> list[Pair]:
+        """Return the earlier documents at least `threshold` similar to `source` (most similar first), unindexed."""
+        mine = _by_hash(fingerprints(source, k=self.k, window=self.window, ignore=self.ignore))
+        return self._pairs(name, mine, threshold)
+
+    def _pairs(self, name: str, mine: dict[int, list[Fingerprint]], threshold: float) -> list[Pair]:
+        limit = self.common_limit()
+        found = []
+        for other, shared in self._scores(mine).items():
+            theirs = self.documents[other]
+            similarity = score(shared, len(mine), len(theirs))
+            if similarity >= threshold and similarity > 0:
+                keys = [h for h in mine if h in theirs and len(self.postings[h]) <= limit]
+                prints_a = [fp for h in keys for fp in mine[h]]
+                prints_b = [fp for h in keys for fp in theirs[h]]
+                found.append(Pair(name, other, similarity, tuple(fragments(prints_a, prints_b))))
+        return sorted(found, key=lambda p: (-p.similarity, p.b))
+
+    def add(self, name: str, source: str, *, threshold: float = 1.01) -> list[Pair]:
+        """Index `source` as `name` and return the earlier documents at least `threshold` similar to it."""
+        if name in self.documents:
+            raise ValueError(f"{name!r} is indexed already")
+        mine = _by_hash(fingerprints(source, k=self.k, window=self.window, ignore=self.ignore))
+        found = self._pairs(name, mine, threshold) if threshold <= 1 else []
+        self.documents[name] = mine
+        for h in mine:
+            self.postings[h].append(name)
+        return found
+
+    def pairs(self, *, threshold: float) -> list[Pair]:
+        """Return every pair of indexed documents at least `threshold` similar, most similar first."""
+        limit = self.common_limit()
+        seen: Counter[tuple[str, str]] = Counter()
+        for h, names in self.postings.items():
+            if len(names) > limit or len(names) < 2:
+                continue
+            for i, a in enumerate(names):
+                for b in names[i + 1 :]:
+                    seen[(a, b)] += 1
+        out = []
+        for (a, b), shared in seen.items():
+            da, db = self.documents[a], self.documents[b]
+            similarity = score(shared, len(da), len(db))
+            if similarity >= threshold and similarity > 0:
+                keys = [h for h in da if h in db and len(self.postings[h]) <= limit]
+                prints_a = [fp for h in keys for fp in da[h]]
+                prints_b = [fp for h in keys for fp in db[h]]
+                out.append(Pair(a, b, similarity, tuple(fragments(prints_a, prints_b))))
+        return sorted(out, key=lambda p: (-p.similarity, p.a, p.b))
+
+
+def similar_pairs(
+    sources: Mapping[str, str], *, threshold: float, starter: str = "", k: int = DEFAULT_K, window: int = DEFAULT_WINDOW
+) -> list[Pair]:
+    """Return every pair of `sources` (name -> code) at least `threshold` similar, most similar first.
+
+    The starter code's k-grams are subtracted, and fingerprints most of the documents share count as scaffolding.
+    """
+    index = SimilarityIndex(ignore=boilerplate(starter, k=k), k=k, window=window)
+    for name in sorted(sources):
+        index.add(name, sources[name])
+    return index.pairs(threshold=threshold)
