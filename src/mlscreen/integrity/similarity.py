@@ -146,54 +146,45 @@ class SimilarityIndex:
                 counts.update(names)
         return counts
 
-    def matches(self, name: str, source: str, *, threshold: float) -> list[Pair]:
-        """Return the earlier documents at least `threshold` similar to `source` (most similar first), unindexed."""
-        mine = _by_hash(fingerprints(source, k=self.k, window=self.window, ignore=self.ignore))
-        return self._pairs(name, mine, threshold)
+    def _pair(self, a: str, b: str, shared: int, limit: int) -> Pair:
+        mine, theirs = self.documents[a], self.documents[b]
+        keys = [h for h in mine if h in theirs and len(self.postings[h]) <= limit]
+        prints_a = [fp for h in keys for fp in mine[h]]
+        prints_b = [fp for h in keys for fp in theirs[h]]
+        return Pair(a, b, score(shared, len(mine), len(theirs)), tuple(fragments(prints_a, prints_b)))
 
-    def _pairs(self, name: str, mine: dict[int, list[Fingerprint]], threshold: float) -> list[Pair]:
-        limit = self.common_limit()
-        found = []
-        for other, shared in self._scores(mine).items():
-            theirs = self.documents[other]
-            similarity = score(shared, len(mine), len(theirs))
-            if similarity >= threshold and similarity > 0:
-                keys = [h for h in mine if h in theirs and len(self.postings[h]) <= limit]
-                prints_a = [fp for h in keys for fp in mine[h]]
-                prints_b = [fp for h in keys for fp in theirs[h]]
-                found.append(Pair(name, other, similarity, tuple(fragments(prints_a, prints_b))))
-        return sorted(found, key=lambda p: (-p.similarity, p.b))
-
-    def add(self, name: str, source: str, *, threshold: float = 1.01) -> list[Pair]:
-        """Index `source` as `name` and return the earlier documents at least `threshold` similar to it."""
+    def add(self, name: str, source: str, *, threshold: float | None = None) -> list[Pair]:
+        """Index `source` as `name`; return the earlier documents at least `threshold` similar (none without one)."""
         if name in self.documents:
             raise ValueError(f"{name!r} is indexed already")
         mine = _by_hash(fingerprints(source, k=self.k, window=self.window, ignore=self.ignore))
-        found = self._pairs(name, mine, threshold) if threshold <= 1 else []
+        scores = self._scores(mine) if threshold is not None else Counter()
         self.documents[name] = mine
+        limit = self.common_limit()
+        found = [
+            self._pair(name, other, shared, limit)
+            for other, shared in scores.items()
+            if score(shared, len(mine), len(self.documents[other])) >= max(threshold or 0.0, 1e-9)
+        ]
         for h in mine:
             self.postings[h].append(name)
-        return found
+        return sorted(found, key=lambda p: (-p.similarity, p.b))
 
     def pairs(self, *, threshold: float) -> list[Pair]:
         """Return every pair of indexed documents at least `threshold` similar, most similar first."""
         limit = self.common_limit()
         seen: Counter[tuple[str, str]] = Counter()
-        for h, names in self.postings.items():
+        for names in self.postings.values():
             if len(names) > limit or len(names) < 2:
                 continue
             for i, a in enumerate(names):
                 for b in names[i + 1 :]:
                     seen[(a, b)] += 1
-        out = []
-        for (a, b), shared in seen.items():
-            da, db = self.documents[a], self.documents[b]
-            similarity = score(shared, len(da), len(db))
-            if similarity >= threshold and similarity > 0:
-                keys = [h for h in da if h in db and len(self.postings[h]) <= limit]
-                prints_a = [fp for h in keys for fp in da[h]]
-                prints_b = [fp for h in keys for fp in db[h]]
-                out.append(Pair(a, b, similarity, tuple(fragments(prints_a, prints_b))))
+        out = [
+            self._pair(a, b, shared, limit)
+            for (a, b), shared in seen.items()
+            if score(shared, len(self.documents[a]), len(self.documents[b])) >= max(threshold, 1e-9)
+        ]
         return sorted(out, key=lambda p: (-p.similarity, p.a, p.b))
 
 
