@@ -117,6 +117,38 @@ def compare(
     return Pair(names[0], names[1], score(len(shared), len(ha), len(hb)), tuple(fragments(fa, fb, shared)))
 
 
+def common_limit(documents: int) -> int:
+    """Return in how many of `documents` a fingerprint may occur before it counts as common scaffolding."""
+    return documents if documents < COMMON_MIN_DOCUMENTS else int(COMMON_SHARE * documents)
+
+
+def match_postings(
+    name: str,
+    mine: list[Fingerprint],
+    postings: Mapping[str, list[Fingerprint]],
+    *,
+    sizes: Mapping[str, int],
+    frequency: Mapping[int, int],
+    documents: int,
+    threshold: float,
+) -> list[Pair]:
+    """Return the earlier documents at least `threshold` similar to `mine`, most similar first.
+
+    `postings` holds, per earlier document, its fingerprints that share a hash with `mine`; `sizes` its number of
+    distinct fingerprints; `frequency` in how many of the `documents` each hash occurs (common ones do not count).
+    """
+    limit = common_limit(documents)
+    own = _by_hash(mine)
+    found = []
+    for other, theirs in postings.items():
+        kept = _by_hash(fp for fp in theirs if frequency.get(fp.hash, 0) <= limit)
+        shared = set(own) & set(kept)
+        similarity = score(len(shared), len(own), sizes.get(other, 0))
+        if shared and similarity >= threshold:
+            found.append(Pair(name, other, similarity, tuple(fragments(mine, theirs, shared))))
+    return sorted(found, key=lambda p: (-p.similarity, p.b))
+
+
 @dataclass
 class SimilarityIndex:
     """The fingerprints of one exercise's documents, indexed by hash, so that a new one meets only its matches.
@@ -134,8 +166,7 @@ class SimilarityIndex:
 
     def common_limit(self) -> int:
         """Return how many documents a fingerprint may occur in before it counts as common scaffolding."""
-        n = len(self.documents)
-        return n if n < COMMON_MIN_DOCUMENTS else int(COMMON_SHARE * n)
+        return common_limit(len(self.documents))
 
     def _scores(self, mine: dict[int, list[Fingerprint]]) -> Counter[str]:
         limit = self.common_limit()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import builtins
 import random
+from collections.abc import Callable
 
 _KEEP = frozenset(dir(builtins)) | {"self", "cls"}
 _WORDS = ("value", "data", "item", "thing", "part", "tmp", "res", "acc", "cur", "obj", "val", "elem", "buf", "idx")
@@ -86,8 +87,8 @@ def _swap_body(body: list[ast.stmt]) -> None:
 def reorder(source: str) -> str:
     """Return `source` with its functions in reverse order and adjacent independent assignments swapped."""
     tree = ast.parse(source)
-    heads = [s for s in tree.body if not isinstance(s, ast.FunctionDef | ast.ClassDef)]
-    defs = [s for s in tree.body if isinstance(s, ast.FunctionDef | ast.ClassDef)]
+    heads: list[ast.stmt] = [s for s in tree.body if not isinstance(s, ast.FunctionDef | ast.ClassDef)]
+    defs: list[ast.stmt] = [s for s in tree.body if isinstance(s, ast.FunctionDef | ast.ClassDef)]
     tree.body = heads + defs[::-1]
     for node in ast.walk(tree):
         for attribute in ("body", "orelse"):
@@ -126,7 +127,7 @@ def relayout(source: str, *, seed: int = 0) -> str:
     return "\n".join(out) + "\n"
 
 
-LEVELS = {
+LEVELS: dict[str, Callable[[str, int], str]] = {
     "L1-layout": lambda src, seed: relayout(src, seed=seed),
     "L2-renamed": lambda src, seed: relayout(rename(src, seed=seed), seed=seed),
     "L3-reordered": lambda src, seed: relayout(reorder(rename(src, seed=seed)), seed=seed),
