@@ -206,7 +206,8 @@ def _view(
     match: SimilarityMatch, mine: Submission, other: Submission | None, *, flipped: bool, all_openings: bool
 ) -> SimilarSubmission:
     mine_key, theirs_key = ("b_lines", "a_lines") if flipped else ("a_lines", "b_lines")
-    shown = other is not None and (all_openings or other.invite.candidate.opening_id == mine.invite.candidate.opening_id)
+    same_opening = other is not None and other.invite.candidate.opening_id == mine.invite.candidate.opening_id
+    shown = other is not None and (all_openings or same_opening)
     direction = "known" if other is None else ("later" if flipped else "earlier")
     return SimilarSubmission(
         submission_id=mine.id,
