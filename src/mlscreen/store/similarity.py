@@ -268,3 +268,25 @@ def indexed(db: Session, submission_ids: Iterable[int]) -> set[int]:
     """Return which of `submission_ids` have been indexed for similarity."""
     ids = list(submission_ids)
     return set(db.scalars(select(SimilarityDocument.submission_id).where(SimilarityDocument.submission_id.in_(ids))))
+
+
+def similar_by_submission(
+    db: Session, submission_ids: list[int], *, all_openings: bool
+) -> dict[int, tuple[list[SimilarSubmission], ExerciseAdvice, bool]]:
+    """Return, per submission, its matches, its exercise's advice and whether it has been indexed yet."""
+    done = indexed(db, submission_ids)
+    out = {}
+    for sub in db.scalars(select(Submission).where(Submission.id.in_(submission_ids))):
+        out[sub.id] = (similar_to(db, sub.id, all_openings=all_openings), advice_for(sub.exercise_id), sub.id in done)
+    return out
+
+
+def opening_report(
+    db: Session, opening_id: int, *, all_openings: bool
+) -> tuple[list[SimilarSubmission], list[ExerciseAdvice]]:
+    """Return the opening's matches and the advice of every exercise its candidates submitted."""
+    exercises = db.scalars(
+        select(Submission.exercise_id).join(Candidate).where(Candidate.opening_id == opening_id).distinct()
+    )
+    advice = [advice_for(e) for e in sorted(set(exercises))]
+    return opening_similarity(db, opening_id, all_openings=all_openings), advice

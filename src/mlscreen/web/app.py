@@ -45,6 +45,7 @@ from mlscreen.web.routes import (
     privacy,
     reports,
     reviews,
+    similarity,
 )
 from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
@@ -123,7 +124,21 @@ def create_app(
     app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
-    routers = (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, privacy, outbox, api)
+    routers = (
+        auth,
+        pages,
+        openings,
+        candidates,
+        reviews,
+        assessment,
+        examples,
+        planning,
+        jobs,
+        privacy,
+        outbox,
+        similarity,
+        api,
+    )
     for module in (*routers, reports):
         app.include_router(module.router)
     app.include_router(reports.api)

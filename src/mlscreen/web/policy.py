@@ -94,6 +94,7 @@ ACTIONS: dict[str, Rule] = {
     "prescreen.submit": _any(_manager, _recruiter_member),
     "scorecard.submit": _any(_manager, _assigned),
     "packet.view": _manager,
+    "similarity.view": _manager,
     "decision.make": _manager,
     "decision.reopen": _role("admin"),
 }
@@ -182,6 +183,7 @@ ROUTES: dict[str, str] = {
     "reports_csv": "admin",
     "opening_reports_page": "packet.view",
     "opening_reports_csv": "packet.view",
+    "opening_similarity_page": "similarity.view",
 }
 
 
