@@ -50,6 +50,7 @@ def test_erasure_leaves_nothing_in_any_table_or_file(database: Database, bank: B
         done = erase_candidate(s, person, actor=None)
     vacuum(database)
     assert done.cleared["submissions"] == 1 and done.cleared["audit_events"] == 2
+    assert done.cleared["similarity"] > 2  # the index entry, its fingerprints and its match
     assert found_in_tables(database, MARKERS) == []
     if database.dialect == "sqlite":
         database.dispose()
