@@ -73,13 +73,10 @@ def _abstract(token: tokenize.TokenInfo, previous_text: str | None) -> str:
     return token.string
 
 
-def normalise(source: str) -> list[Token]:
-    """Return the tokens of `source` with comments, docstrings and blank lines dropped, names and literals abstracted.
-
-    Code that does not tokenize (a syntax error half-way) gives the tokens before the error.
-    """
+def _normalised(source: str) -> tuple[list[str], list[int]]:
     raw = [t for t in _raw_tokens(source) if t.type not in _SKIPPED]
-    out: list[Token] = []
+    texts: list[str] = []
+    lines: list[int] = []
     previous_kind: str | None = None
     skip_newline = False
     for i, token in enumerate(raw):
@@ -87,13 +84,24 @@ def normalise(source: str) -> list[Token]:
             skip_newline = False
             continue
         skip_newline = False
-        following = raw[i + 1] if i + 1 < len(raw) else None
-        if _is_docstring(previous_kind, token, following):
+        if token.type == tokenize.STRING and _is_docstring(
+            previous_kind, token, raw[i + 1] if i + 1 < len(raw) else None
+        ):
             skip_newline = True
             continue
-        out.append(Token(_abstract(token, out[-1].text if out else None), token.start[0]))
+        texts.append(_abstract(token, texts[-1] if texts else None))
+        lines.append(token.start[0])
         previous_kind = tokenize.tok_name[token.type]
-    return out
+    return texts, lines
+
+
+def normalise(source: str) -> list[Token]:
+    """Return the tokens of `source` with comments, docstrings and blank lines dropped, names and literals abstracted.
+
+    Code that does not tokenize (a syntax error half-way) gives the tokens before the error.
+    """
+    texts, lines = _normalised(source)
+    return [Token(text, line) for text, line in zip(texts, lines, strict=True)]
 
 
 @lru_cache(maxsize=4096)
@@ -103,9 +111,13 @@ def _token_code(text: str) -> int:
 
 def kgram_hashes(tokens: list[Token], k: int = DEFAULT_K) -> list[int]:
     """Return the rolling hash of every k-gram of `tokens` (a list shorter than k gives none)."""
-    if len(tokens) < k:
+    return _hashes([t.text for t in tokens], k)
+
+
+def _hashes(texts: list[str], k: int) -> list[int]:
+    if len(texts) < k:
         return []
-    codes = [_token_code(t.text) for t in tokens]
+    codes = [_token_code(t) for t in texts]
     top = pow(_BASE, k - 1, _MODULUS)
     value = 0
     for code in codes[:k]:
@@ -123,14 +135,18 @@ def winnow(hashes: list[int], window: int = DEFAULT_WINDOW) -> list[int]:
         return []
     if len(hashes) <= window:
         low = min(hashes)
-        return [max(i for i, h in enumerate(hashes) if h == low)]
+        return [len(hashes) - 1 - hashes[::-1].index(low)]
     chosen: list[int] = []
+    at = -1  # position of the current window's rightmost minimum
     for start in range(len(hashes) - window + 1):
-        span = hashes[start : start + window]
-        low = min(span)
-        position = start + max(i for i, h in enumerate(span) if h == low)
-        if not chosen or chosen[-1] != position:
-            chosen.append(position)
+        end = start + window - 1
+        if at < start:  # the minimum left the window: look again
+            span = hashes[start : end + 1]
+            at = end - span[::-1].index(min(span))
+        elif hashes[end] <= hashes[at]:
+            at = end
+        if not chosen or chosen[-1] != at:
+            chosen.append(at)
     return chosen
 
 
@@ -138,16 +154,14 @@ def fingerprints(
     source: str, *, k: int = DEFAULT_K, window: int = DEFAULT_WINDOW, ignore: Iterable[int] = ()
 ) -> list[Fingerprint]:
     """Return the winnowed fingerprints of `source`, leaving out the hashes in `ignore` (starter code, scaffolding)."""
-    tokens = normalise(source)
-    hashes = kgram_hashes(tokens, k)
+    texts, lines = _normalised(source)
+    hashes = _hashes(texts, k)
     skipped = set(ignore)
     return [
-        Fingerprint(hashes[p], tokens[p].line, tokens[p + k - 1].line)
-        for p in winnow(hashes, window)
-        if hashes[p] not in skipped
+        Fingerprint(hashes[p], lines[p], lines[p + k - 1]) for p in winnow(hashes, window) if hashes[p] not in skipped
     ]
 
 
 def all_hashes(source: str, *, k: int = DEFAULT_K) -> set[int]:
     """Return every k-gram hash of `source` (not only the winnowed ones): what to subtract when it is boilerplate."""
-    return set(kgram_hashes(normalise(source), k))
+    return set(_hashes(_normalised(source)[0], k))

@@ -11,8 +11,11 @@ from mlscreen.integrity.fingerprint import DEFAULT_K, DEFAULT_WINDOW, Fingerprin
 
 MIN_FINGERPRINTS = 4
 """A document with fewer fingerprints (after the starter is subtracted) is too small to say anything about."""
-COMMON_SHARE = 0.5
+COMMON_SHARE = 0.1
 """A fingerprint found in more than this share of an exercise's documents is common scaffolding: ignored."""
+COMMON_MAX_DOCUMENTS = 200
+"""A fingerprint found in more documents than this is common whatever the corpus's size: the cost of comparing a new
+submission stays bounded, and code that this many people share is circulating, not copied between two of them."""
 COMMON_MIN_DOCUMENTS = 10
 """Below this many documents no fingerprint counts as common: the share says nothing yet."""
 FRAGMENT_GAP = 2
@@ -119,7 +122,9 @@ def compare(
 
 def common_limit(documents: int) -> int:
     """Return in how many of `documents` a fingerprint may occur before it counts as common scaffolding."""
-    return documents if documents < COMMON_MIN_DOCUMENTS else int(COMMON_SHARE * documents)
+    if documents < COMMON_MIN_DOCUMENTS:
+        return documents
+    return max(COMMON_MIN_DOCUMENTS, min(int(COMMON_SHARE * documents), COMMON_MAX_DOCUMENTS))
 
 
 def match_postings(
@@ -139,11 +144,14 @@ def match_postings(
     """
     limit = common_limit(documents)
     own = _by_hash(mine)
+    common = {h for h in own if frequency.get(h, 0) > limit}
+    own_size = len(own) - len(common)
     found = []
     for other, theirs in postings.items():
-        kept = _by_hash(fp for fp in theirs if frequency.get(fp.hash, 0) <= limit)
-        shared = set(own) & set(kept)
-        similarity = score(len(shared), len(own), sizes.get(other, 0))
+        hashes = {fp.hash for fp in theirs}
+        shared = (set(own) & hashes) - common
+        # Common fingerprints count on neither side; those of the other it shares with no one here stay counted.
+        similarity = score(len(shared), own_size, sizes.get(other, 0) - len(hashes & common))
         if shared and similarity >= threshold:
             found.append(Pair(name, other, similarity, tuple(fragments(mine, theirs, shared))))
     return sorted(found, key=lambda p: (-p.similarity, p.b))
@@ -177,32 +185,44 @@ class SimilarityIndex:
                 counts.update(names)
         return counts
 
-    def _pair(self, a: str, b: str, shared: int, limit: int) -> Pair:
+    def _pair(self, a: str, b: str, similarity: float, limit: int) -> Pair:
         mine, theirs = self.documents[a], self.documents[b]
-        keys = [h for h in mine if h in theirs and len(self.postings[h]) <= limit]
+        keys = [h for h in mine if h in theirs and len(self.postings.get(h, ())) <= limit]
         prints_a = [fp for h in keys for fp in mine[h]]
         prints_b = [fp for h in keys for fp in theirs[h]]
-        return Pair(a, b, score(shared, len(mine), len(theirs)), tuple(fragments(prints_a, prints_b)))
+        return Pair(a, b, similarity, tuple(fragments(prints_a, prints_b)))
 
     def add(self, name: str, source: str, *, threshold: float | None = None) -> list[Pair]:
-        """Index `source` as `name`; return the earlier documents at least `threshold` similar (none without one)."""
+        """Index `source` as `name`; return the earlier documents at least `threshold` similar (none without one).
+
+        Scores as `match_postings` does over the database, so that the two agree.
+        """
         if name in self.documents:
             raise ValueError(f"{name!r} is indexed already")
         mine = _by_hash(fingerprints(source, k=self.k, window=self.window, ignore=self.ignore))
-        scores = self._scores(mine) if threshold is not None else Counter()
-        self.documents[name] = mine
         limit = self.common_limit()
-        found = [
-            self._pair(name, other, shared, limit)
-            for other, shared in scores.items()
-            if score(shared, len(mine), len(self.documents[other])) >= max(threshold or 0.0, 1e-9)
-        ]
+        found = []
+        if threshold is not None:
+            common = {h for h in mine if len(self.postings.get(h, ())) > limit}
+            own_size = len(mine) - len(common)
+            for other, shared in self._scores(mine).items():
+                if 2 * shared < threshold * (own_size + shared):  # even at its smallest, the other is too big
+                    continue
+                size = len(self.documents[other]) - sum(h in self.documents[other] for h in common)
+                similarity = score(shared, own_size, size)
+                if similarity >= max(threshold, 1e-9):
+                    found.append((other, similarity))
+        self.documents[name] = mine
+        pairs = [self._pair(name, other, similarity, limit) for other, similarity in found]
         for h in mine:
             self.postings[h].append(name)
-        return sorted(found, key=lambda p: (-p.similarity, p.b))
+        return sorted(pairs, key=lambda p: (-p.similarity, p.b))
 
     def pairs(self, *, threshold: float) -> list[Pair]:
-        """Return every pair of indexed documents at least `threshold` similar, most similar first."""
+        """Return every pair of indexed documents at least `threshold` similar, most similar first.
+
+        Fingerprints common to more than `common_limit` documents count neither as shared nor in the sizes.
+        """
         limit = self.common_limit()
         seen: Counter[tuple[str, str]] = Counter()
         for names in self.postings.values():
@@ -211,11 +231,12 @@ class SimilarityIndex:
             for i, a in enumerate(names):
                 for b in names[i + 1 :]:
                     seen[(a, b)] += 1
-        out = [
-            self._pair(a, b, shared, limit)
-            for (a, b), shared in seen.items()
-            if score(shared, len(self.documents[a]), len(self.documents[b])) >= max(threshold, 1e-9)
-        ]
+        sizes = {name: sum(len(self.postings[h]) <= limit for h in prints) for name, prints in self.documents.items()}
+        out = []
+        for (a, b), shared in seen.items():
+            similarity = score(shared, sizes[a], sizes[b])
+            if similarity >= max(threshold, 1e-9):
+                out.append(self._pair(a, b, similarity, limit))
         return sorted(out, key=lambda p: (-p.similarity, p.a, p.b))
 
 
