@@ -24,8 +24,30 @@ from mlscreen.integrity.similarity import SimilarityIndex
 from mlscreen.integrity.variants import disguises
 
 THRESHOLD = 0.4
-CALLS = ("mean", "sum", "fillna", "median", "dropna", "astype", "reshape", "argsort", "cumsum", "clip", "copy",
-         "sort_values", "groupby", "merge", "isna", "std", "max", "min", "round", "tolist", "unique", "apply")
+CALLS = (
+    "mean",
+    "sum",
+    "fillna",
+    "median",
+    "dropna",
+    "astype",
+    "reshape",
+    "argsort",
+    "cumsum",
+    "clip",
+    "copy",
+    "sort_values",
+    "groupby",
+    "merge",
+    "isna",
+    "std",
+    "max",
+    "min",
+    "round",
+    "tolist",
+    "unique",
+    "apply",
+)
 SHAPES = (
     "{v} = {w}.{c}()",
     "{v} = {w}.{c}({n})",
@@ -155,8 +177,13 @@ def add_through_database(size: int, probes: int = 20) -> float:
                 found = fingerprints(sources[name])
                 docs.append({"submission_id": sub_id, "exercise_id": exercise, "fingerprints": len(found)})
                 prints += [
-                    {"submission_id": sub_id, "exercise_id": exercise, "hash": f.hash, "start_line": f.start,
-                     "end_line": f.end}
+                    {
+                        "submission_id": sub_id,
+                        "exercise_id": exercise,
+                        "hash": f.hash,
+                        "start_line": f.start,
+                        "end_line": f.end,
+                    }
                     for f in found
                 ]
             s.execute(insert(SimilarityDocument), docs)

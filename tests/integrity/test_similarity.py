@@ -10,6 +10,7 @@ from mlscreen.integrity.similarity import (
     COMMON_MIN_DOCUMENTS,
     SimilarityIndex,
     boilerplate,
+    common_limit,
     compare,
     match_postings,
     similar_pairs,
@@ -88,7 +89,12 @@ def test_the_starter_code_alone_is_similar_to_nothing() -> None:
 def test_the_index_finds_the_same_pairs_as_comparing_every_pair() -> None:
     rng = random.Random(7)
     calls = ("mean", "sum", "max", "min", "std", "copy", "cumsum", "argsort")
-    shapes = ("    v = data.{}()\n", "    v = len(data.{}()) + 1\n", "    v.append(data.{}(axis=0))\n", "    v = [data.{}()]\n")
+    shapes = (
+        "    v = data.{}()\n",
+        "    v = len(data.{}()) + 1\n",
+        "    v.append(data.{}(axis=0))\n",
+        "    v = [data.{}()]\n",
+    )
     lines = [shape.format(call) for shape in shapes for call in calls]
     sources = {}
     for n in range(12):
@@ -139,7 +145,7 @@ def test_adding_returns_the_earlier_similar_documents_as_matching_the_stored_pos
     sizes = {name: len(doc) for name, doc in index.documents.items()}
     frequency = {h: len(names) for h, names in index.postings.items()}
     stored = match_postings(
-        "copy.py", mine, postings, sizes=sizes, frequency=frequency, documents=len(SOLUTIONS), threshold=0.4
+        "copy.py", mine, postings, sizes=sizes, frequency=frequency, limit=common_limit(len(SOLUTIONS)), threshold=0.4
     )
     assert [(p.b, round(p.similarity, 6), p.fragments) for p in stored] == [
         (p.b, round(p.similarity, 6), p.fragments) for p in found

@@ -127,6 +127,30 @@ def common_limit(documents: int) -> int:
     return max(COMMON_MIN_DOCUMENTS, min(int(COMMON_SHARE * documents), COMMON_MAX_DOCUMENTS))
 
 
+def _rare(mine: list[Fingerprint], frequency: Mapping[int, int], limit: int) -> tuple[set[int], set[int]]:
+    own = {fp.hash for fp in mine}
+    common = {h for h in own if frequency.get(h, 0) > limit}
+    return own - common, common
+
+
+def promising(
+    mine: list[Fingerprint],
+    postings: Mapping[str, list[Fingerprint]],
+    *,
+    frequency: Mapping[int, int],
+    limit: int,
+    threshold: float,
+) -> list[str]:
+    """Return the earlier documents that share enough of `mine` to reach `threshold` if they were no larger."""
+    rare, _ = _rare(mine, frequency, limit)
+    out = []
+    for other, theirs in postings.items():
+        shared = len(rare & {fp.hash for fp in theirs})
+        if shared and 2 * shared >= threshold * (len(rare) + shared):
+            out.append(other)
+    return out
+
+
 def match_postings(
     name: str,
     mine: list[Fingerprint],
@@ -134,24 +158,24 @@ def match_postings(
     *,
     sizes: Mapping[str, int],
     frequency: Mapping[int, int],
-    documents: int,
+    limit: int,
     threshold: float,
 ) -> list[Pair]:
     """Return the earlier documents at least `threshold` similar to `mine`, most similar first.
 
     `postings` holds, per earlier document, its fingerprints that share a hash with `mine`; `sizes` its number of
-    distinct fingerprints; `frequency` in how many of the `documents` each hash occurs (common ones do not count).
+    distinct fingerprints (documents without a size are not scored); `frequency` in how many earlier documents
+    each hash occurs: those in more than `limit` are common and count on neither side.
     """
-    limit = common_limit(documents)
-    own = _by_hash(mine)
-    common = {h for h in own if frequency.get(h, 0) > limit}
-    own_size = len(own) - len(common)
+    rare, common = _rare(mine, frequency, limit)
     found = []
     for other, theirs in postings.items():
+        if other not in sizes:
+            continue
         hashes = {fp.hash for fp in theirs}
-        shared = (set(own) & hashes) - common
+        shared = rare & hashes
         # Common fingerprints count on neither side; those of the other it shares with no one here stay counted.
-        similarity = score(len(shared), own_size, sizes.get(other, 0) - len(hashes & common))
+        similarity = score(len(shared), len(rare), sizes[other] - len(hashes & common))
         if shared and similarity >= threshold:
             found.append(Pair(name, other, similarity, tuple(fragments(mine, theirs, shared))))
     return sorted(found, key=lambda p: (-p.similarity, p.b))

@@ -62,7 +62,7 @@ def index_similarity(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
     from mlscreen.integrity.calibration import threshold_of
     from mlscreen.integrity.fingerprint import fingerprints
     from mlscreen.integrity.folder import closest_known
-    from mlscreen.integrity.similarity import boilerplate, match_postings
+    from mlscreen.integrity.similarity import boilerplate, common_limit, match_postings, promising
 
     submission_id = int(payload["submission_id"])
     with db.session() as s:
@@ -71,16 +71,20 @@ def index_similarity(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
         return {"submission_id": submission_id, "indexed": False}
     starter, known = _exercise_code(item.exercise_id)
     prints = fingerprints(item.source, ignore=boilerplate(starter))
-    with db.session() as s:
-        found = similarity.postings(s, item.exercise_id, (fp.hash for fp in prints), exclude=submission_id)
     threshold = threshold_of(item.exercise_id).threshold
+    with db.session(write=False) as s:
+        limit = common_limit(similarity.document_count(s, item.exercise_id))
+        found = similarity.postings(s, item.exercise_id, (fp.hash for fp in prints), exclude=submission_id, limit=limit)
+    wanted = promising(prints, found.by_document, frequency=found.frequency, limit=limit, threshold=threshold)
+    with db.session(write=False) as s:
+        sizes = similarity.sizes(s, wanted)
     pairs = match_postings(
         str(submission_id),
         prints,
         found.by_document,
-        sizes=found.sizes,
+        sizes=sizes,
         frequency=found.frequency,
-        documents=found.documents,
+        limit=limit,
         threshold=threshold,
     )
     best = closest_known(str(submission_id), item.source, known, starter=starter, threshold=threshold)

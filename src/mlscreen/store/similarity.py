@@ -38,12 +38,13 @@ class IndexInput:
 
 @dataclass(frozen=True)
 class Postings:
-    """What the index holds about a new submission's fingerprints: earlier documents sharing them, and sizes."""
+    """Earlier documents sharing a new submission's fingerprints, and in how many documents each of them occurs.
+
+    A hash found in more than the limit asked for is left out of `by_document` and has the frequency limit + 1.
+    """
 
     by_document: dict[str, list[Fingerprint]]
-    sizes: dict[str, int]
     frequency: dict[int, int]
-    documents: int
 
 
 def to_index(db: Session, submission_id: int) -> IndexInput | None:
@@ -54,40 +55,49 @@ def to_index(db: Session, submission_id: int) -> IndexInput | None:
     return IndexInput(sub.id, sub.exercise_id, sub.source)
 
 
-def postings(db: Session, exercise_id: str, hashes: Iterable[int], *, exclude: int) -> Postings:
-    """Return the earlier documents of `exercise_id` sharing any of `hashes` (not `exclude`), by submission id."""
-    wanted = sorted(set(hashes))
+def document_count(db: Session, exercise_id: str) -> int:
+    """Return how many submissions of `exercise_id` are indexed."""
+    query = select(func.count()).select_from(SimilarityDocument).where(SimilarityDocument.exercise_id == exercise_id)
+    return int(db.scalar(query) or 0)
+
+
+def postings(db: Session, exercise_id: str, hashes: Iterable[int], *, exclude: int, limit: int) -> Postings:
+    """Return the earlier documents of `exercise_id` (not `exclude`) sharing any of `hashes`, by submission id.
+
+    Each hash is looked up on its own with a limit, so a hash common to thousands of submissions costs no more
+    than one shared by `limit`: the cost of a new submission does not grow with the corpus.
+    """
     by_document: dict[str, list[Fingerprint]] = defaultdict(list)
-    holders: dict[int, set[str]] = defaultdict(set)
-    for start in range(0, len(wanted), _HASH_BATCH):
+    frequency: dict[int, int] = {}
+    columns = (SimilarityFingerprint.submission_id, SimilarityFingerprint.start_line, SimilarityFingerprint.end_line)
+    for h in sorted(set(hashes)):
         rows = db.execute(
-            select(
-                SimilarityFingerprint.submission_id,
-                SimilarityFingerprint.hash,
-                SimilarityFingerprint.start_line,
-                SimilarityFingerprint.end_line,
-            ).where(
+            select(*columns)
+            .where(
                 SimilarityFingerprint.exercise_id == exercise_id,
-                SimilarityFingerprint.hash.in_(wanted[start : start + _HASH_BATCH]),
+                SimilarityFingerprint.hash == h,
                 SimilarityFingerprint.submission_id != exclude,
             )
+            .limit(limit + 1)
+        ).all()
+        holders = {int(sub_id) for sub_id, _, _ in rows}
+        frequency[h] = min(len(holders), limit + 1)
+        if len(rows) <= limit:
+            for sub_id, first, last in rows:
+                by_document[str(sub_id)].append(Fingerprint(h, int(first), int(last)))
+    return Postings(dict(by_document), frequency)
+
+
+def sizes(db: Session, submission_ids: Iterable[str]) -> dict[str, int]:
+    """Return the number of distinct fingerprints of each indexed submission named (by id, as text)."""
+    ids = sorted({int(i) for i in submission_ids})
+    out: dict[str, int] = {}
+    for start in range(0, len(ids), _HASH_BATCH):
+        query = select(SimilarityDocument.submission_id, SimilarityDocument.fingerprints).where(
+            SimilarityDocument.submission_id.in_(ids[start : start + _HASH_BATCH])
         )
-        for sub_id, h, first, last in rows:
-            by_document[str(sub_id)].append(Fingerprint(int(h), int(first), int(last)))
-            holders[int(h)].add(str(sub_id))
-    ids = [int(k) for k in by_document]
-    sizes = {
-        str(sub_id): int(n)
-        for sub_id, n in db.execute(
-            select(SimilarityDocument.submission_id, SimilarityDocument.fingerprints).where(
-                SimilarityDocument.submission_id.in_(ids)
-            )
-        )
-    }
-    documents = db.scalar(
-        select(func.count()).select_from(SimilarityDocument).where(SimilarityDocument.exercise_id == exercise_id)
-    )
-    return Postings(dict(by_document), sizes, {h: len(d) for h, d in holders.items()}, int(documents or 0))
+        out |= {str(sub_id): int(n) for sub_id, n in db.execute(query)}
+    return out
 
 
 def save_index(db: Session, item: IndexInput, prints: list[Fingerprint], pairs: list[Pair], known: Pair | None) -> bool:
