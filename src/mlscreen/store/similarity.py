@@ -67,24 +67,23 @@ def postings(db: Session, exercise_id: str, hashes: Iterable[int], *, exclude: i
     Each hash is looked up on its own with a limit, so a hash common to thousands of submissions costs no more
     than one shared by `limit`: the cost of a new submission does not grow with the corpus.
     """
-    by_document: dict[str, list[Fingerprint]] = defaultdict(list)
     frequency: dict[int, int] = {}
-    columns = (SimilarityFingerprint.submission_id, SimilarityFingerprint.start_line, SimilarityFingerprint.end_line)
+    mine = (SimilarityFingerprint.exercise_id == exercise_id, SimilarityFingerprint.submission_id != exclude)
     for h in sorted(set(hashes)):
-        rows = db.execute(
-            select(*columns)
-            .where(
-                SimilarityFingerprint.exercise_id == exercise_id,
-                SimilarityFingerprint.hash == h,
-                SimilarityFingerprint.submission_id != exclude,
-            )
-            .limit(limit + 1)
-        ).all()
-        holders = {int(sub_id) for sub_id, _, _ in rows}
-        frequency[h] = min(len(holders), limit + 1)
-        if len(rows) <= limit:
-            for sub_id, first, last in rows:
-                by_document[str(sub_id)].append(Fingerprint(h, int(first), int(last)))
+        holders = select(SimilarityFingerprint.submission_id).where(*mine, SimilarityFingerprint.hash == h).distinct()
+        frequency[h] = len(db.scalars(holders.limit(limit + 1)).all())
+    rare = sorted(h for h, n in frequency.items() if 0 < n <= limit)
+    by_document: dict[str, list[Fingerprint]] = defaultdict(list)
+    columns = (
+        SimilarityFingerprint.submission_id,
+        SimilarityFingerprint.hash,
+        SimilarityFingerprint.start_line,
+        SimilarityFingerprint.end_line,
+    )
+    for start in range(0, len(rare), _HASH_BATCH):
+        batch = rare[start : start + _HASH_BATCH]
+        for sub_id, h, first, last in db.execute(select(*columns).where(*mine, SimilarityFingerprint.hash.in_(batch))):
+            by_document[str(sub_id)].append(Fingerprint(int(h), int(first), int(last)))
     return Postings(dict(by_document), frequency)
 
 
