@@ -4,7 +4,8 @@ import numpy as np
 
 class KNNClassifier:
     def __init__(self, k=5, weights="uniform"):
-        assert weights in {"uniform", "distance"}
+        if weights not in {"uniform", "distance"} or k < 1:
+            raise ValueError(f"need k >= 1 and weights 'uniform' or 'distance', got k={k}, weights={weights!r}")
         self.k, self.weights = int(k), weights
 
     def fit(self, X, y):

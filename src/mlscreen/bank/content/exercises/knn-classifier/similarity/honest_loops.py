@@ -1,26 +1,25 @@
-import math
-
 import numpy as np
 
 
 class KNNClassifier:
     def __init__(self, k=5, weights="uniform"):
+        if k < 1:
+            raise ValueError("k must be positive")
+        if weights != "uniform" and weights != "distance":
+            raise ValueError("unknown weights")
         self.k = k
         self.weights = weights
 
     def fit(self, X, y):
-        self.train = [list(map(float, row)) for row in X]
+        self.train = np.asarray(X, dtype=float)
         self.labels = list(y)
         self.classes = sorted(set(self.labels))
         return self
 
     def _neighbours(self, row):
-        dists = []
-        for i, other in enumerate(self.train):
-            d = math.sqrt(sum((a - b) ** 2 for a, b in zip(row, other)))
-            dists.append((d, i))
-        dists.sort()
-        return dists[: min(self.k, len(dists))]
+        dists = np.sqrt(((self.train - np.asarray(row)) ** 2).sum(axis=1))
+        order = np.argsort(dists, kind="stable")[: min(self.k, len(dists))]
+        return [(float(dists[i]), int(i)) for i in order]
 
     def _tally(self, row):
         near = self._neighbours(row)

@@ -14,10 +14,7 @@ def precision_recall_f1(y_true, y_pred, *, zero_division=0.0):
             fn += 1
     precision = tp / (tp + fp) if tp + fp else zero_division
     recall = tp / (tp + fn) if tp + fn else zero_division
-    if precision + recall == 0:
-        f1 = zero_division if tp + fp + fn == 0 else 0.0
-    else:
-        f1 = 2 * tp / (2 * tp + fp + fn)
+    f1 = 2 * tp / (2 * tp + fp + fn) if 2 * tp + fp + fn else zero_division
     return {"precision": float(precision), "recall": float(recall), "f1": float(f1)}
 
 
@@ -28,7 +25,8 @@ def roc_auc(y_true, scores):
     neg = s[~y]
     if pos.size == 0 or neg.size == 0:
         return float("nan")
-    wins = 0.0
-    for value in pos:
-        wins += np.sum(value > neg) + 0.5 * np.sum(value == neg)
+    neg_sorted = np.sort(neg)
+    below = np.searchsorted(neg_sorted, pos, side="left")
+    not_above = np.searchsorted(neg_sorted, pos, side="right")
+    wins = below.sum() + 0.5 * (not_above - below).sum()
     return float(wins / (pos.size * neg.size))

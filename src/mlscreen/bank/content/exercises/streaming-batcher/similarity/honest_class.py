@@ -11,6 +11,9 @@ class _Batch:
     def fits(self, cost: int, max_size: int, max_tokens: int) -> bool:
         return len(self.items) < max_size and self.tokens + cost <= max_tokens
 
+    def full(self, max_size: int, max_tokens: int) -> bool:
+        return len(self.items) >= max_size or self.tokens >= max_tokens
+
     def add(self, request: dict, cost: int) -> None:
         self.items.append(request)
         self.tokens += cost
@@ -25,15 +28,19 @@ def batch_requests(requests: Iterable[dict], *, max_size: int, max_tokens: int,
     open_batch = _Batch()
     for request in requests:
         cost = int(request["tokens"])
-        too_big = cost > max_tokens
-        if too_big or not open_batch.fits(cost, max_size, max_tokens):
-            if open_batch.items:
-                yield open_batch.items
-            open_batch = _Batch()
-        if too_big:
+        if cost > max_tokens:
             if oversized == "alone":
+                if open_batch.items:
+                    yield open_batch.items
+                    open_batch = _Batch()
                 yield [request]
             continue
+        if not open_batch.fits(cost, max_size, max_tokens):
+            yield open_batch.items
+            open_batch = _Batch()
         open_batch.add(request, cost)
+        if open_batch.full(max_size, max_tokens):
+            yield open_batch.items
+            open_batch = _Batch()
     if open_batch.items:
         yield open_batch.items

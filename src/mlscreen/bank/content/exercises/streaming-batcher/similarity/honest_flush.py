@@ -8,18 +8,22 @@ def batch_requests(requests, *, max_size, max_tokens, oversized="alone"):
     for item in requests:
         size = item["tokens"]
         if size > max_tokens:
-            if current:
-                yield current
-                current = []
-                used = 0
             if oversized == "alone":
+                if current:
+                    yield current
+                    current = []
+                    used = 0
                 yield [item]
             continue
-        if current and (len(current) >= max_size or used + size > max_tokens):
+        if current and used + size > max_tokens:
             yield current
             current = []
             used = 0
         current.append(item)
         used += size
+        if len(current) >= max_size or used >= max_tokens:  # full: hand it over now, do not wait for more
+            yield current
+            current = []
+            used = 0
     if current:
         yield current

@@ -1,0 +1,38 @@
+"""Every solution of the calibration corpora is a correct one: the honest pairs are pairs of working solutions."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from mlscreen.bank import load_bank
+from mlscreen.grader import GraderPool
+from mlscreen.integrity.calibration import CORPUS_DIR
+from tests.conftest import require_service
+
+BANK = load_bank()
+FILES = sorted(
+    path
+    for exercise in BANK.items()
+    if BANK.sidecar(exercise.id, CORPUS_DIR).is_dir()
+    for path in BANK.sidecar(exercise.id, CORPUS_DIR).glob("*.py")
+)
+
+
+@pytest.fixture(scope="module")
+def pool() -> Iterator[GraderPool]:
+    require_service("bubblewrap", shutil.which("bwrap") is not None, "install it with `apt-get install bubblewrap`")
+    with GraderPool(workers=2) as started:
+        yield started
+
+
+@pytest.mark.sandbox
+@pytest.mark.slow
+@pytest.mark.parametrize("path", FILES, ids=[f"{p.parent.parent.name}/{p.name}" for p in FILES])
+def test_corpus_solution_passes_every_hidden_test(pool: GraderPool, path: Path) -> None:
+    result = pool.grade(path.read_text(encoding="utf-8"), path.parent.parent.name).to_json()
+    failed = [t["id"] for t in result["tests"] if not t["passed"]]
+    assert result["status"] == "passed", failed
