@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import combinations
 from typing import Any
 
 from mlscreen.integrity.fingerprint import DEFAULT_K, DEFAULT_WINDOW, Fingerprint, all_hashes, fingerprints
@@ -252,9 +253,7 @@ class SimilarityIndex:
         for names in self.postings.values():
             if len(names) > limit or len(names) < 2:
                 continue
-            for i, a in enumerate(names):
-                for b in names[i + 1 :]:
-                    seen[(a, b)] += 1
+            seen.update(combinations(names, 2))  # counted in C: the bulk of the work
         sizes = {name: sum(len(self.postings[h]) <= limit for h in prints) for name, prints in self.documents.items()}
         out = []
         for (a, b), shared in seen.items():
