@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from mlscreen.bank import load_bank
+from mlscreen.bank import Exercise, load_bank
 from mlscreen.grader import GraderPool
 from mlscreen.integrity.calibration import CORPUS_DIR
 from tests.conftest import require_service
@@ -16,7 +16,7 @@ from tests.conftest import require_service
 BANK = load_bank()
 FILES = sorted(
     path
-    for exercise in BANK.items()
+    for exercise in BANK.items(Exercise)
     if BANK.sidecar(exercise.id, CORPUS_DIR).is_dir()
     for path in BANK.sidecar(exercise.id, CORPUS_DIR).glob("*.py")
 )
