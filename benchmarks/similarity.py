@@ -17,6 +17,7 @@ import random
 import statistics
 import tempfile
 import time
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -146,6 +147,7 @@ def add_through_database(size: int, probes: int = 20) -> float:
         Opening,
         SimilarityDocument,
         SimilarityFingerprint,
+        SimilarityHash,
         Submission,
     )
 
@@ -173,9 +175,12 @@ def add_through_database(size: int, probes: int = 20) -> float:
             s.execute(insert(Submission), rows)
             ids = list(range(1, len(names) + 1))
             prints, docs = [], []
+            held: Counter[int] = Counter()
             for sub_id, name in zip(ids[:size], names[:size], strict=True):
                 found = fingerprints(sources[name])
-                docs.append({"submission_id": sub_id, "exercise_id": exercise, "fingerprints": len(found)})
+                distinct = {f.hash for f in found}
+                held.update(distinct)
+                docs.append({"submission_id": sub_id, "exercise_id": exercise, "fingerprints": len(distinct)})
                 prints += [
                     {
                         "submission_id": sub_id,
@@ -188,6 +193,8 @@ def add_through_database(size: int, probes: int = 20) -> float:
                 ]
             s.execute(insert(SimilarityDocument), docs)
             s.execute(insert(SimilarityFingerprint), prints)
+            counts = [{"exercise_id": exercise, "hash": h, "documents": n} for h, n in held.items()]
+            s.execute(insert(SimilarityHash), counts)
         times = []
         for sub_id in ids[size:]:
             start = time.perf_counter()

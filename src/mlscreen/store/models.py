@@ -369,6 +369,15 @@ class SimilarityFingerprint(Base):
     end_line: Mapped[int]
 
 
+class SimilarityHash(Base):
+    """In how many indexed submissions of an exercise a fingerprint occurs: common ones are known without a scan."""
+
+    __tablename__ = "similarity_hashes"
+    exercise_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    documents: Mapped[int]
+
+
 class SimilarityMatch(Base):
     """A submission found similar to an earlier one (`other_submission_id`) or to the exercise's own code (`known`).
 

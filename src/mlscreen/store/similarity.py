@@ -6,7 +6,9 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, distinct, func, or_, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from mlscreen.integrity.calibration import threshold_of
@@ -16,6 +18,7 @@ from mlscreen.store.models import (
     Candidate,
     SimilarityDocument,
     SimilarityFingerprint,
+    SimilarityHash,
     SimilarityMatch,
     Submission,
 )
@@ -62,17 +65,21 @@ def document_count(db: Session, exercise_id: str) -> int:
 
 
 def postings(db: Session, exercise_id: str, hashes: Iterable[int], *, exclude: int, limit: int) -> Postings:
-    """Return the earlier documents of `exercise_id` (not `exclude`) sharing any of `hashes`, by submission id.
+    """Return the indexed documents of `exercise_id` (not `exclude`) sharing any of `hashes`, by submission id.
 
-    Each hash is looked up on its own with a limit, so a hash common to thousands of submissions costs no more
-    than one shared by `limit`: the cost of a new submission does not grow with the corpus.
+    How many documents hold each hash is read from `similarity_hashes` first; only the hashes held by at most
+    `limit` documents are fetched, so a hash common to thousands of submissions costs nothing more: the cost of
+    a new submission does not grow with the corpus.
     """
-    frequency: dict[int, int] = {}
-    mine = (SimilarityFingerprint.exercise_id == exercise_id, SimilarityFingerprint.submission_id != exclude)
-    for h in sorted(set(hashes)):
-        holders = select(SimilarityFingerprint.submission_id).where(*mine, SimilarityFingerprint.hash == h).distinct()
-        frequency[h] = len(db.scalars(holders.limit(limit + 1)).all())
-    rare = sorted(h for h, n in frequency.items() if 0 < n <= limit)
+    wanted = sorted(set(hashes))
+    counts: dict[int, int] = {}
+    for start in range(0, len(wanted), _HASH_BATCH):
+        query = select(SimilarityHash.hash, SimilarityHash.documents).where(
+            SimilarityHash.exercise_id == exercise_id, SimilarityHash.hash.in_(wanted[start : start + _HASH_BATCH])
+        )
+        counts |= {int(h): int(n) for h, n in db.execute(query)}
+    frequency = {h: min(counts.get(h, 0), limit + 1) for h in wanted}
+    rare = [h for h in wanted if 0 < frequency[h] <= limit]
     by_document: dict[str, list[Fingerprint]] = defaultdict(list)
     columns = (
         SimilarityFingerprint.submission_id,
@@ -81,10 +88,28 @@ def postings(db: Session, exercise_id: str, hashes: Iterable[int], *, exclude: i
         SimilarityFingerprint.end_line,
     )
     for start in range(0, len(rare), _HASH_BATCH):
-        batch = rare[start : start + _HASH_BATCH]
-        for sub_id, h, first, last in db.execute(select(*columns).where(*mine, SimilarityFingerprint.hash.in_(batch))):
+        rows = select(*columns).where(
+            SimilarityFingerprint.exercise_id == exercise_id,
+            SimilarityFingerprint.hash.in_(rare[start : start + _HASH_BATCH]),
+            SimilarityFingerprint.submission_id != exclude,
+        )
+        for sub_id, h, first, last in db.execute(rows):
             by_document[str(sub_id)].append(Fingerprint(int(h), int(first), int(last)))
     return Postings(dict(by_document), frequency)
+
+
+def _count_hashes(db: Session, exercise_id: str, hashes: set[int]) -> None:
+    """Add one document to the count of each of `hashes` (an upsert, safe against a concurrent writer)."""
+    if not hashes:
+        return
+    dialect = db.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    rows = [{"exercise_id": exercise_id, "hash": h, "documents": 1} for h in sorted(hashes)]
+    statement = insert(SimilarityHash).values(rows)
+    statement = statement.on_conflict_do_update(
+        index_elements=["exercise_id", "hash"], set_={"documents": SimilarityHash.documents + 1}
+    )
+    db.execute(statement)
 
 
 def sizes(db: Session, submission_ids: Iterable[str]) -> dict[str, int]:
@@ -120,6 +145,7 @@ def save_index(db: Session, item: IndexInput, prints: list[Fingerprint], pairs: 
         )
         for fp in prints
     )
+    _count_hashes(db, item.exercise_id, {fp.hash for fp in prints})
     live = set(db.scalars(select(Submission.id).where(Submission.id.in_([int(p.b) for p in pairs]))))
     for pair in pairs[:MAX_MATCHES]:
         if int(pair.b) in live:
@@ -143,8 +169,21 @@ def _match(submission_id: int, pair: Pair, *, other: int | None = None, known: s
 def forget(db: Session, candidate_id: int) -> int:
     """Remove the candidate's submissions from the index and every match naming them; return how many rows went."""
     ids = select(Submission.id).where(Submission.candidate_id == candidate_id)
+    held = db.execute(
+        select(SimilarityFingerprint.exercise_id, SimilarityFingerprint.hash, func.count(distinct(Submission.id)))
+        .join(Submission, Submission.id == SimilarityFingerprint.submission_id)
+        .where(Submission.candidate_id == candidate_id)
+        .group_by(SimilarityFingerprint.exercise_id, SimilarityFingerprint.hash)
+    ).all()
+    for exercise_id, h, n in held:
+        db.execute(
+            update(SimilarityHash)
+            .where(SimilarityHash.exercise_id == exercise_id, SimilarityHash.hash == h)
+            .values(documents=SimilarityHash.documents - n)
+        )
     removed = 0
     for statement in (
+        delete(SimilarityHash).where(SimilarityHash.documents <= 0),
         delete(SimilarityMatch).where(
             or_(SimilarityMatch.submission_id.in_(ids), SimilarityMatch.other_submission_id.in_(ids))
         ),

@@ -1,4 +1,4 @@
-"""Similarity across submissions: indexed submissions, their fingerprints, and the matches found.
+"""Similarity across submissions: indexed submissions, their fingerprints and how common each is, the matches.
 
 Revision ID: 0011
 Revises: 0005
@@ -41,6 +41,13 @@ def upgrade() -> None:
     op.create_index("ix_similarity_fingerprints_lookup", "similarity_fingerprints", ["exercise_id", "hash"])
     op.create_index(op.f("ix_similarity_fingerprints_submission_id"), "similarity_fingerprints", ["submission_id"])
     op.create_table(
+        "similarity_hashes",
+        sa.Column("exercise_id", sa.String(length=64), nullable=False),
+        sa.Column("hash", sa.BigInteger(), autoincrement=False, nullable=False),
+        sa.Column("documents", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("exercise_id", "hash"),
+    )
+    op.create_table(
         "similarity_matches",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("submission_id", sa.Integer(), nullable=False),
@@ -59,5 +66,6 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("similarity_matches")
+    op.drop_table("similarity_hashes")
     op.drop_table("similarity_fingerprints")
     op.drop_table("similarity_documents")
