@@ -34,6 +34,7 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.planning.cli", "register", None),
     ("mlscreen.store.reports_cli", "register", None),
     ("mlscreen.integrity.cli", "register", None),
+    ("mlscreen.store.similarity_cli", "register", None),
 )
 
 

@@ -65,3 +65,10 @@ def test_bad_input_exits_2_with_what_to_fix(run_cli: Run, tmp_path: Path, bank: 
         result = run_cli(*args)
         assert result.exit_code == 2, args
         assert message in result.stderr and "Traceback" not in result.stderr
+
+
+def test_similarity_index_queues_what_is_not_indexed(run_cli: Run, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'cli.db'}"
+    assert run_cli("db", "upgrade", "--url", url).exit_code == 0
+    result = run_cli("similarity-index", "--url", url)
+    assert result.exit_code == 0 and "queued 0 submission(s)" in result.stdout

@@ -100,3 +100,26 @@ def test_forgetting_a_candidate_removes_their_fingerprints_and_every_match_namin
         assert left == {(ids[1][1], None)}  # only the copy's match with the reference remains
         assert s.scalar(select(func.count()).where(SimilarityFingerprint.submission_id == ids[0][1])) == 0
         assert s.get(SimilarityDocument, ids[0][1]) is None and s.get(SimilarityDocument, ids[1][1]) is not None
+
+
+def test_submissions_saved_before_indexing_are_queued_once_and_indexed_by_the_workers(
+    database: Database, bank: Bank
+) -> None:
+    from mlscreen.jobs.handlers import default_handlers
+    from mlscreen.jobs.local import LocalQueue
+
+    reference = bank.sidecar(EXERCISE, "reference.py").read_text(encoding="utf-8")
+    ids = add_submissions(database, [reference, disguises(reference, seed=2)["L1-layout"], "print('hi')\n"])
+    assert index_similarity(database, {"submission_id": ids[0][1]})["indexed"]
+    with database.session() as s:
+        assert similarity.queue_unindexed(s) == 2
+    queue = LocalQueue(database, default_handlers(), workers=0)
+    while queue.run_one("test"):
+        pass
+    with database.session() as s:
+        assert similarity.indexed(s, [sub for _, sub in ids]) == {sub for _, sub in ids}
+        assert similarity.queue_unindexed(s) == 0
+        copy = similarity.similar_to(s, ids[1][1], all_openings=True)
+    # the copy shows beside its original, and beside the exercise's own code it came from
+    assert [(v.direction, v.other_submission_id) for v in copy if v.direction != "known"] == [("earlier", ids[0][1])]
+    assert [v.known for v in copy if v.direction == "known"] in (["reference"], ["must-fail:wrong_drops_last.py"])

@@ -16,6 +16,7 @@ from mlscreen.integrity.fingerprint import Fingerprint
 from mlscreen.integrity.similarity import Pair
 from mlscreen.store.models import (
     Candidate,
+    Job,
     SimilarityDocument,
     SimilarityFingerprint,
     SimilarityHash,
@@ -338,3 +339,16 @@ def opening_report(
     )
     advice = [advice_for(e) for e in sorted(set(exercises))]
     return opening_similarity(db, opening_id, all_openings=all_openings), advice
+
+
+def queue_unindexed(db: Session) -> int:
+    """Queue the similarity job of every submission not indexed yet (those saved before indexing existed).
+
+    The jobs are rows like any other, run by the workers (a duplicate is harmless: indexing twice changes
+    nothing); oldest first, so each is compared with the ones before it. Returns how many were queued.
+    """
+    indexed_ids = select(SimilarityDocument.submission_id)
+    ids = list(db.scalars(select(Submission.id).where(Submission.id.not_in(indexed_ids)).order_by(Submission.id)))
+    db.add_all(Job(kind=JOB_KIND, payload={"submission_id": sub_id}) for sub_id in ids)
+    db.flush()
+    return len(ids)
