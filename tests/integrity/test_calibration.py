@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import ast
+from pathlib import Path
 
 import pytest
 
-from mlscreen.bank import Bank, Exercise
+from mlscreen.bank import Bank, Exercise, load_bank
 from mlscreen.errors import UsageError
 from mlscreen.integrity.calibration import (
     CALIBRATION_FILE,
@@ -43,12 +44,19 @@ def test_every_calibrated_exercise_flags_no_honest_pair_and_most_copies(found: d
         assert t.threshold >= FLOOR and threshold_of(exercise_id) == t
 
 
-def test_an_exercise_without_corpus_gets_the_default_uncalibrated(bank: Bank) -> None:
+def test_an_exercise_without_corpus_gets_the_default_uncalibrated(bank: Bank, tmp_path: Path) -> None:
     assert not threshold_of("no-such-exercise").calibrated
     assert threshold_of("no-such-exercise").threshold == default_threshold()
-    no_corpus = next(e.id for e in bank.items(Exercise) if not corpus_of(bank, e.id))
+    source = bank.sidecar("data-cleaning", "exercise.yaml").parent
+    private = tmp_path / "bank" / "private-cleaning"
+    private.mkdir(parents=True)
+    for path in source.glob("*.*"):  # the exercise's files, not its corpus folder
+        text = path.read_text(encoding="utf-8")
+        (private / path.name).write_text(text.replace("id: data-cleaning", "id: private-cleaning"), encoding="utf-8")
+    extended = load_bank(extra=[tmp_path / "bank"])
+    assert corpus_of(extended, "private-cleaning") == {}
     with pytest.raises(UsageError, match="has no similarity corpus"):
-        calibrate(bank, [no_corpus])
+        calibrate(extended, ["private-cleaning"])
 
 
 def test_honest_solutions_that_are_alike_mark_the_exercise_instead_of_a_low_threshold() -> None:
