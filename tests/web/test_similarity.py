@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
@@ -11,7 +12,7 @@ from mlscreen.integrity.variants import disguises, rename
 from mlscreen.jobs.handlers import index_similarity
 from mlscreen.store.assessments import create_invite, start, submit
 from mlscreen.store.candidates import add_candidate
-from mlscreen.store.models import Candidate, Invite, Job, Opening, SimilarityFingerprint, Submission
+from mlscreen.store.models import Candidate, Invite, Job, Opening, SimilarityFingerprint, Submission, utcnow
 from mlscreen.store.privacy import erase_candidate
 from tests.web.conftest import World
 
@@ -29,8 +30,13 @@ class Subs:
 def add_submission(world: World, candidate_id: int, exercise: str, source: str) -> int:
     with world.db.session() as s:
         cand = s.get_one(Candidate, candidate_id)
-        invite = Invite(candidate_id=cand.id, stage_position=1, token_hash=f"h{candidate_id}", exercise_id=exercise)
-        invite.expires_at = func.now()
+        invite = Invite(
+            candidate_id=cand.id,
+            stage_position=1,
+            token_hash=f"h{candidate_id}",
+            exercise_id=exercise,
+            expires_at=utcnow() + timedelta(days=1),
+        )
         s.add(invite)
         s.flush()
         sub = Submission(invite_id=invite.id, candidate_id=cand.id, exercise_id=exercise, source=source)
