@@ -18,6 +18,7 @@ from mlscreen.store.models import (
     Opening,
     SimilarityDocument,
     SimilarityFingerprint,
+    SimilarityHash,
     SimilarityMatch,
     Submission,
     utcnow,
@@ -100,6 +101,8 @@ def test_forgetting_a_candidate_removes_their_fingerprints_and_every_match_namin
         assert left == {(ids[1][1], None)}  # only the copy's match with the reference remains
         assert s.scalar(select(func.count()).where(SimilarityFingerprint.submission_id == ids[0][1])) == 0
         assert s.get(SimilarityDocument, ids[0][1]) is None and s.get(SimilarityDocument, ids[1][1]) is not None
+        counts = set(s.scalars(select(SimilarityHash.documents)))
+        assert counts == {1}  # the copy's own fingerprints, each held by one submission now
 
 
 def test_submissions_saved_before_indexing_are_queued_once_and_indexed_by_the_workers(
