@@ -33,6 +33,8 @@ _SUBCOMMANDS: tuple[tuple[str, str, str | None], ...] = (
     ("mlscreen.jobs.cli", "register", None),
     ("mlscreen.planning.cli", "register", None),
     ("mlscreen.store.reports_cli", "register", None),
+    ("mlscreen.integrity.cli", "register", None),
+    ("mlscreen.store.similarity_cli", "register", None),
 )
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank
+from mlscreen.integrity.fingerprint import fingerprints
+from mlscreen.integrity.similarity import Fragment, Pair
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite, revoke_invite
 from mlscreen.store.candidates import add_candidate, set_status
@@ -20,6 +22,7 @@ from mlscreen.store.models import (
     WrittenAnswer,
 )
 from mlscreen.store.openings import create_opening
+from mlscreen.store.similarity import IndexInput, save_index
 
 NAME = "Zelda Quixotic-Marrow"
 EMAIL = "zelda.qmarrow@example.org"
@@ -48,15 +51,13 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
     invite.draft_answers = {"q": "zqmdraft answer"}
     db.flush()
     revoke_invite(db, invite, actor=admin, reason=f"zqmreason: {NAME} asked for a new date")
-    db.add(
-        Submission(
-            invite_id=invite.id,
-            candidate_id=person.id,
-            exercise_id="data-cleaning",
-            source="def zqmcode():\n    return 'Zelda Quixotic-Marrow'\n",
-            status="done",
-            result={"status": "failed", "passed": 1, "total": 2, "tests": [{"id": "t", "message": "zqmcode printed"}]},
-        )
+    code = Submission(
+        invite_id=invite.id,
+        candidate_id=person.id,
+        exercise_id="data-cleaning",
+        source="def zqmcode():\n    return 'Zelda Quixotic-Marrow'\n",
+        status="done",
+        result={"status": "failed", "passed": 1, "total": 2, "tests": [{"id": "t", "message": "zqmcode printed"}]},
     )
     recording = Recording(invite_id=invite.id, candidate_id=person.id, last_seq=2, size=120)
     db.add(recording)
@@ -72,6 +73,11 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
             ],
         )
     )
+    db.add(code)
+    db.flush()
+    prints = fingerprints(code.source * 3)  # long enough to be fingerprinted
+    item = IndexInput(code.id, code.exercise_id, code.source)
+    save_index(db, item, prints, [], Pair(str(code.id), "reference", 0.9, (Fragment((1, 2), (3, 4)),)))
     db.add(
         WrittenAnswer(
             candidate_id=person.id,

@@ -60,6 +60,7 @@ def test_erasure_leaves_nothing_in_any_table_or_file(database: Database, bank: B
     assert done.cleared["submissions"] == 1 and done.cleared["audit_events"] == 2
     assert done.cleared["self_identifications"] == 1
     assert done.cleared["recordings"] == 1
+    assert done.cleared["similarity"] > 2  # the index entry, its fingerprints and its match
     assert found_in_tables(database, MARKERS) == []
     with database.session(write=False) as s:  # their voluntary self-identification is deleted, another's kept
         assert list(s.execute(select(SelfIdentification.candidate_id, SelfIdentification.sex))) == [(other, "male")]

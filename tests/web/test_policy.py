@@ -136,6 +136,7 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "reports_csv": frozenset({"admin"}),
     "opening_reports_page": MANAGERS,
     "opening_reports_csv": MANAGERS,
+    "opening_similarity_page": MANAGERS,
 }
 DENIED = {401, 403, 404}
 # Routes that end the session they are called with get a client of their own.

@@ -1,1 +1,2 @@
-"""Assessment integrity: session recordings, their replay and advisory signals (a pure core: plain data in and out)."""
+"""Integrity evidence: session recordings and replay, similarity across submissions, integrity signals (a pure core:
+plain data in and out)."""

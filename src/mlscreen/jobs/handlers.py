@@ -1,4 +1,4 @@
-"""Job handlers: grade a submission, score written answers, build a candidate report, send an e-mail."""
+"""Job handlers: grade a submission, index it for similarity, score written answers, build a report, send e-mail."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from mlscreen.errors import MlscreenError, NotFoundError, SandboxUnavailableErro
 from mlscreen.jobs import adapters
 from mlscreen.jobs.queue import Handler, WorkerUnfit
 from mlscreen.mail import transport
-from mlscreen.store import grades, outbox
+from mlscreen.store import grades, outbox, similarity
 from mlscreen.store.db import Database
 from mlscreen.store.models import Candidate, Submission, WrittenAnswer, utcnow
 from mlscreen.store.packet import build_packet
@@ -43,6 +43,54 @@ def grade_submission(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
         if sub is not None:
             sub.result, sub.status, sub.graded_at = result, status, utcnow()
     return {"submission_id": payload["submission_id"], "status": result.get("status")}
+
+
+def _exercise_code(exercise_id: str) -> tuple[str, dict[str, str]]:
+    from mlscreen.integrity.folder import known_solutions, starter_of
+
+    bank = default_bank()
+    if exercise_id not in bank:  # retired from the bank since: nothing to subtract or compare with
+        return "", {}
+    return starter_of(bank, exercise_id), known_solutions(bank, exercise_id)
+
+
+def index_similarity(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
+    """Fingerprint a submission, find the earlier submissions of its exercise (and its own code) it resembles.
+
+    Reads in one short transaction, computes holding none, writes in another; indexing twice changes nothing.
+    """
+    from mlscreen.integrity.calibration import threshold_of
+    from mlscreen.integrity.fingerprint import fingerprints
+    from mlscreen.integrity.folder import closest_known
+    from mlscreen.integrity.similarity import boilerplate, common_limit, match_postings, promising
+
+    submission_id = int(payload["submission_id"])
+    with db.session() as s:
+        item = similarity.to_index(s, submission_id)
+    if item is None:
+        return {"submission_id": submission_id, "indexed": False}
+    starter, known = _exercise_code(item.exercise_id)
+    prints = fingerprints(item.source, ignore=boilerplate(starter))
+    threshold = threshold_of(item.exercise_id).threshold
+    with db.session(write=False) as s:
+        limit = common_limit(similarity.document_count(s, item.exercise_id))
+        found = similarity.postings(s, item.exercise_id, (fp.hash for fp in prints), exclude=submission_id, limit=limit)
+    wanted = promising(prints, found.by_document, frequency=found.frequency, limit=limit, threshold=threshold)
+    with db.session(write=False) as s:
+        sizes = similarity.sizes(s, wanted)
+    pairs = match_postings(
+        str(submission_id),
+        prints,
+        found.by_document,
+        sizes=sizes,
+        frequency=found.frequency,
+        limit=limit,
+        threshold=threshold,
+    )
+    best = closest_known(str(submission_id), item.source, known, starter=starter, threshold=threshold)
+    with db.session() as s:
+        saved = similarity.save_index(s, item, prints, pairs, best)
+    return {"submission_id": submission_id, "indexed": saved, "matches": len(pairs) + (best is not None)}
 
 
 def score_answers(db: Database, payload: dict[str, Any]) -> dict[str, Any]:
@@ -145,6 +193,7 @@ def default_handlers() -> dict[str, Handler]:
     """Return the handlers of every job kind the application enqueues."""
     return {
         "grade": grade_submission,
+        similarity.JOB_KIND: index_similarity,
         "score_answers": score_answers,
         "report": candidate_report,
         outbox.JOB_KIND: send_mail,

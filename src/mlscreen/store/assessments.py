@@ -23,6 +23,7 @@ from mlscreen.store.accounts import token_hash
 from mlscreen.store.models import Candidate, Invite, OpeningStage, Submission, User, WrittenAnswer, utcnow
 from mlscreen.store.openings import stage_at
 from mlscreen.store.queue import JobQueue
+from mlscreen.store.similarity import JOB_KIND as SIMILARITY_JOB
 
 MAX_ANSWER = 20_000
 DEFAULT_GRACE = timedelta(seconds=60)
@@ -288,6 +289,8 @@ def _store_work(
         db.add(submission)
         db.flush()
         queue.enqueue("grade", {"submission_id": submission.id}, session=db)
+        # Queued after grading; it needs no grade, only the code, so a sandbox that is down does not hold it up.
+        queue.enqueue(SIMILARITY_JOB, {"submission_id": submission.id}, session=db)
     merged = {**invite.draft_answers, **{q: a[:MAX_ANSWER] for q, a in answers.items()}}
     written = [q for q in invite.question_ids if merged.get(q, "").strip()]
     for qid in written:

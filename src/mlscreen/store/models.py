@@ -6,7 +6,20 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, Text, TypeDecorator, UniqueConstraint, false
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -444,3 +457,53 @@ class RecordingBatch(Base):
     last_seq: Mapped[int]
     events: Mapped[list[Any]] = mapped_column(default=list)
     received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SimilarityDocument(Base):
+    """A submission indexed for similarity within its exercise: how many fingerprints it has and when it was indexed."""
+
+    __tablename__ = "similarity_documents"
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), primary_key=True)
+    exercise_id: Mapped[str] = mapped_column(String(64), index=True)
+    fingerprints: Mapped[int]
+    indexed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SimilarityFingerprint(Base):
+    """One winnowed fingerprint of a submission (a hash of normalised tokens) and the lines it covers."""
+
+    __tablename__ = "similarity_fingerprints"
+    __table_args__ = (Index("ix_similarity_fingerprints_lookup", "exercise_id", "hash"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    exercise_id: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[int] = mapped_column(BigInteger)
+    start_line: Mapped[int]
+    end_line: Mapped[int]
+
+
+class SimilarityHash(Base):
+    """In how many indexed submissions of an exercise a fingerprint occurs: common ones are known without a scan."""
+
+    __tablename__ = "similarity_hashes"
+    exercise_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    documents: Mapped[int]
+
+
+class SimilarityMatch(Base):
+    """A submission found similar to an earlier one (`other_submission_id`) or to the exercise's own code (`known`).
+
+    `fragments` holds line ranges only ([{"a_lines": [s, e], "b_lines": [s, e]}]), never code.
+    """
+
+    __tablename__ = "similarity_matches"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    other_submission_id: Mapped[int | None] = mapped_column(
+        ForeignKey("submissions.id", ondelete="CASCADE"), index=True
+    )
+    known: Mapped[str | None] = mapped_column(String(200))
+    similarity: Mapped[float] = mapped_column(Float)
+    fragments: Mapped[list[Any]] = mapped_column(default=list)
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)

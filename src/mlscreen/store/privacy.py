@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from mlscreen import settings
 from mlscreen.errors import NotFoundError
-from mlscreen.store import audit, selfid
+from mlscreen.store import audit, selfid, similarity
 from mlscreen.store.candidates import get_candidate
 from mlscreen.store.db import Database
 from mlscreen.store.models import (
@@ -112,6 +112,9 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
         if sub.result is not None:
             sub.result = {k: v for k, v in sub.result.items() if k in GRADE_SUMMARY}
         done.count("submissions")
+    forgotten = similarity.forget(db, candidate_id)  # fingerprints are derived from the code: they go with it
+    if forgotten:
+        done.count("similarity", forgotten)
     for answer in db.scalars(select(WrittenAnswer).where(WrittenAnswer.candidate_id == candidate_id)):
         answer.answer = ERASED_TEXT
         answer.override_reason = None

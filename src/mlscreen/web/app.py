@@ -53,6 +53,7 @@ from mlscreen.web.routes import (
     reports,
     reviews,
     selfid,
+    similarity,
 )
 from mlscreen.web.security import CookieJar, pseudonym_key, secret_key
 from mlscreen.web.templating import compile_templates
@@ -156,6 +157,7 @@ def create_app(
         privacy,
         outbox,
         replay,
+        similarity,
         api,
     )
     for module in (*routers, reports):

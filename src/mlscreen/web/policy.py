@@ -95,6 +95,7 @@ ACTIONS: dict[str, Rule] = {
     "scorecard.submit": _any(_manager, _assigned),
     "packet.view": _manager,
     "candidate.reveal": _manager,
+    "similarity.view": _manager,
     "decision.make": _manager,
     "decision.reopen": _role("admin"),
 }
@@ -208,6 +209,7 @@ ROUTES: dict[str, str] = {
     "reports_csv": "admin",
     "opening_reports_page": "packet.view",
     "opening_reports_csv": "packet.view",
+    "opening_similarity_page": "similarity.view",
 }
 
 

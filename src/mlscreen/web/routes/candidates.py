@@ -26,6 +26,7 @@ from mlscreen.store.openings import member_ids
 from mlscreen.store.packet import decision_of
 from mlscreen.store.recordings import signals_of
 from mlscreen.store.scorecards import answers_of, scorecards_of
+from mlscreen.store.similarity import similar_by_submission
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, required_id, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.links import page_link, portal_link
@@ -56,6 +57,10 @@ def candidate_view(
     )
     members = member_ids(ctx.db, opening.id)
     users = users_with_ids(ctx.db, members)
+    submissions = submissions_of(ctx.db, candidate.id)
+    similar = None
+    if ctx.can("similarity.view", opening=opening, candidate=candidate):
+        similar = similar_by_submission(ctx.db, [s.id for s in submissions], all_openings=ctx.me.role == "admin")
     return render(
         ctx.request,
         "candidate.html",
@@ -64,8 +69,9 @@ def candidate_view(
         opening=opening,
         assignments=assignments(ctx.db, candidate),
         invites=invites_of(ctx.db, candidate.id),
-        submissions=submissions_of(ctx.db, candidate.id),
+        submissions=submissions,
         integrity=signals_of(ctx.db, ctx.bank, candidate.id),
+        similar=similar,
         answers=answers_of(ctx.db, candidate.id),
         scorecards=visible,
         hidden_count=len(cards) - len(visible),

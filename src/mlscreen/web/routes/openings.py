@@ -56,6 +56,7 @@ def _opening_page(
         non_members=[u for u in users if u.id not in members],
         alternatives={s.position: alternatives(ctx.bank, opening, s) for s in opening.stages},
         reports=ctx.can("packet.view", opening=opening),
+        similarity=ctx.can("similarity.view", opening=opening),
         manage=ctx.can("opening.manage", opening=opening),
         add=ctx.can("candidate.manage", opening=opening),
         error=error,
