@@ -298,6 +298,12 @@ SECURE_COOKIES = Setting(
 )
 MAX_UPLOAD_KB = Setting("MLSCREEN_MAX_UPLOAD_KB", integer(1), 1024, "Largest request body the web app accepts, in KiB.")
 INVITE_DAYS = Setting("MLSCREEN_INVITE_DAYS", integer(1), 7, "Days a candidate's assessment link stays valid.")
+ROOM_MAX_MINUTES = Setting(
+    "MLSCREEN_ROOM_MAX_MINUTES",
+    integer(5),
+    180,
+    "Minutes after which a live interview room closes by itself (and its candidate link dies) if nobody ended it.",
+)
 DEADLINE_GRACE_SECONDS = Setting(
     "MLSCREEN_DEADLINE_GRACE_SECONDS",
     integer(0),
@@ -365,6 +371,7 @@ SETTINGS: tuple[Declared, ...] = (
     SECURE_COOKIES,
     MAX_UPLOAD_KB,
     INVITE_DAYS,
+    ROOM_MAX_MINUTES,
     DEADLINE_GRACE_SECONDS,
     WORKERS,
     REPORT_MIN_GROUP,

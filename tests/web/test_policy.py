@@ -9,8 +9,9 @@ from fastapi.routing import APIRoute
 
 from mlscreen.store.accounts import token_hash
 from mlscreen.store.candidates import assign_interviewer
-from mlscreen.store.models import Candidate
+from mlscreen.store.models import Candidate, User
 from mlscreen.store.resets import request_reset
+from mlscreen.store.rooms import open_room
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
 from tests.web.conftest import PEOPLE, Client, World
@@ -66,6 +67,13 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "users_page": frozenset({"admin"}),
     "user_create": frozenset({"admin"}),
     "user_active": frozenset({"admin"}),
+    "room_page": INTERVIEWS,
+    "room_open": INTERVIEWS,
+    "room_link": INTERVIEWS,
+    "room_notes": INTERVIEWS,
+    "room_close": INTERVIEWS,
+    "room_record": INTERVIEWS,
+    "room_join": EVERYONE,
     "portal_page": EVERYONE,
     "portal_start": EVERYONE,
     "portal_draft": EVERYONE,
@@ -139,6 +147,14 @@ def fresh_assignment(world: World, *, other: bool) -> int:
         return assign_interviewer(s, candidate, position=2, interviewer_id=member).id
 
 
+def room_link_token(world: World) -> str:
+    """Return the candidate link of a room opened on candidate A's coding stage (the route needs a live one)."""
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, world.candidate)
+        admin = s.get_one(User, world.users["admin"])
+        return open_room(s, candidate, position=1, actor=admin, max_minutes=60).token
+
+
 def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
     values = {
         "opening_id": world.other_opening if other else world.opening,
@@ -152,6 +168,8 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
     }
     if "{assignment_id}" in route.path_format:  # a fresh one each call: an allowed call removes it
         values["assignment_id"] = fresh_assignment(world, other=other)
+    if route.name == "room_join":
+        values["token"] = room_link_token(world)
     if "{reset_token}" in route.path_format:
         values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})

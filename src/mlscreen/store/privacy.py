@@ -29,6 +29,7 @@ from mlscreen.store.models import (
     WrittenAnswer,
     utcnow,
 )
+from mlscreen.store.rooms import erase_rooms
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""
@@ -117,6 +118,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
     for decision in db.scalars(select(Decision).where(Decision.candidate_id == candidate_id)):
         decision.rationale = ERASED_TEXT
         done.count("decisions")
+    done.count("rooms", erase_rooms(db, candidate_id))
     done.count("audit_events", _scrub_audit(db, candidate))
     db.flush()
     audit.record(

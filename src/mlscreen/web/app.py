@@ -31,6 +31,8 @@ from mlscreen.web.links import resolve_base_url
 from mlscreen.web.proxies import ClientAddress
 from mlscreen.web.requestlog import RequestLog
 from mlscreen.web.retention import RetentionDuty
+from mlscreen.web.rooms import sockets
+from mlscreen.web.rooms.hub import hub_of
 from mlscreen.web.routes import (
     api,
     assessment,
@@ -45,6 +47,7 @@ from mlscreen.web.routes import (
     privacy,
     reports,
     reviews,
+    rooms,
 )
 from mlscreen.web.security import CookieJar, secret_key
 from mlscreen.web.templating import compile_templates
@@ -101,6 +104,7 @@ def create_app(
         try:
             yield
         finally:
+            await hub_of(_app.state).stop()
             deadlines.stop()
             queue.stop()
 
@@ -123,10 +127,25 @@ def create_app(
     app.state.gates = weakref.WeakKeyDictionary()
     secure = settings.SECURE_COOKIES.get() if secure_cookies is None else secure_cookies
     app.state.cookies = CookieJar(key or secret_key(), secure=bool(secure))
-    routers = (auth, pages, openings, candidates, reviews, assessment, examples, planning, jobs, privacy, outbox, api)
+    routers = (
+        auth,
+        pages,
+        openings,
+        candidates,
+        reviews,
+        rooms,
+        assessment,
+        examples,
+        planning,
+        jobs,
+        privacy,
+        outbox,
+        api,
+    )
     for module in (*routers, reports):
         app.include_router(module.router)
     app.include_router(reports.api)
+    app.router.routes.extend(sockets.ROUTES)  # websockets: authorized at the handshake (web/rooms/sockets.py)
     app.router.routes.append(Mount("/static", app=StaticFiles(directory=STATIC), name="static"))
     errors.install(app)
     compile_templates()

@@ -1,0 +1,108 @@
+"""The y-protocols messages a room's websocket carries (sync and awareness), read and written with pycrdt.
+
+Binary frames are Yjs protocol messages: `[0, sync message]` or `[1, awareness update]`. Awareness states are
+JSON chosen by the client; the server rewrites their `user` with who the handshake authenticated, so nobody
+appears under another name. Text frames carry the room's own JSON messages (runs, console, presence).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from pycrdt import Decoder, YMessageType, YSyncMessageType, create_awareness_message, read_message, write_var_uint
+
+SYNC = int(YMessageType.SYNC)
+AWARENESS = int(YMessageType.AWARENESS)
+STEP1 = int(YSyncMessageType.SYNC_STEP1)
+STEP2 = int(YSyncMessageType.SYNC_STEP2)
+UPDATE = int(YSyncMessageType.SYNC_UPDATE)
+COLORS = ("#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf")
+
+
+class ProtocolError(ValueError):
+    """A frame that is not a well-formed message of the protocol."""
+
+
+@dataclass(frozen=True)
+class AwarenessEntry:
+    """One client's awareness state: its Yjs client id, its clock and its state (JSON text, "null" when gone)."""
+
+    client: int
+    clock: int
+    state: str
+
+
+def sync_update_of(frame: bytes) -> tuple[int, bytes]:
+    """Return (sync message type, payload) of a sync frame; raises `ProtocolError` for a malformed one."""
+    if len(frame) < 3 or frame[0] != SYNC or frame[1] not in (STEP1, STEP2, UPDATE):
+        raise ProtocolError("not a sync message")
+    try:
+        return frame[1], read_message(frame[2:])
+    except Exception as exc:  # pycrdt's decoder raises plain errors on truncated input
+        raise ProtocolError("truncated sync message") from exc
+
+
+def update_frame(update: bytes) -> bytes:
+    """Return the frame that carries a document update."""
+    return bytes([SYNC, UPDATE]) + write_var_uint(len(update)) + update
+
+
+def step2_frame(update: bytes) -> bytes:
+    """Return the sync step 2 frame answering a peer's state vector."""
+    return bytes([SYNC, STEP2]) + write_var_uint(len(update)) + update
+
+
+def step1_frame(state_vector: bytes) -> bytes:
+    """Return the sync step 1 frame asking a peer for what this side lacks."""
+    return bytes([SYNC, STEP1]) + write_var_uint(len(state_vector)) + state_vector
+
+
+def read_awareness(frame: bytes) -> list[AwarenessEntry]:
+    """Return the entries of an awareness frame; raises `ProtocolError` for a malformed one."""
+    if not frame or frame[0] != AWARENESS:
+        raise ProtocolError("not an awareness message")
+    try:
+        decoder = Decoder(frame[1:])
+        update = decoder.read_message()
+        if update is None:
+            raise ProtocolError("empty awareness message")
+        inner = Decoder(update)
+        count = inner.read_var_uint()
+        if count > 64:
+            raise ProtocolError("too many awareness states")
+        return [
+            AwarenessEntry(inner.read_var_uint(), inner.read_var_uint(), inner.read_var_string()) for _ in range(count)
+        ]
+    except ProtocolError:
+        raise
+    except Exception as exc:
+        raise ProtocolError("malformed awareness message") from exc
+
+
+def awareness_frame(entries: list[AwarenessEntry]) -> bytes:
+    """Return the awareness frame carrying `entries`."""
+    body = bytearray(write_var_uint(len(entries)))
+    for entry in entries:
+        state = entry.state.encode("utf-8")
+        body += write_var_uint(entry.client) + write_var_uint(entry.clock) + write_var_uint(len(state)) + state
+    return bytes(create_awareness_message(bytes(body)))
+
+
+def stamped(entry: AwarenessEntry, *, name: str, role: str, color: str) -> AwarenessEntry:
+    """Return `entry` with its state's `user` set to the authenticated name and role (a null state stays null)."""
+    try:
+        state = json.loads(entry.state)
+    except ValueError as exc:
+        raise ProtocolError("awareness state is not JSON") from exc
+    if state is None:
+        return entry
+    if not isinstance(state, dict):
+        raise ProtocolError("awareness state is not an object")
+    state["user"] = {"name": name, "role": role, "color": color}
+    return AwarenessEntry(entry.client, entry.clock, json.dumps(state, separators=(",", ":")))
+
+
+def gone(entry: AwarenessEntry) -> AwarenessEntry:
+    """Return the entry saying that `entry`'s client left (its state null, its clock advanced)."""
+    return AwarenessEntry(entry.client, entry.clock + 1, "null")
