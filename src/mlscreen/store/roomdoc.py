@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-
 from typing import Any, TypeAlias
 
 from pycrdt import Doc, Text

@@ -69,7 +69,13 @@ class Peer:
     clients: dict[int, AwarenessEntry] = field(default_factory=dict)
     tokens: float = BURST
     refilled: float = field(default_factory=time.monotonic)
-    dropped: bool = False
+    ending: tuple[int, str] | None = None
+    """How the server ends the connection (code, reason), once it decided to."""
+
+    @property
+    def dropped(self) -> bool:
+        """Return True once the server decided to end the connection."""
+        return self.ending is not None
 
     def send(self, frame: bytes | str) -> None:
         """Queue `frame`; a peer too far behind is dropped (its connection closes and it resyncs later)."""
@@ -78,10 +84,16 @@ class Peer:
         try:
             self.queue.put_nowait(frame)
         except asyncio.QueueFull:
-            self.dropped = True
-            with contextlib.suppress(asyncio.QueueFull):
+            self.end(1013, "too far behind; reconnect")
+
+    def end(self, code: int, reason: str) -> None:
+        """End the connection after what is queued (or at once, when the queue is full)."""
+        if self.ending is None:
+            self.ending = (code, reason)
+        if self.queue.full():
+            with contextlib.suppress(asyncio.QueueEmpty):
                 self.queue.get_nowait()
-                self.queue.put_nowait(None)
+        self.queue.put_nowait(None)
 
     def allowed(self) -> bool:
         """Take one message from the peer's rate budget; return False when it is spent."""
@@ -151,8 +163,9 @@ class Hub:
         finally:
             room.peers.remove(peer)
             self._forget(room, peer)
-            with contextlib.suppress(asyncio.QueueFull):
-                peer.queue.put_nowait(None)
+            if peer.ending is None:
+                with contextlib.suppress(asyncio.QueueFull):
+                    peer.queue.put_nowait(None)
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(sender, 2.0)
             if not room.peers:
@@ -167,9 +180,8 @@ class Hub:
                     await peer.socket.send_text(frame)
         except Exception:  # the peer went away: the receive loop sees it too
             return
-        if peer.dropped:
-            with contextlib.suppress(Exception):
-                await peer.socket.close(1013, "too far behind; reconnect")
+        if peer.ending is not None:
+            await _close(peer, *peer.ending)
 
     async def _receive_loop(self, room: LiveRoom, peer: Peer) -> None:
         while not peer.dropped:
@@ -276,10 +288,7 @@ class Hub:
             return
         room.broadcast(json.dumps({"type": "closed"}))
         for peer in room.peers:
-            peer.dropped = True
-            with contextlib.suppress(asyncio.QueueFull):
-                peer.queue.put_nowait(None)
-            asyncio.get_running_loop().create_task(_close(peer, CLOSED, "the room closed"))
+            peer.end(CLOSED, "the room closed")
 
     # Loading and the relay ---------------------------------------------------------------------------------------
 
