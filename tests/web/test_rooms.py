@@ -15,8 +15,8 @@ from pathlib import Path
 
 import httpx
 import pytest
-from websockets.exceptions import InvalidStatus
 from sqlalchemy import select
+from websockets.exceptions import InvalidStatus
 
 from mlscreen.bank import Bank
 from mlscreen.store.accounts import create_user, open_session
