@@ -9,7 +9,6 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -19,69 +18,14 @@ from sqlalchemy import select
 from websockets.exceptions import InvalidStatus
 
 from mlscreen.bank import Bank
-from mlscreen.store.accounts import create_user, open_session
-from mlscreen.store.candidates import add_candidate, assign_interviewer
 from mlscreen.store.db import Database
 from mlscreen.store.models import Room, RoomUpdate, utcnow
-from mlscreen.store.openings import add_member, create_opening
 from mlscreen.store.roomdoc import code_at
-from mlscreen.store.rooms import doc_log, open_room, record_of
+from mlscreen.store.rooms import doc_log, record_of
 from mlscreen.web.app import create_app
 from mlscreen.web.rooms.client import RoomClient
-from mlscreen.web.security import SESSION_COOKIE, CookieJar
+from tests.web.roomutil import CODING, KEY, Setup, seed
 from tests.web.served import free_port, served
-
-KEY = "rooms-test-key"
-PASSWORD = "a long enough password"
-CODING = 1  # the ml-engineer loop's coding stage
-
-
-@dataclass
-class Setup:
-    """A served application with an open room on a candidate's coding stage."""
-
-    base: str
-    db: Database
-    candidate: int
-    token: str
-    cookies: dict[str, str]
-    """Session cookie header per person: "hm", "one" (assigned) and "other" (an unassigned interviewer)."""
-
-    def staff_url(self) -> str:
-        return f"{self.ws}/candidates/{self.candidate}/stages/{CODING}/room/socket"
-
-    def candidate_url(self, token: str | None = None) -> str:
-        return f"{self.ws}/room/{token or self.token}/socket"
-
-    @property
-    def ws(self) -> str:
-        return self.base.replace("http://", "ws://")
-
-    def staff(self, who: str = "one") -> RoomClient:
-        return RoomClient(self.staff_url(), origin=self.base, cookie=self.cookies[who])
-
-    def candidate_client(self) -> RoomClient:
-        return RoomClient(self.candidate_url(), origin=self.base)
-
-
-def seed(db: Database, bank: Bank, key: str) -> tuple[int, str, dict[str, str]]:
-    """People, an opening, a candidate with an open room; return (candidate id, room link token, cookies)."""
-    jar = CookieJar(key, secure=False)
-    with db.session() as s:
-        hm = create_user(s, email="hm@example.org", name="Hana Manager", role="hiring_manager", password=PASSWORD)
-        one = create_user(s, email="one@example.org", name="Ines One", role="interviewer", password=PASSWORD)
-        other = create_user(s, email="two@example.org", name="Ivan Other", role="interviewer", password=PASSWORD)
-        opening = create_opening(s, bank, title="ML engineer", profile_id="ml-engineer", actor=hm)
-        add_member(s, opening, one.id)
-        add_member(s, opening, other.id)
-        candidate = add_candidate(s, opening, name="Cara Candidate", email="cara@example.net")
-        assign_interviewer(s, candidate, position=CODING, interviewer_id=one.id)
-        token = open_room(s, candidate, position=CODING, actor=one, max_minutes=60).token
-        cookies = {}
-        for name, user in (("hm", hm), ("one", one), ("other", other)):
-            signed = jar._signer.sign(open_session(s, user).token).decode("ascii")
-            cookies[name] = f"{SESSION_COOKIE}={signed}"
-        return candidate.id, token, cookies
 
 
 class Clock:
@@ -330,10 +274,12 @@ def test_rooms_work_across_two_web_processes(bank: Bank, tmp_path: Path) -> None
     env["MLSCREEN_SECRET_KEY"] = KEY
     ports = [free_port(), free_port()]
     procs = []
+    logs = []
     for port in ports:
         args = [sys.executable, "-c", "from mlscreen.cli import main; main()", "serve", "--port", str(port)]
         env_one = {**env, "MLSCREEN_BASE_URL": f"http://127.0.0.1:{port}"}
-        procs.append(subprocess.Popen(args, env=env_one, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        logs.append((tmp_path / f"server-{port}.log").open("w"))
+        procs.append(subprocess.Popen(args, env=env_one, stdout=logs[-1], stderr=subprocess.STDOUT))
         _wait_healthy(port, procs[-1])  # one at a time: the first one migrates the database
     db = Database(env["MLSCREEN_DATABASE_URL"])
     try:
@@ -348,7 +294,8 @@ def test_rooms_work_across_two_web_processes(bank: Bank, tmp_path: Path) -> None
             ):
                 one.type("from process A\n")
                 cand.type("from process B\n")
-                assert await one.wait_for(lambda: one.code == cand.code and len(one.code) == 30, 10)
+                converged = await one.wait_for(lambda: one.code == cand.code and len(one.code) == 30, 10)
+                assert converged, (one.code, cand.code, [p.read_text() for p in tmp_path.glob("server-*.log")])
 
         asyncio.run(main())
         with db.session() as s:
@@ -358,6 +305,8 @@ def test_rooms_work_across_two_web_processes(bank: Bank, tmp_path: Path) -> None
         for proc in procs:
             proc.terminate()
             proc.wait(15)
+        for log in logs:
+            log.close()
         db.dispose()
 
 

@@ -58,6 +58,8 @@ function start(root) {
   function onJson(message) {
     if (message.type === "hello") {
       say(`Connected as ${message.name}.`);
+      consoleBox.textContent = "";
+      for (const entry of message.console || []) addConsole(entry);
       const select = root.querySelector("#room-exercise");
       if (select && select.options.length === 1) {
         for (const id of message.exercises || []) select.add(new Option(id, id));

@@ -354,7 +354,8 @@ def console_of(db: Session, room_id: int, *, limit: int = CONSOLE_ENTRIES) -> li
     """Return the room's console entries (runs and their output), oldest first, the newest `limit` of them."""
     query = select(RoomUpdate.data).where(RoomUpdate.room_id == room_id, RoomUpdate.channel == "console")
     rows = list(db.scalars(query.order_by(RoomUpdate.id.desc()).limit(limit)))
-    return [json.loads(data) for data in reversed(rows)]
+    messages = [json.loads(data) for data in reversed(rows)]
+    return [m["entry"] for m in messages if isinstance(m, dict) and isinstance(m.get("entry"), dict)]
 
 
 def claim_run(db: Session, room_id: int, *, now: datetime) -> tuple[bool, str | None]:

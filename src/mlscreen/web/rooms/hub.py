@@ -56,6 +56,7 @@ CHECK_EVERY = 40
 OVERLAP = 200
 """Log ids read again on each poll: on PostgreSQL a lower id can commit after a higher one."""
 CLOSED = 4001
+CONSOLE_KEPT = 50
 
 
 @dataclass
@@ -114,7 +115,14 @@ class LiveRoom:
     exercise_id: str | None
     peers: list[Peer] = field(default_factory=list)
     awareness: dict[int, AwarenessEntry] = field(default_factory=dict)
+    console: list[dict[str, Any]] = field(default_factory=list)
     upto: int = 0
+
+    def remember(self, message: dict[str, Any]) -> None:
+        """Keep a console entry for peers that join later."""
+        entry = message.get("entry")
+        if message.get("type") == "console" and isinstance(entry, dict):
+            self.console = [*self.console[-(CONSOLE_KEPT - 1) :], entry]
 
     def broadcast(self, frame: bytes | str, *, but: Peer | None = None) -> None:
         """Send `frame` to every peer here except `but`."""
@@ -154,7 +162,8 @@ class Hub:
         peer = Peer(socket, who, protocol.COLORS[self._colors % len(protocol.COLORS)])
         room.peers.append(peer)
         sender = asyncio.create_task(self._send_loop(peer))
-        peer.send(json.dumps({**hello, "type": "hello", "role": who.role, "name": who.name}))
+        greeting = {**hello, "type": "hello", "role": who.role, "name": who.name, "console": room.console}
+        peer.send(json.dumps(greeting))
         peer.send(protocol.step1_frame(room.doc.get_state()))
         if room.awareness:
             peer.send(protocol.awareness_frame(list(room.awareness.values())))
@@ -271,6 +280,7 @@ class Hub:
     def announce(self, room: LiveRoom, channel: str, message: dict[str, Any]) -> None:
         """Send a JSON message to every peer of the room, here and (through the log) in other processes."""
         text = json.dumps(message, separators=(",", ":"))
+        room.remember(message)
         room.broadcast(text)
         self._queue(room.id, channel, text.encode("utf-8"))
 
@@ -302,7 +312,10 @@ class Hub:
             state: RoomState = await in_transaction(self.state, lambda db: room_state(db, room_id))
             # pycrdt documents stay in the thread that made them: built here, in the event loop.
             room = LiveRoom(room_id, rebuild(state.snapshot, state.updates), state.closes_at, state.exercise_id)
-            room.upto = state.upto
+            room.upto, room.console = state.upto, state.console
+            # The relay reads from what the room was loaded with: an entry another process writes meanwhile
+            # is delivered, never skipped.
+            self.last_id = state.upto if self.last_id < 0 else min(self.last_id, state.upto)
             self.rooms[room_id] = room
             return room
 
@@ -383,6 +396,7 @@ class Hub:
             room.broadcast(entry.data)
         else:
             message = json.loads(entry.data)
+            room.remember(message)
             if message.get("type") == "exercise":
                 room.exercise_id = message.get("id")
             room.broadcast(entry.data.decode("utf-8"))
