@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pycrdt import Text
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank
 from mlscreen.store.accounts import create_user
 from mlscreen.store.assessments import create_invite, revoke_invite
 from mlscreen.store.candidates import add_candidate, set_status
-from mlscreen.store.models import Decision, OutboxMessage, Scorecard, Submission, WrittenAnswer
+from mlscreen.store.models import Decision, OutboxMessage, Scorecard, Submission, WrittenAnswer, utcnow
 from mlscreen.store.openings import create_opening
+from mlscreen.store.roomdoc import CODE, new_doc, state_of
+from mlscreen.store.rooms import append, close_room, open_room
 
 NAME = "Zelda Quixotic-Marrow"
 EMAIL = "zelda.qmarrow@example.org"
@@ -65,6 +68,15 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
             notes="zqmnote: Zelda was on time",
         )
     )
+    room = open_room(db, person, position=1, actor=admin, max_minutes=60).room
+    room.notes = f"zqmnote: {NAME} paired well"
+    room.checklist = {"zqmnote": True}
+    pad = new_doc()
+    pad.get(CODE, type=Text).insert(0, "def zqmcode(): pass\n")
+    append(db, [(room.id, "doc", "test", utcnow(), state_of(pad))])
+    append(db, [(room.id, "console", "test", utcnow(), b'{"type":"console","entry":{"output":"zqmcode ran"}}')])
+    db.flush()
+    close_room(db, room, actor=admin)
     set_status(db, person, status="rejected", actor=admin, reason=f"zqmreason for {EMAIL}")
     db.add(Decision(candidate_id=person.id, outcome="rejected", rationale=f"zqmreason {NAME} lacks depth"))
     for n, (recipient, about, status) in enumerate(

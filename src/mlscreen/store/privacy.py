@@ -29,7 +29,7 @@ from mlscreen.store.models import (
     WrittenAnswer,
     utcnow,
 )
-from mlscreen.store.rooms import erase_rooms
+from mlscreen.store.rooms import console_of, erase_rooms, record_of, rooms_of
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""
@@ -210,7 +210,8 @@ def _row(obj: Base, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
 
 
 def candidate_archive(db: Session, candidate_id: int) -> bytes:
-    """Return a ZIP with `candidate.json` (everything stored about the candidate) and their code under `code/`.
+    """Return a ZIP with `candidate.json` (everything stored about the candidate) and their code under `code/`
+    (submissions, and the final code of each live room).
 
     Interviewers appear by name (they are the candidate's assessors); other candidates never appear.
     Raises `NotFoundError`.
@@ -218,6 +219,7 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
     candidate = get_candidate(db, candidate_id)
     subs = list(db.scalars(select(Submission).where(Submission.candidate_id == candidate_id).order_by(Submission.id)))
     names = {u.id: u.name for u in db.scalars(select(User))}
+    rooms = rooms_of(db, candidate_id)
 
     def by_candidate(model: type[Invite] | type[WrittenAnswer] | type[Scorecard] | type[Decision]) -> list[Any]:
         return list(db.scalars(select(model).where(model.candidate_id == candidate_id).order_by(model.id)))
@@ -232,12 +234,22 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         "written_answers": [_row(a) for a in by_candidate(WrittenAnswer)],
         "scorecards": [{**_row(c), "interviewer": names.get(c.interviewer_id, "")} for c in by_candidate(Scorecard)],
         "decision": [_row(d) for d in by_candidate(Decision)],
+        "live_rooms": [
+            {
+                **_row(r, skip=frozenset({"snapshot"})),
+                "console": console_of(db, r.id),
+                "code_file": f"code/room-{r.id}.py",
+            }
+            for r in rooms
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("candidate.json", json.dumps(data, indent=2, ensure_ascii=False, default=str))
         for s in subs:
             archive.writestr(f"code/submission-{s.id}.py", s.source)
+        for r in rooms:
+            archive.writestr(f"code/room-{r.id}.py", record_of(db, r).code)
     return buffer.getvalue()
 
 
