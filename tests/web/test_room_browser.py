@@ -29,6 +29,11 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking
 KEY = "room-browser-key"
 NOTE = "zz-private: hesitant on complexity"
 CODE_OF = "() => window.mlscreenRoom.text.toString()"
+DRAW_BOX = """() => window.mlscreenRoom.board.updateScene({elements: [{
+  id: "box1", type: "rectangle", x: 100, y: 80, width: 160, height: 90, angle: 0, strokeColor: "#1e1e1e",
+  backgroundColor: "transparent", fillStyle: "solid", strokeWidth: 2, strokeStyle: "solid", roughness: 1,
+  opacity: 100, groupIds: [], frameId: null, roundness: null, seed: 1, version: 2, versionNonce: 2,
+  isDeleted: false, boundElements: null, updated: 1, link: null, locked: false}]})"""
 
 
 class Server:
@@ -178,15 +183,18 @@ def test_a_live_coding_interview_end_to_end(server: tuple[Server, int]) -> None:
             browser.close()
 
 
-def test_a_design_interview_keeps_the_checklist_private(server: tuple[Server, int]) -> None:
+def test_a_design_interview_with_a_shared_whiteboard_and_a_private_checklist(server: tuple[Server, int]) -> None:
     from playwright.sync_api import sync_playwright
 
     running, candidate = server
     base = running.base
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        problems: list[str] = []
         try:
             staff = sign_in(browser, base, "one@example.org")
+            staff.on("console", lambda m: problems.append(m.text) if "Content Security Policy" in m.text else None)
+            staff.on("pageerror", lambda e: problems.append(str(e)))
             link = open_room_page(staff, base, candidate, DESIGN)
             frames: list[str] = []
             cand = join(browser, link, frames)
@@ -199,9 +207,16 @@ def test_a_design_interview_keeps_the_checklist_private(server: tuple[Server, in
             staff.wait_for_selector("#room-status:has-text('Connected')")
             type_in(staff, "# data -> features -> model -> serving\n")
             converged(staff, cand, "serving")
+            # The candidate draws a box on the whiteboard; the interviewer's board shows it.
+            for page in (staff, cand):
+                page.wait_for_function("() => window.mlscreenRoom.board !== undefined", timeout=20_000)
+            cand.evaluate(DRAW_BOX)  # through Excalidraw's API, as its own tools do
+            staff.wait_for_function("() => window.mlscreenRoom.board.getSceneElements().length === 1", timeout=10_000)
             assert first not in cand.content() and first not in "".join(frames)
             staff.click("#end-room")
             staff.wait_for_selector("h1:has-text('record for')")
             assert f"✔ {first}" in staff.content()
+            assert (staff.get_attribute("#board-image", "src") or "").startswith("data:image/svg+xml;base64,")
+            assert problems == []
         finally:
             browser.close()

@@ -371,6 +371,7 @@ class Room(Base):
     notes: Mapped[str] = mapped_column(Text, default="")
     checklist: Mapped[dict[str, Any]] = mapped_column(default=dict)
     final_code: Mapped[str | None] = mapped_column(Text)
+    board_svg: Mapped[str | None] = mapped_column(Text)
     snapshot: Mapped[bytes | None] = mapped_column(LargeBinary)
     snapshot_upto: Mapped[int] = mapped_column(default=0)
     invite: Mapped[Invite | None] = relationship(lazy="joined")

@@ -31,6 +31,8 @@ from mlscreen.store.roomdoc import Frame, code_of, rebuild, replay, state_of
 LIVE_KINDS = ("coding", "system_design")
 """Stage kinds run as live interviews: they get a room."""
 MAX_NOTES = 20_000
+MAX_SVG = 4_000_000
+"""The largest whiteboard SVG kept with a room's record (characters)."""
 COMPACT_EVERY = 200
 """Updates after the snapshot beyond which loading a room compacts it first."""
 RUN_STALE = timedelta(minutes=2)
@@ -70,6 +72,11 @@ def get_room(db: Session, room_id: int) -> Room:
     if room is None:
         raise NotFoundError("no such room", hint="check the link")
     return room
+
+
+def has_board(room: Room) -> bool:
+    """Return True when the room's stage is a system-design interview (its room has a whiteboard)."""
+    return stage_at(_candidate(room).opening, room.stage_position).kind == "system_design"
 
 
 def is_open(room: Room, now: datetime) -> bool:
@@ -210,11 +217,18 @@ def close_room(
     room: Room,
     *,
     actor: User | None,
+    board_svg: str | None = None,
     now: datetime | None = None,
     reason: str = "ended by the interviewer",
 ) -> Room:
-    """End the room: its candidate link dies, the final code is kept with the record (audited); idempotent."""
+    """End the room: its candidate link dies, the final code (and the whiteboard as SVG, exported by the
+    interviewer's page) is kept with the record (audited); idempotent. Raises `UsageError` for a board that is not
+    an SVG document or is too large."""
     now = now or utcnow()
+    if board_svg:
+        if len(board_svg) > MAX_SVG or not board_svg.lstrip().startswith("<svg"):
+            raise UsageError("the whiteboard could not be kept: it is not an SVG image, or too large", hint="retry")
+        room.board_svg = board_svg
     if room.closed_at is not None:
         return room
     room.closed_at = min(now, room.closes_at)
@@ -397,10 +411,10 @@ def rooms_of(db: Session, candidate_id: int) -> list[Room]:
 
 
 def erase_rooms(db: Session, candidate_id: int) -> int:
-    """Remove the candidate's rooms' content (log, code, notes); return how many rooms were cleared."""
+    """Remove the candidate's rooms' content (log, code, notes, board); return how many rooms were cleared."""
     rooms = rooms_of(db, candidate_id)
     for room in rooms:
-        room.notes, room.checklist, room.final_code, room.snapshot = "", {}, None, None
+        room.notes, room.checklist, room.final_code, room.board_svg, room.snapshot = "", {}, None, None, None
         room.snapshot_upto = 0
     if rooms:
         db.execute(delete(RoomUpdate).where(RoomUpdate.room_id.in_([r.id for r in rooms])))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import Annotated
 
 from fastapi import APIRouter, Depends
@@ -17,6 +18,7 @@ from mlscreen.store.rooms import (
     LIVE_KINDS,
     close_room,
     expected_components,
+    has_board,
     is_open,
     new_link,
     open_room,
@@ -53,6 +55,7 @@ def _room_page(
         candidate=candidate,
         stage=stage,
         live_stage=stage.kind in LIVE_KINDS,
+        board=stage.kind == "system_design",
         room=live,
         last_room=room,
         questions=[ctx.bank.get(q, Item) for q in stage.question_ids if q in ctx.bank],
@@ -147,7 +150,7 @@ async def room_close(ctx: CtxDep, candidate_id: int, position: int) -> Response:
 
         def save() -> str:
             room = _open_room_of(ctx, position)
-            close_room(ctx.db, room, actor=ctx.me, now=ctx.now)
+            close_room(ctx.db, room, actor=ctx.me, board_svg=first(values, "board_svg") or None, now=ctx.now)
             closed.append(room.id)
             path = ctx.request.app.url_path_for("room_record", candidate_id=str(candidate_id), position=str(position))
             return str(path)
@@ -168,6 +171,8 @@ def room_record(ctx: CtxDep, candidate_id: int, position: int) -> Response:
     room = room_of(ctx.db, candidate, position)
     record = record_of(ctx.db, room) if room is not None else None
     frames = [{"t": f.seconds, "code": f.code} for f in record.frames] if record is not None else []
+    svg = room.board_svg if room is not None else None
+    board = "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii") if svg else None
     return render(
         ctx.request,
         "room_record.html",
@@ -175,6 +180,7 @@ def room_record(ctx: CtxDep, candidate_id: int, position: int) -> Response:
         stage=stage_at(candidate.opening, position),
         record=record,
         frames=frames,
+        board=board,
         checklist=expected_components(ctx.bank, room) if room is not None else [],
     )
 
@@ -185,4 +191,4 @@ def room_join(ctx: CtxDep, token: str) -> Response:
     room = ctx.room
     if room is None:  # the guard sets it for every room link
         raise ConflictError("this interview room has closed", hint="ask your interviewer")
-    return render(ctx.request, "room_join.html", token=token, room=room)
+    return render(ctx.request, "room_join.html", token=token, room=room, board=has_board(room))

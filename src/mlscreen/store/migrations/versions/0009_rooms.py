@@ -34,6 +34,7 @@ def upgrade() -> None:
         sa.Column("notes", sa.Text(), nullable=False),
         sa.Column("checklist", sa.JSON(), nullable=False),
         sa.Column("final_code", sa.Text(), nullable=True),
+        sa.Column("board_svg", sa.Text(), nullable=True),
         sa.Column("snapshot", sa.LargeBinary(), nullable=True),
         sa.Column("snapshot_upto", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["candidate_id"], ["candidates.id"], ondelete="CASCADE"),
