@@ -179,6 +179,12 @@ def test_a_live_coding_interview_end_to_end(server: tuple[Server, int]) -> None:
             assert "42" in staff.inner_text(".console-entry")
             dead = cand.goto(link)
             assert dead is not None and dead.status == 401
+            # The decision packet shows the live interview, with its final code and a link to the record.
+            manager = sign_in(browser, base, "hm@example.org")
+            manager.goto(f"{base}/candidates/{candidate}/packet")
+            assert "# after the restart" in manager.inner_text(".live-room")
+            manager.click(".live-room a")
+            assert manager.inner_text("#final-code").strip() == final.strip()
         finally:
             browser.close()
 

@@ -16,6 +16,7 @@ from mlscreen.store.accounts import users_with_ids
 from mlscreen.store.assessments import stage_submissions
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
+from mlscreen.store.rooms import rooms_of
 from mlscreen.store.scorecards import (
     PRESCREEN_KIND,
     answers_of,
@@ -196,6 +197,7 @@ def _packet_page(
         scorecards=cards,
         interviewers=interviewers,
         decision=decision_of(ctx.db, candidate.id),
+        rooms=rooms_of(ctx.db, candidate.id),
         reopen=ctx.can("decision.reopen", opening=candidate.opening, candidate=candidate),
         error=error,
         form=form,
