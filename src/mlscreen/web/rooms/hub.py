@@ -214,7 +214,7 @@ class Hub:
                     self._on_binary(room, peer, data)
                 elif text is not None:
                     await self._on_text(room, peer, text)
-            except (ProtocolError, ValueError, RuntimeError) as exc:
+            except Exception as exc:  # whatever a hostile frame makes the decoders raise
                 log.info("room %s: a peer sent a malformed message (%s)", room.id, type(exc).__name__)
                 await _close(peer, 1003, "malformed message")
                 return
@@ -227,10 +227,15 @@ class Hub:
             elif payload != b"\x00\x00":
                 self.change(room, payload, but=peer)
         elif data[:1] == bytes([protocol.AWARENESS]):
+            # A peer speaks only for its own clients: another peer's cursor or presence cannot be changed or removed.
+            taken = {c for other in room.peers if other is not peer for c in other.clients}
             entries = [
                 protocol.stamped(e, name=peer.who.name, role=peer.who.role, color=peer.color)
                 for e in protocol.read_awareness(data)
+                if e.client not in taken
             ]
+            if not entries:
+                return
             for entry in entries:
                 peer.clients[entry.client] = entry
                 room.awareness[entry.client] = entry

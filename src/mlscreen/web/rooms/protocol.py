@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from pycrdt import Decoder, YMessageType, YSyncMessageType, create_awareness_message, read_message, write_var_uint
+from pycrdt import YMessageType, YSyncMessageType, create_awareness_message, write_var_uint
 
 SYNC = int(YMessageType.SYNC)
 AWARENESS = int(YMessageType.AWARENESS)
@@ -33,14 +33,50 @@ class AwarenessEntry:
     state: str
 
 
+class _Reader:
+    """Reads lib0's variable-length integers and byte strings, refusing anything truncated."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data, self.at = data, 0
+
+    def uint(self) -> int:
+        value = shift = 0
+        while True:
+            if self.at >= len(self.data) or shift > 63:
+                raise ProtocolError("truncated number")
+            byte = self.data[self.at]
+            self.at += 1
+            value |= (byte & 0x7F) << shift
+            shift += 7
+            if byte < 0x80:
+                return value
+
+    def bytes(self) -> bytes:
+        size = self.uint()
+        if self.at + size > len(self.data):
+            raise ProtocolError("truncated message")
+        self.at += size
+        return self.data[self.at - size : self.at]
+
+    def text(self) -> str:
+        try:
+            return self.bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ProtocolError("text is not UTF-8") from exc
+
+    def done(self) -> None:
+        if self.at != len(self.data):
+            raise ProtocolError("trailing bytes")
+
+
 def sync_update_of(frame: bytes) -> tuple[int, bytes]:
     """Return (sync message type, payload) of a sync frame; raises `ProtocolError` for a malformed one."""
     if len(frame) < 3 or frame[0] != SYNC or frame[1] not in (STEP1, STEP2, UPDATE):
         raise ProtocolError("not a sync message")
-    try:
-        return frame[1], read_message(frame[2:])
-    except Exception as exc:  # pycrdt's decoder raises plain errors on truncated input
-        raise ProtocolError("truncated sync message") from exc
+    reader = _Reader(frame[2:])
+    payload = reader.bytes()
+    reader.done()
+    return frame[1], payload
 
 
 def update_frame(update: bytes) -> bytes:
@@ -62,22 +98,15 @@ def read_awareness(frame: bytes) -> list[AwarenessEntry]:
     """Return the entries of an awareness frame; raises `ProtocolError` for a malformed one."""
     if not frame or frame[0] != AWARENESS:
         raise ProtocolError("not an awareness message")
-    try:
-        decoder = Decoder(frame[1:])
-        update = decoder.read_message()
-        if update is None:
-            raise ProtocolError("empty awareness message")
-        inner = Decoder(update)
-        count = inner.read_var_uint()
-        if count > 64:
-            raise ProtocolError("too many awareness states")
-        return [
-            AwarenessEntry(inner.read_var_uint(), inner.read_var_uint(), inner.read_var_string()) for _ in range(count)
-        ]
-    except ProtocolError:
-        raise
-    except Exception as exc:
-        raise ProtocolError("malformed awareness message") from exc
+    outer = _Reader(frame[1:])
+    inner = _Reader(outer.bytes())
+    outer.done()
+    count = inner.uint()
+    if count > 64:
+        raise ProtocolError("too many awareness states")
+    entries = [AwarenessEntry(inner.uint(), inner.uint(), inner.text()) for _ in range(count)]
+    inner.done()
+    return entries
 
 
 def awareness_frame(entries: list[AwarenessEntry]) -> bytes:
