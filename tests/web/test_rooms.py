@@ -321,3 +321,20 @@ def _wait_healthy(port: int, proc: subprocess.Popen[bytes]) -> None:
             pass
         assert time.monotonic() < deadline, "the server did not start"
         time.sleep(0.2)
+
+
+def test_a_replaced_link_disconnects_the_candidate(setup: Setup, request: pytest.FixtureRequest) -> None:
+    http = httpx.Client(base_url=setup.base, headers={"Cookie": setup.cookies["one"]})
+    request.addfinalizer(http.close)
+    page = http.get(f"/candidates/{setup.candidate}/stages/{CODING}/room")
+    csrf = page.text.split('name="csrf_token" value="')[1].split('"')[0]
+
+    async def main() -> None:
+        async with setup.candidate_client() as cand:
+            assert await cand.wait_for(lambda: any(m.get("type") == "hello" for m in cand.messages))
+            fresh = http.post(f"/candidates/{setup.candidate}/stages/{CODING}/room/link", data={"csrf_token": csrf})
+            assert fresh.status_code == 200 and 'id="room-link"' in fresh.text
+            assert await cand.wait_for(lambda: cand.closed is not None, 10)
+            assert cand.closed == 4003
+
+    run(main)

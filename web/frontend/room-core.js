@@ -14,7 +14,8 @@ import { indentUnit } from "@codemirror/language";
 const SYNC = 0;
 const AWARENESS = 1;
 const SERVER = "server";
-const FINAL = new Set([4001, 4403]);
+const FINAL = new Set([4001, 4003]);
+const GIVE_UP_AFTER = 30; // failed attempts in a row (about two minutes): the room is closed or the link dead
 
 export function startRoom(root) {
   const doc = new Y.Doc();
@@ -33,6 +34,7 @@ export function startRoom(root) {
   const presence = root.querySelector("#presence");
   let socket = null;
   let delay = 300;
+  let failures = 0;
   let over = false;
 
   function send(data) {
@@ -98,6 +100,7 @@ export function startRoom(root) {
     socket.binaryType = "arraybuffer";
     socket.onopen = () => {
       delay = 300;
+      failures = 0;
       const encoder = encoding.createEncoder();
       encoding.writeVarUint(encoder, SYNC);
       syncProtocol.writeSyncStep1(encoder, doc);
@@ -111,7 +114,12 @@ export function startRoom(root) {
     socket.onclose = (event) => {
       if (over || FINAL.has(event.code)) {
         over = true;
-        say(event.code === 4403 ? `This room cannot be opened: ${event.reason}` : "The interview has ended; the room is closed.");
+        say(event.code === 4003 ? "This link no longer works; ask your interviewer." : "The interview has ended; the room is closed.");
+        return;
+      }
+      failures += 1;
+      if (failures > GIVE_UP_AFTER) {
+        say("The room cannot be reached: it may have closed. Reload the page to try again.");
         return;
       }
       say("Disconnected — reconnecting (your edits are kept and will be merged)…");

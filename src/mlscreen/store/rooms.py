@@ -265,6 +265,14 @@ def closed_among(db: Session, room_ids: Sequence[int], *, now: datetime) -> set[
     return set(db.scalars(query))
 
 
+def dead_links(db: Session, invite_ids: Sequence[int], *, now: datetime) -> set[int]:
+    """Return which of the room links `invite_ids` no longer open (revoked or expired)."""
+    if not invite_ids:
+        return set()
+    dead = (Invite.revoked_at.is_not(None)) | (Invite.expires_at <= now)
+    return set(db.scalars(select(Invite.id).where(Invite.id.in_(invite_ids), dead)))
+
+
 # The log ---------------------------------------------------------------------------------------------------------
 
 

@@ -371,13 +371,15 @@ class SocketPeer:
     """"interviewer" (a signed-in user allowed to host the room) or "candidate" (through the room link)."""
     name: str
     user_id: int | None
+    invite_id: int | None = None
+    """The room link a candidate came through: revoking it disconnects them."""
 
 
 def _socket_peer(conn: HTTPConnection, db: Session, action: str, now: datetime) -> SocketPeer:
     params = dict(conn.path_params)
     if action == policy.ROOM_LINK:
         room = room_by_link(db, str(params.get("token", "")), now=now)
-        return SocketPeer(room.id, "candidate", "Candidate", None)
+        return SocketPeer(room.id, "candidate", "Candidate", None, room.invite_id)
     cookies: CookieJar = conn.app.state.cookies
     token = cookies.read_session(conn.cookies.get(SESSION_COOKIE))
     if not token:

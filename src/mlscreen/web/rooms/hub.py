@@ -34,6 +34,7 @@ from mlscreen.store.rooms import (
     append,
     close_overdue_rooms,
     closed_among,
+    dead_links,
     entries_since,
     last_entry_id,
     room_state,
@@ -56,6 +57,7 @@ CHECK_EVERY = 40
 OVERLAP = 200
 """Log ids read again on each poll: on PostgreSQL a lower id can commit after a higher one."""
 CLOSED = 4001
+REVOKED = 4003
 CONSOLE_KEPT = 50
 
 
@@ -411,12 +413,18 @@ class Hub:
         if any(room.closes_at <= now for room in self.rooms.values()):
             await in_transaction(self.state, lambda db: close_overdue_rooms(db, now=now))
         ids = list(self.rooms)
+        links = [p.who.invite_id for room in self.rooms.values() for p in room.peers if p.who.invite_id is not None]
 
-        def closed(db: Session) -> set[int]:
-            return closed_among(db, ids, now=now)
+        def closed(db: Session) -> tuple[set[int], set[int]]:
+            return closed_among(db, ids, now=now), dead_links(db, links, now=now)
 
-        for room_id in await in_transaction(self.state, closed, write=False):
+        rooms, dead = await in_transaction(self.state, closed, write=False)
+        for room_id in rooms:
             self.closed(room_id)
+        for room in self.rooms.values():
+            for peer in room.peers:
+                if peer.who.invite_id in dead:
+                    peer.end(REVOKED, "this link no longer works")
 
 
 async def _close(peer: Peer, code: int, reason: str) -> None:
