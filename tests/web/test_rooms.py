@@ -24,6 +24,7 @@ from mlscreen.store.roomdoc import code_at
 from mlscreen.store.rooms import doc_log, record_of
 from mlscreen.web.app import create_app
 from mlscreen.web.rooms.client import RoomClient
+from tests.store.dbutil import BACKENDS, fresh_database
 from tests.web.roomutil import CODING, KEY, Setup, seed
 from tests.web.served import free_port, served
 
@@ -338,3 +339,30 @@ def test_a_replaced_link_disconnects_the_candidate(setup: Setup, request: pytest
             assert cand.closed == 4003
 
     run(main)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_two_servers_on_one_database_relay_each_others_edits(
+    bank: Bank, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, backend: str
+) -> None:
+    monkeypatch.setenv("MLSCREEN_DATA_DIR", str(tmp_path))
+    with fresh_database(backend, tmp_path, create=False) as db:
+        ports = [free_port(), free_port()]
+        apps = [create_app(db=db, bank=bank, workers=0, key=KEY, base_url=f"http://127.0.0.1:{p}") for p in ports]
+        candidate, token, cookies = seed(db, bank, KEY)
+        with served(apps[0], ports[0]) as a, served(apps[1], ports[1]) as b:
+            staff = f"{a.replace('http', 'ws')}/candidates/{candidate}/stages/{CODING}/room/socket"
+
+            async def main() -> None:
+                async with (
+                    RoomClient(staff, origin=a, cookie=cookies["one"]) as one,
+                    RoomClient(f"{b.replace('http', 'ws')}/room/{token}/socket", origin=b) as cand,
+                ):
+                    for n in range(30):
+                        one.type(f"a{n};")
+                        cand.type(f"b{n};", at=0)
+                        await asyncio.sleep(0.01)
+                    expected = sum(len(f"a{n};") + len(f"b{n};") for n in range(30))
+                    assert await one.wait_for(lambda: one.code == cand.code and len(one.code) == expected, 10)
+
+            asyncio.run(main())
