@@ -4,6 +4,8 @@ processes keep one document, rooms close and leave a record that replays to the 
 from __future__ import annotations
 
 import asyncio
+import io
+import logging
 import os
 import subprocess
 import sys
@@ -18,6 +20,7 @@ from sqlalchemy import select
 from websockets.exceptions import InvalidStatus
 
 from mlscreen.bank import Bank
+from mlscreen.logs import configure_logging
 from mlscreen.store.db import Database
 from mlscreen.store.models import Room, RoomUpdate, utcnow
 from mlscreen.store.roomdoc import code_at
@@ -366,3 +369,27 @@ def test_two_servers_on_one_database_relay_each_others_edits(
                     assert await one.wait_for(lambda: one.code == cand.code and len(one.code) == expected, 10)
 
             asyncio.run(main())
+
+
+def test_room_link_tokens_never_reach_the_logs(setup: Setup, monkeypatch: pytest.MonkeyPatch) -> None:
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    handler = configure_logging()
+
+    async def main() -> None:
+        async with setup.candidate_client() as cand:
+            cand.type("x")
+            assert await cand.wait_for(lambda: any(m.get("type") == "hello" for m in cand.messages))
+
+    try:
+        run(main)
+        httpx.get(f"{setup.base}/room/{setup.token}")
+    finally:
+        root.removeHandler(handler)
+        root.handlers[:] = before[0]
+        root.setLevel(before[1])
+    text = "\n".join(ln for ln in out.getvalue().splitlines() if " httpx: " not in ln)  # the test's own client
+    assert "/room/<token>/socket" in text and "GET /room/<token> 200" in text
+    assert setup.token not in text
