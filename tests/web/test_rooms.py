@@ -27,6 +27,7 @@ from mlscreen.store.roomdoc import code_at
 from mlscreen.store.rooms import doc_log, record_of
 from mlscreen.web.app import create_app
 from mlscreen.web.rooms.client import RoomClient
+from mlscreen.web.rooms.overdue import OverdueRooms
 from tests.store.dbutil import BACKENDS, fresh_database
 from tests.web.roomutil import CODING, KEY, Setup, seed
 from tests.web.served import free_port, served
@@ -393,3 +394,19 @@ def test_room_link_tokens_never_reach_the_logs(setup: Setup, monkeypatch: pytest
     text = "\n".join(ln for ln in out.getvalue().splitlines() if " httpx: " not in ln)  # the test's own client
     assert "/room/<token>/socket" in text and "GET /room/<token> 200" in text
     assert setup.token not in text
+
+
+def test_rooms_nobody_is_in_close_after_their_maximum_duration(bank: Bank, tmp_path: Path) -> None:
+    db = Database(f"sqlite:///{tmp_path / 'rooms.db'}")
+    db.create_all()
+    seed(db, bank, KEY)
+    later = utcnow() + timedelta(minutes=61)
+    OverdueRooms(db, clock=utcnow)()
+    with db.session() as s:
+        assert s.query(Room).one().closed_at is None
+    OverdueRooms(db, clock=lambda: later)()
+    with db.session() as s:
+        room = s.query(Room).one()
+        assert room.closed_at is not None and room.final_code == "" and room.invite is not None
+        assert room.invite.revoked_at is not None
+    db.dispose()

@@ -257,6 +257,11 @@ def close_overdue_rooms(db: Session, *, now: datetime | None = None) -> list[int
     return [r.id for r in rooms]
 
 
+def overdue_rooms(db: Session, *, now: datetime) -> list[int]:
+    """Return the ids of rooms past their maximum duration that nobody ended (a read, for a cheap check first)."""
+    return list(db.scalars(select(Room.id).where(Room.closed_at.is_(None), Room.closes_at <= now)))
+
+
 def closed_among(db: Session, room_ids: Sequence[int], *, now: datetime) -> set[int]:
     """Return which of `room_ids` are closed or past their maximum duration."""
     if not room_ids:

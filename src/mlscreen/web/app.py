@@ -33,6 +33,7 @@ from mlscreen.web.requestlog import RequestLog
 from mlscreen.web.retention import RetentionDuty
 from mlscreen.web.rooms import sockets
 from mlscreen.web.rooms.hub import hub_of
+from mlscreen.web.rooms.overdue import OverdueRooms
 from mlscreen.web.routes import (
     api,
     assessment,
@@ -93,7 +94,7 @@ def create_app(
         clock=now,
         grace=grace,
         candidate_link=lambda cid: f"{base}/candidates/{cid}",
-        also=(retention,),
+        also=(retention, OverdueRooms(db, clock=now)),
     )
 
     @asynccontextmanager
