@@ -173,9 +173,9 @@ def test_a_live_coding_interview_end_to_end(server: tuple[Server, int]) -> None:
             staff.wait_for_selector("h1:has-text('record for')")
             cand.wait_for_selector("#room-status:has-text('ended')")
             assert staff.inner_text("#final-code").strip() == final.strip()
-            assert staff.inner_text("#replay-code").strip() == final.strip()
-            staff.fill("#replay-time", "0")
-            assert staff.inner_text("#replay-code").strip() != final.strip()
+            assert staff.inner_text("#room-replay-code").strip() == final.strip()
+            staff.fill("#room-replay-time", "0")
+            assert staff.inner_text("#room-replay-code").strip() != final.strip()
             assert "42" in staff.inner_text(".console-entry")
             dead = cand.goto(link)
             assert dead is not None and dead.status == 401

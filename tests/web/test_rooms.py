@@ -211,7 +211,7 @@ def test_ending_the_room_kills_the_link_and_the_record_replays_the_code(
     assert record.frames[-1].code == final[0]
     assert code_at(log, log[0][0]) == "import math\n"
     shown = http.get(f"/candidates/{setup.candidate}/stages/{CODING}/room/record")
-    assert shown.status_code == 200 and "print(math.pi)" in shown.text and 'id="replay"' in shown.text
+    assert shown.status_code == 200 and "print(math.pi)" in shown.text and 'id="room-replay"' in shown.text
 
 
 def test_a_room_closes_after_its_maximum_duration(setup: Setup, clock: Clock) -> None:

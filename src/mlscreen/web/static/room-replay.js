@@ -1,11 +1,11 @@
 // The room record's replay: a slider over the code as it was after each recorded edit (frames from the server).
 document.addEventListener("DOMContentLoaded", () => {
-  const box = document.getElementById("replay");
+  const box = document.getElementById("room-replay");
   if (!box) return;
   const frames = JSON.parse(box.dataset.frames);
-  const slider = document.getElementById("replay-time");
-  const code = document.getElementById("replay-code");
-  const at = document.getElementById("replay-at");
+  const slider = document.getElementById("room-replay-time");
+  const code = document.getElementById("room-replay-code");
+  const at = document.getElementById("room-replay-at");
   function show() {
     const frame = frames[Number(slider.value)];
     code.textContent = frame.code;
