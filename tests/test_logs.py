@@ -51,3 +51,22 @@ def test_a_logged_exception_shows_where_but_never_its_message(monkeypatch: pytes
         root.removeHandler(handler)
         root.handlers[:] = before[0]
         root.setLevel(before[1])
+
+
+def test_link_tokens_in_servers_lines_are_replaced(monkeypatch: pytest.MonkeyPatch) -> None:
+    # uvicorn logs every websocket handshake with its path, and a candidate's room link is in it.
+    root = logging.getLogger()
+    before = (list(root.handlers), root.level)
+    out = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", out)
+    handler = configure_logging()
+    try:
+        line = '%s - "WebSocket %s" [accepted]'
+        logging.getLogger("uvicorn.error").info(line, "127.0.0.1:5", "/room/Secret-Token_1/socket")
+        logging.getLogger("uvicorn.error").info(line, "127.0.0.1:5", "/assess/Other-Secret")
+        text = out.getvalue()
+        assert "/room/<token>/socket" in text and "/assess/<token>" in text and "Secret" not in text
+    finally:
+        root.removeHandler(handler)
+        root.handlers[:] = before[0]
+        root.setLevel(before[1])

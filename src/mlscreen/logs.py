@@ -8,6 +8,7 @@ local variables. SQLAlchemy is told to hide statement parameters (`store.db`).
 from __future__ import annotations
 
 import logging
+import re
 import sys
 import traceback
 from contextvars import ContextVar
@@ -15,6 +16,18 @@ from typing import Any
 
 request_id: ContextVar[str] = ContextVar("mlscreen_request_id", default="-")
 FORMAT = "%(asctime)s %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+
+
+_LINK_TOKEN = re.compile(r"(/(?:assess|room)/)[^/\s\"?]+")
+
+
+class LinkTokenFilter(logging.Filter):
+    """Replaces candidates' link tokens in the paths other libraries log (uvicorn names each websocket's path)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(_LINK_TOKEN.sub(r"\1<token>", a) if isinstance(a, str) else a for a in record.args)
+        return True
 
 
 class RequestIdFilter(logging.Filter):
@@ -70,6 +83,7 @@ def configure_logging(level: int = logging.INFO) -> logging.Handler:
     handler = StderrHandler()
     handler.setFormatter(UtcFormatter(FORMAT))
     handler.addFilter(RequestIdFilter())
+    handler.addFilter(LinkTokenFilter())
     root = logging.getLogger()
     for old in [h for h in root.handlers if getattr(h, "_mlscreen", False)]:
         root.removeHandler(old)

@@ -321,6 +321,12 @@ MAX_CV_KB = Setting(
     "Largest candidate CV (a PDF) accepted, in KiB; the upload must also fit MLSCREEN_MAX_UPLOAD_KB.",
 )
 INVITE_DAYS = Setting("MLSCREEN_INVITE_DAYS", integer(1), 7, "Days a candidate's assessment link stays valid.")
+ROOM_MAX_MINUTES = Setting(
+    "MLSCREEN_ROOM_MAX_MINUTES",
+    integer(5),
+    180,
+    "Minutes after which a live interview room closes by itself (and its candidate link dies) if nobody ended it.",
+)
 DEADLINE_GRACE_SECONDS = Setting(
     "MLSCREEN_DEADLINE_GRACE_SECONDS",
     integer(0),
@@ -397,6 +403,7 @@ SETTINGS: tuple[Declared, ...] = (
     MAX_CV_KB,
     INVITE_DAYS,
     RECORDING_MAX_KB,
+    ROOM_MAX_MINUTES,
     DEADLINE_GRACE_SECONDS,
     WORKERS,
     REPORT_MIN_GROUP,

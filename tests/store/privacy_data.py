@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pycrdt import Text
 from sqlalchemy.orm import Session
 
 from mlscreen.bank import Bank
@@ -20,8 +21,11 @@ from mlscreen.store.models import (
     SelfIdentification,
     Submission,
     WrittenAnswer,
+    utcnow,
 )
 from mlscreen.store.openings import create_opening
+from mlscreen.store.roomdoc import CODE, new_doc, state_of
+from mlscreen.store.rooms import append, close_room, open_room
 from mlscreen.store.similarity import IndexInput, save_index
 
 NAME = "Zelda Quixotic-Marrow"
@@ -111,6 +115,15 @@ def populate(db: Session, bank: Bank) -> tuple[int, int]:
             fields={"notes": ["zqmdraft: Zelda paused"], "evidence:c1": ["zqmevidence draft"]},
         )
     )
+    room = open_room(db, person, position=1, actor=admin, max_minutes=60).room
+    room.notes = f"zqmnote: {NAME} paired well"
+    room.checklist = {"zqmnote": True}
+    pad = new_doc()
+    pad.get(CODE, type=Text).insert(0, "def zqmcode(): pass\n")
+    append(db, [(room.id, "doc", "test", utcnow(), state_of(pad))])
+    append(db, [(room.id, "console", "test", utcnow(), b'{"type":"console","entry":{"output":"zqmcode ran"}}')])
+    db.flush()
+    close_room(db, room, actor=admin)
     set_status(db, person, status="rejected", actor=admin, reason=f"zqmreason for {EMAIL}")
     db.add(Decision(candidate_id=person.id, outcome="rejected", rationale=f"zqmreason {NAME} lacks depth"))
     for n, (recipient, about, status) in enumerate(

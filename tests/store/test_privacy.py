@@ -57,7 +57,8 @@ def test_erasure_leaves_nothing_in_any_table_or_file(database: Database, bank: B
     with database.session() as s:
         done = erase_candidate(s, person, actor=None)
     vacuum(database)
-    assert done.cleared["submissions"] == 1 and done.cleared["audit_events"] == 2
+    # Audit reasons cleared: the status change, the revoked assessment link and the closed room's revoked link.
+    assert done.cleared["submissions"] == 1 and done.cleared["audit_events"] == 3 and done.cleared["rooms"] == 1
     assert done.cleared["self_identifications"] == 1
     assert done.cleared["recordings"] == 1
     assert done.cleared["similarity"] > 2  # the index entry, its fingerprints and its match
@@ -113,6 +114,9 @@ def test_candidate_archive_holds_their_data_and_code(database: Database, bank: B
     assert doc["self_identification"]["race"] == "native_hawaiian_or_other_pacific_islander"
     (recording,) = doc["session_recordings"]
     assert [e["k"] for e in recording["events"]] == ["load", "change"]
+    room = doc["live_rooms"][0]
+    assert archive.read(room["code_file"]).decode() == "def zqmcode(): pass\n"
+    assert room["notes"].startswith("zqmnote") and room["console"] == [{"output": "zqmcode ran"}]
     assert OTHER not in json.dumps(doc) and "token_hash" not in json.dumps(doc)
 
 

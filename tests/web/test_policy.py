@@ -13,6 +13,7 @@ from mlscreen.store.candidates import assign_interviewer
 from mlscreen.store.models import Candidate, User
 from mlscreen.store.profiles import save_cv
 from mlscreen.store.resets import request_reset
+from mlscreen.store.rooms import open_room
 from mlscreen.web.app import all_routes
 from tests.store.dbutil import BACKENDS
 from tests.web.conftest import PEOPLE, Client, World
@@ -86,6 +87,13 @@ EXPECTED: dict[str, frozenset[str | None]] = {
     "users_page": frozenset({"admin"}),
     "user_create": frozenset({"admin"}),
     "user_active": frozenset({"admin"}),
+    "room_page": INTERVIEWS,
+    "room_open": INTERVIEWS,
+    "room_link": INTERVIEWS,
+    "room_notes": INTERVIEWS,
+    "room_close": INTERVIEWS,
+    "room_record": INTERVIEWS,
+    "room_join": EVERYONE,
     "portal_page": EVERYONE,
     "portal_start": EVERYONE,
     "portal_draft": EVERYONE,
@@ -180,6 +188,14 @@ def give_cv(world: World, candidate_id: int) -> None:
             save_cv(s, candidate, b"%PDF-1.4 a CV", filename="cv.pdf", actor=s.get_one(User, world.users["admin"]))
 
 
+def room_link_token(world: World) -> str:
+    """Return the candidate link of a room opened on candidate A's coding stage (the route needs a live one)."""
+    with world.db.session() as s:
+        candidate = s.get_one(Candidate, world.candidate)
+        admin = s.get_one(User, world.users["admin"])
+        return open_room(s, candidate, position=1, actor=admin, max_minutes=60).token
+
+
 def call(client: Client, world: World, route: APIRoute, *, other: bool = False) -> int:
     values = {
         "opening_id": world.other_opening if other else world.opening,
@@ -198,6 +214,8 @@ def call(client: Client, world: World, route: APIRoute, *, other: bool = False) 
         values["feed_token"] = feed_token(world)
     if route.name == "candidate_cv":  # a CV to download
         give_cv(world, world.other_candidate if other else world.candidate)
+    if route.name == "room_join":
+        values["token"] = room_link_token(world)
     if "{reset_token}" in route.path_format:
         values["reset_token"] = reset_link_token(world)
     path = route.path_format.format(**{k: v for k, v in values.items() if "{" + k + "}" in route.path_format})

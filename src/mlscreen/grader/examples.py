@@ -218,5 +218,11 @@ def clean(value: object, limit: int) -> str:
 
 
 def _clean(text: str, limit: int) -> str:
+    return clean_output(text, limit)
+
+
+def clean_output(text: str, limit: int) -> str:
+    """Return a program's output without terminal escape sequences and control characters (newlines and tabs
+    stay), cut to `limit` characters."""
     # Whole terminal escape sequences go (not just their ESC byte), then every other control character.
     return clean_text(_ANSI.sub("", text), limit)

@@ -18,6 +18,7 @@ from mlscreen.grader.inside.server import PREIMPORTS
 from mlscreen.grader.result import GradeResult
 from mlscreen.grader.runner import run_checks
 from mlscreen.grader.sandbox import Sandbox, bwrap_path
+from mlscreen.grader.scratch import ScratchResult, run_scratch_in
 from mlscreen.grader.submission import MAX_SOURCE_BYTES, validate_source
 
 __all__ = ["MAX_SOURCE_BYTES", "GraderPool", "grade", "validate_source"]
@@ -161,6 +162,22 @@ class GraderPool:
                 return run_call_in(
                     sandbox, spec, source, function=function, args=args, kwargs=kwargs, stdout_kb=stdout_kb
                 )
+            finally:
+                self._give_back(sandbox)
+
+    def run_scratch(self, source: str) -> ScratchResult:
+        """Run `source` as a whole program in the sandbox (a live room's code pad); returns its console output.
+
+        Same sandboxes and parallelism bound as `grade`, with the scratch limits (`grader.scratch`); thread-safe.
+        Raises `UsageError` for unacceptable source or a closed pool.
+        """
+        validate_source(source)
+        if self._closed:
+            raise UsageError("the grader pool is closed", hint="create a new GraderPool")
+        with self._slots:
+            sandbox = self._take(PREIMPORTS)
+            try:
+                return run_scratch_in(sandbox, source)
             finally:
                 self._give_back(sandbox)
 

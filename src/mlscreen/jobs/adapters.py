@@ -112,3 +112,11 @@ def check_environment() -> None:
             f"the worker did not start: {exc.message}; grading jobs wait in the queue for a worker that can run them",
             hint=exc.hint,
         ) from None
+
+
+def run_scratch(bank: Bank, source: str) -> dict[str, Any]:
+    """Return the console of running `source` as a whole program in the sandbox (a live room's code pad)."""
+    pool = grader_pool(bank)
+    _unconfined_warning(pool)
+    result: dict[str, Any] = pool.run_scratch(source).to_json()
+    return result

@@ -173,15 +173,15 @@ def invite_of(db: Session, candidate: Candidate, invite_id: int) -> Invite:
     return invite
 
 
-def open_invite(db: Session, token: str, *, now: datetime | None = None) -> Invite:
-    """Return the invite for `token` (opening it never starts the timer: `start` does).
+def open_invite(db: Session, token: str, *, now: datetime | None = None, kind: str = "assessment") -> Invite:
+    """Return the invite of `kind` for `token` (opening it never starts the timer: `start` does).
 
     Raises `AuthenticationError` for an unknown, expired or revoked link and for a candidate who left the process
     (withdrawn, rejected or decided). A submitted invite still opens (read-only) while the candidate is in the
     process, so they can see that their work arrived.
     """
     now = now or utcnow()
-    invite = db.scalar(select(Invite).where(Invite.token_hash == token_hash(token)))
+    invite = db.scalar(select(Invite).where(Invite.token_hash == token_hash(token), Invite.kind == kind))
     if invite is None or (invite.expires_at <= now and invite.submitted_at is None):
         raise AuthenticationError("this assessment link is not valid or has expired", hint="ask your recruiter")
     if invite.revoked_at is not None or invite.candidate.status != "active":
@@ -389,8 +389,9 @@ def submission_of(db: Session, invite: Invite) -> Submission | None:
 
 
 def invites_of(db: Session, candidate_id: int) -> list[Invite]:
-    """Return the candidate's invites, newest first."""
-    return list(db.scalars(select(Invite).where(Invite.candidate_id == candidate_id).order_by(Invite.id.desc())))
+    """Return the candidate's assessment links (not live rooms' links), newest first."""
+    query = select(Invite).where(Invite.candidate_id == candidate_id, Invite.kind == "assessment")
+    return list(db.scalars(query.order_by(Invite.id.desc())))
 
 
 def submissions_of(db: Session, candidate_id: int) -> list[Submission]:

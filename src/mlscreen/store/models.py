@@ -14,6 +14,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     TypeDecorator,
@@ -26,6 +27,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 ROLES: tuple[str, ...] = ("admin", "hiring_manager", "recruiter", "interviewer")
 RECOMMENDATIONS: tuple[str, ...] = ("strong_no", "no", "yes", "strong_yes")
 CANDIDATE_STATUSES: tuple[str, ...] = ("active", "rejected", "hired", "withdrawn")
+INVITE_KINDS: tuple[str, ...] = ("assessment", "room")
+ROOM_CHANNELS: tuple[str, ...] = ("doc", "console", "aware", "ctl")
 JOB_STATUSES: tuple[str, ...] = ("queued", "running", "done", "failed")
 OUTBOX_STATUSES: tuple[str, ...] = ("held", "queued", "sending", "sent", "failed")
 
@@ -219,6 +222,8 @@ class Invite(Base):
     attempt_reason: Mapped[str | None] = mapped_column(Text)
     revoked_at: Mapped[datetime | None]
     revoked_reason: Mapped[str | None] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(16), default="assessment", server_default="assessment")
+    """"assessment" (the portal) or "room" (a live interview room's candidate link): each opens only its own pages."""
     candidate: Mapped[Candidate] = relationship(lazy="joined")
 
 
@@ -507,3 +512,45 @@ class SimilarityMatch(Base):
     similarity: Mapped[float] = mapped_column(Float)
     fragments: Mapped[list[Any]] = mapped_column(default=list)
     found_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Room(Base):
+    """A live interview room for one stage of one candidate: a shared code pad, a console and a whiteboard.
+
+    The candidate joins through `invite` (an `Invite` of kind "room"), which is revoked when the room closes.
+    `notes` and `checklist` are the interviewer's and never reach the candidate. `snapshot` is the document's
+    whole state up to the update `snapshot_upto` (compaction); the update log itself is kept as the recording.
+    """
+
+    __tablename__ = "rooms"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    candidate_id: Mapped[int] = mapped_column(ForeignKey("candidates.id", ondelete="CASCADE"), index=True)
+    stage_position: Mapped[int]
+    opened_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    invite_id: Mapped[int | None] = mapped_column(ForeignKey("invites.id", ondelete="SET NULL"))
+    exercise_id: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    closes_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+    run_started_at: Mapped[datetime | None]
+    notes: Mapped[str] = mapped_column(Text, default="")
+    checklist: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    final_code: Mapped[str | None] = mapped_column(Text)
+    board_svg: Mapped[str | None] = mapped_column(Text)
+    snapshot: Mapped[bytes | None] = mapped_column(LargeBinary)
+    snapshot_upto: Mapped[int] = mapped_column(default=0)
+    invite: Mapped[Invite | None] = relationship(lazy="joined")
+
+
+class RoomUpdate(Base):
+    """One entry of a room's log, with its time, on a channel of `ROOM_CHANNELS`: a document update (Yjs), a
+    console entry (JSON), an awareness frame (cursors and presence) or a control message (JSON)."""
+
+    __tablename__ = "room_updates"
+    __table_args__ = (Index("ix_room_updates_room", "room_id", "id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    room_id: Mapped[int] = mapped_column(ForeignKey("rooms.id", ondelete="CASCADE"))
+    channel: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    data: Mapped[bytes] = mapped_column(LargeBinary)

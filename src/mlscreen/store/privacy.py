@@ -34,6 +34,7 @@ from mlscreen.store.models import (
 )
 from mlscreen.store.profiles import cv_path, remove_cv_file
 from mlscreen.store.recordings import erase_recordings, export_recordings
+from mlscreen.store.rooms import console_of, erase_rooms, record_of, rooms_of
 
 ERASED_NAME = "Erased candidate"
 ERASED_TEXT = ""
@@ -132,6 +133,7 @@ def erase_candidate(db: Session, candidate_id: int, *, actor: User | None, via: 
     for draft in db.scalars(select(ScorecardDraft).where(ScorecardDraft.candidate_id == candidate_id)):
         db.delete(draft)  # unsubmitted notes count for nothing: nothing of them is kept
         done.count("scorecard_drafts")
+    done.count("rooms", erase_rooms(db, candidate_id))
     done.count("audit_events", _scrub_audit(db, candidate))
     db.flush()
     audit.record(
@@ -234,7 +236,7 @@ def _row(obj: Base, *, skip: frozenset[str] = frozenset()) -> dict[str, Any]:
 
 def candidate_archive(db: Session, candidate_id: int) -> bytes:
     """Return a ZIP with `candidate.json` (everything stored about the candidate, their voluntary
-    self-identification included) and their code under `code/`.
+    self-identification included) and their code under `code/` (submissions, and the final code of each live room).
 
     Interviewers appear by name (they are the candidate's assessors); other candidates never appear.
     Raises `NotFoundError`.
@@ -242,6 +244,7 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
     candidate = get_candidate(db, candidate_id)
     subs = list(db.scalars(select(Submission).where(Submission.candidate_id == candidate_id).order_by(Submission.id)))
     names = {u.id: u.name for u in db.scalars(select(User))}
+    rooms = rooms_of(db, candidate_id)
 
     def by_candidate(model: type[Invite] | type[WrittenAnswer] | type[Scorecard] | type[Decision]) -> list[Any]:
         return list(db.scalars(select(model).where(model.candidate_id == candidate_id).order_by(model.id)))
@@ -262,6 +265,14 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
             {**_row(d), "author": names.get(d.author_id, "")}
             for d in db.scalars(select(ScorecardDraft).where(ScorecardDraft.candidate_id == candidate_id))
         ],
+        "live_rooms": [
+            {
+                **_row(r, skip=frozenset({"snapshot"})),
+                "console": console_of(db, r.id),
+                "code_file": f"code/room-{r.id}.py",
+            }
+            for r in rooms
+        ],
     }
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -271,6 +282,8 @@ def candidate_archive(db: Session, candidate_id: int) -> bytes:
         if candidate.cv_file:
             with contextlib.suppress(NotFoundError):
                 archive.write(cv_path(candidate), "cv.pdf")
+        for r in rooms:
+            archive.writestr(f"code/room-{r.id}.py", record_of(db, r).code)
     return buffer.getvalue()
 
 

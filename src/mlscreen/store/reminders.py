@@ -52,6 +52,7 @@ def due_link_reminders(db: Session, *, now: datetime) -> list[Invite]:
         .join(Candidate, Candidate.id == Invite.candidate_id)
         .where(
             Candidate.status == "active",
+            Invite.kind == "assessment",
             Invite.started_at.is_(None),
             Invite.revoked_at.is_(None),
             Invite.submitted_at.is_(None),

@@ -33,6 +33,9 @@ from mlscreen.web.links import resolve_base_url
 from mlscreen.web.proxies import ClientAddress
 from mlscreen.web.requestlog import RequestLog
 from mlscreen.web.retention import RetentionDuty
+from mlscreen.web.rooms import sockets
+from mlscreen.web.rooms.hub import hub_of
+from mlscreen.web.rooms.overdue import OverdueRooms
 from mlscreen.web.routes import (
     account,
     api,
@@ -52,6 +55,7 @@ from mlscreen.web.routes import (
     replay,
     reports,
     reviews,
+    rooms,
     selfid,
     similarity,
 )
@@ -104,7 +108,7 @@ def create_app(
         grace=grace,
         candidate_link=lambda cid: f"{base}/candidates/{cid}",
         pseudonym_key=pseudonyms,
-        also=(retention,),
+        also=(retention, OverdueRooms(db, clock=now)),
     )
 
     @asynccontextmanager
@@ -115,6 +119,7 @@ def create_app(
         try:
             yield
         finally:
+            await hub_of(_app.state).stop()
             deadlines.stop()
             queue.stop()
 
@@ -149,6 +154,7 @@ def create_app(
         profiles,
         reviews,
         drafts,
+        rooms,
         assessment,
         examples,
         selfid,
@@ -164,6 +170,7 @@ def create_app(
         app.include_router(module.router)
     app.include_router(reports.api)
     app.include_router(replay.api)
+    app.router.routes.extend(sockets.ROUTES)  # websockets: authorized at the handshake (web/rooms/sockets.py)
     app.router.routes.append(Mount("/static", app=ASSETS, name="static"))
     app.router.routes.append(Route("/favicon.ico", favicon, methods=["GET", "HEAD"], name="favicon"))
     errors.install(app)

@@ -45,7 +45,7 @@ async def _mlscreen_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, MlscreenError)
     browser_get = not wants_json(request) and request.method == "GET"
     # A link that is its own credential (a candidate's, a password reset) says what is wrong: signing in cannot help.
-    own_credential = request.url.path.startswith(("/assess/", "/password/reset/"))
+    own_credential = request.url.path.startswith(("/assess/", "/room/", "/password/reset/"))
     if isinstance(exc, AuthenticationError) and browser_get and not own_credential:
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
     return respond(request, exc.status, exc.message, exc.hint)

@@ -22,11 +22,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import AbstractContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 from fastapi import Request
 from sqlalchemy.orm import Session, joinedload
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import HTTPConnection
 from starlette.routing import Match
 
 from mlscreen.bank import Bank
@@ -35,10 +37,12 @@ from mlscreen.jobs.queue import JobQueue
 from mlscreen.store.accounts import resolve_session, token_hash, user_zone
 from mlscreen.store.assessments import open_invite
 from mlscreen.store.blind import Identity, identities_of, identity_of
-from mlscreen.store.models import Candidate, Invite, Opening, User, WebSession, WrittenAnswer, utcnow
+from mlscreen.store.models import Candidate, Invite, Opening, Room, User, WebSession, WrittenAnswer, utcnow
+from mlscreen.store.rooms import is_open, room_by_link, room_of
 from mlscreen.web import policy
 from mlscreen.web.security import CSRF_FIELD, CSRF_HEADER, SESSION_COOKIE, CookieJar, same
 
+T = TypeVar("T")
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -136,6 +140,7 @@ class Ctx:
     target: policy.Target = field(default_factory=policy.Target)
     invite: Invite | None = None
     portal_token: str | None = None
+    room: Room | None = None
 
     @property
     def db(self) -> Session:
@@ -292,6 +297,10 @@ def _authorize(ctx: Ctx, db: Session, action: str, submitted_csrf: str | None) -
         ):
             raise ForbiddenError("the form's security token is missing or wrong", hint="reload the page and retry")
         return
+    if action == policy.ROOM_LINK:
+        ctx.portal_token = str(params.get("token", ""))
+        ctx.room = room_by_link(db, ctx.portal_token, now=ctx.now)
+        return
     auth = request.headers.get("authorization", "")
     token = None
     if auth.lower().startswith("bearer "):
@@ -368,6 +377,74 @@ async def guard(request: Request) -> AsyncIterator[Ctx]:
         await ctx._end(exc)
         raise
     await ctx._end(None)
+
+
+@dataclass(frozen=True)
+class SocketPeer:
+    """Who opened a room's websocket, decided at the handshake: the room, their role in it and their name."""
+
+    room_id: int
+    role: str
+    """"interviewer" (a signed-in user allowed to host the room) or "candidate" (through the room link)."""
+    name: str
+    user_id: int | None
+    invite_id: int | None = None
+    """The room link a candidate came through: revoking it disconnects them."""
+
+
+def _socket_peer(conn: HTTPConnection, db: Session, action: str, now: datetime) -> SocketPeer:
+    params = dict(conn.path_params)
+    if action == policy.ROOM_LINK:
+        room = room_by_link(db, str(params.get("token", "")), now=now)
+        return SocketPeer(room.id, "candidate", "Candidate", None, room.invite_id)
+    cookies: CookieJar = conn.app.state.cookies
+    token = cookies.read_session(conn.cookies.get(SESSION_COOKIE))
+    if not token:
+        raise AuthenticationError("please sign in", hint="sign in, then open the room again")
+    user = resolve_session(db, token).user
+    target = _load_target(db, params)
+    policy.authorize(db, user, action, target)
+    found = room_of(db, target.candidate, int(params["position"])) if target.candidate is not None else None
+    if found is None or not is_open(found, now):
+        raise NotFoundError("this room is not open", hint="open it from the interview kit")
+    return SocketPeer(found.id, "interviewer", user.name, user.id)
+
+
+def same_origin(conn: HTTPConnection) -> bool:
+    """Return True when a websocket handshake comes from a page of this application (`MLSCREEN_BASE_URL`).
+
+    Browsers send cookies with cross-site websocket handshakes: without this check any site could act in a room
+    with an interviewer's session.
+    """
+    base = urlsplit(str(conn.app.state.base_url))
+    return conn.headers.get("origin", "").lower() == f"{base.scheme}://{base.netloc}".lower()
+
+
+async def authorize_socket(conn: HTTPConnection, action: str) -> SocketPeer:
+    """Authorize a websocket handshake for `action` (the policy's action of its route) in a short transaction.
+
+    Raises `ForbiddenError` for a handshake from another site, and what the policy raises otherwise.
+    """
+    if not same_origin(conn):
+        raise ForbiddenError("this room's connection must come from its own pages", hint="open the room page")
+    state = conn.app.state
+    found: list[SocketPeer] = []
+    now = state.clock()
+    hold = await _open(state, write=False, then=lambda db: found.append(_socket_peer(conn, db, action, now)))
+    await _close(hold, None)
+    return found[0]
+
+
+async def in_transaction(state: Any, work: Callable[[Session], T], *, write: bool = True) -> T:
+    """Run `work` in a short transaction of its own, in a worker thread, and return what it returns.
+
+    For work done outside a request (a room's relay): it waits for a connection like a request does and raises
+    `BusyError` likewise.
+    """
+    found: list[T] = []
+    hold = await _open(state, write=write, then=lambda db: found.append(work(db)))
+    await _close(hold, None)
+    return found[0]
 
 
 def _gates(state: Any) -> tuple[asyncio.Semaphore, asyncio.Lock]:

@@ -16,6 +16,8 @@ from mlscreen.store.scorecards import find_scorecard
 # Routes that need no signed-in user. "candidate_link" routes are opened by a candidate's assessment token.
 PUBLIC = "public"
 CANDIDATE_LINK = "candidate_link"
+ROOM_LINK = "room_link"
+"""Routes opened by a candidate's live-room token (a room link dies when its room closes)."""
 
 
 @dataclass
@@ -93,6 +95,7 @@ ACTIONS: dict[str, Rule] = {
     "candidate.view": _view_candidate,
     "prescreen.submit": _any(_manager, _recruiter_member),
     "scorecard.submit": _any(_manager, _assigned),
+    "room.host": _any(_manager, _assigned),
     "packet.view": _manager,
     "candidate.reveal": _manager,
     "similarity.view": _manager,
@@ -159,6 +162,16 @@ ROUTES: dict[str, str] = {
     "users_page": "admin",
     "user_create": "admin",
     "user_active": "admin",
+    "room_page": "room.host",
+    "room_open": "room.host",
+    "room_link": "room.host",
+    "room_notes": "room.host",
+    "room_close": "room.host",
+    "room_record": "room.host",
+    "room_join": ROOM_LINK,
+    # Websocket routes: the room's socket authorizes its handshake with the same actions (web/rooms/sockets.py).
+    "room_socket": "room.host",
+    "room_join_socket": ROOM_LINK,
     "portal_page": CANDIDATE_LINK,
     "portal_start": CANDIDATE_LINK,
     "portal_draft": CANDIDATE_LINK,
@@ -229,7 +242,7 @@ def authorize(db: Session, user: User | None, action: str, target: Target) -> No
     other openings reveal nothing, and `ForbiddenError` when the user sees the target but may not perform the
     action.
     """
-    if action in (PUBLIC, CANDIDATE_LINK):
+    if action in (PUBLIC, CANDIDATE_LINK, ROOM_LINK):
         return
     if user is None:
         raise AuthenticationError("please sign in", hint="sign in, then try again")

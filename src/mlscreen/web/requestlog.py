@@ -19,17 +19,17 @@ access = logging.getLogger("mlscreen.access")
 HEADER = b"x-request-id"
 # Path parameters that are credentials: their values never reach a log.
 SECRET_PARAMS = frozenset({"token", "reset_token"})
-_PORTAL = re.compile(r"^/assess/[^/]+")
+_PORTAL = re.compile(r"^/(assess|room)/[^/]+")
 
 
 def loggable_path(path: str, params: dict[str, object] | None = None) -> str:
     """Return `path` with link tokens replaced by `<token>`: the matched route's secret parameters and anything
-    under /assess/ (also when no route matched, e.g. a 404 below a valid link)."""
+    under /assess/ and /room/ (also when no route matched, e.g. a 404 below a valid link)."""
     for name in SECRET_PARAMS & set(params or {}):
         value = str((params or {})[name])
         if value:
             path = path.replace(value, f"<{name}>")
-    return _PORTAL.sub("/assess/<token>", path)
+    return _PORTAL.sub(r"/\1/<token>", path)
 
 
 class RequestLog:

@@ -20,6 +20,7 @@ from mlscreen.store.grades import question_reliability, question_scoring
 from mlscreen.store.openings import stage_at
 from mlscreen.store.packet import build_packet, decide, decision_of, reopen
 from mlscreen.store.recordings import signals_of
+from mlscreen.store.rooms import rooms_of
 from mlscreen.store.scorecards import (
     PRESCREEN_KIND,
     answers_of,
@@ -218,6 +219,7 @@ def _packet_page(
         scorecards=cards,
         interviewers=interviewers,
         decision=decision_of(ctx.db, candidate.id),
+        rooms=rooms_of(ctx.db, candidate.id),
         reopen=ctx.can("decision.reopen", opening=candidate.opening, candidate=candidate),
         error=error,
         form=form,
