@@ -91,6 +91,14 @@ def test_an_admin_reads_other_openings_and_interviewers_see_no_similarity(world:
     assert interviewer.status_code == 200 and "Similarity to other submissions" not in interviewer.text
 
 
+def test_the_decision_packet_shows_the_nearest_submissions_to_those_who_may_see_them(world: World, bank: Bank) -> None:
+    submissions(world, bank)
+    packet = world.client("hm").get(f"/candidates/{world.candidate}/packet")
+    assert packet.status_code == 200 and "Similarity to other submissions" in packet.text
+    admin = world.client("admin").get(f"/candidates/{world.candidate}/packet")
+    assert "Cand B" in admin.text
+
+
 def test_the_opening_page_lists_each_pair_once_for_its_managers(world: World, bank: Bank) -> None:
     subs = submissions(world, bank)
     page = world.client("hm").get(f"/openings/{world.opening}/similarity")

@@ -13,7 +13,7 @@ from mlscreen.bank import Item, KnowledgeQuestion
 from mlscreen.errors import MlscreenError
 from mlscreen.store import notices
 from mlscreen.store.accounts import users_with_ids
-from mlscreen.store.assessments import stage_submissions
+from mlscreen.store.assessments import stage_submissions, submissions_of
 from mlscreen.store.candidates import assignments
 from mlscreen.store.drafts import draft_of
 from mlscreen.store.grades import question_reliability, question_scoring
@@ -36,6 +36,7 @@ from mlscreen.store.scorecards import (
     submit_prescreen,
     submit_scorecard,
 )
+from mlscreen.store.similarity import similar_by_submission
 from mlscreen.web.forms import EMPTY, FormState, first, form_values, save_or_rerender
 from mlscreen.web.guard import Ctx, current
 from mlscreen.web.links import page_link
@@ -208,6 +209,10 @@ def _packet_page(
     every = scorecards_of(ctx.db, candidate.id)
     cards = visible_scorecards(ctx.db, ctx.me, candidate, every)
     interviewers = {u.id: u for u in users_with_ids(ctx.db, {c.interviewer_id for c in cards})}
+    similar = None
+    if ctx.can("similarity.view", opening=candidate.opening, candidate=candidate):
+        ids = [s.id for s in submissions_of(ctx.db, candidate.id)]
+        similar = similar_by_submission(ctx.db, ids, all_openings=ctx.me.role == "admin")
     return render(
         ctx.request,
         "packet.html",
@@ -216,6 +221,7 @@ def _packet_page(
         who=ctx.identity(candidate),
         packet=build_packet(ctx.db, ctx.bank, candidate, cards=every),
         integrity=signals_of(ctx.db, ctx.bank, candidate.id),
+        similar=similar,
         scorecards=cards,
         interviewers=interviewers,
         decision=decision_of(ctx.db, candidate.id),
