@@ -3,6 +3,8 @@
 SQLite is copied with its online backup API (readers and writers keep working; the copy is one snapshot).
 PostgreSQL is copied with `pg_dump --format=custom` and restored with `pg_restore`, which must be on PATH.
 A restore refuses a file whose schema is newer than the migrations this version knows.
+Candidates' CVs live as files beside the database: a backup writes them to `FILE.files.tar` next to it, and a
+restore puts them back when that file is there.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import os
 import shutil
 import sqlite3
 import subprocess
+import tarfile
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -22,19 +25,22 @@ from mlscreen.errors import UsageError
 from mlscreen.private import private_file
 from mlscreen.store.db import Database
 from mlscreen.store.migrate import alembic_config, current_revision
+from mlscreen.store.profiles import cv_directory
 
 PG_TIMEOUT = 3600.0
 """The longest a `pg_dump` or `pg_restore` may run."""
 
 
 def backup(db: Database, target: Path) -> Path:
-    """Write a consistent copy of `db` to `target` (readable by its owner only) and return the path.
+    """Write a consistent copy of `db` to `target` (readable by its owner only), and the candidates' CV files, if
+    any, to `files_of(target)`; return the path.
 
-    Raises `UsageError` when `target` exists already, or when the copy cannot be made.
+    Raises `UsageError` when either file exists already, or when the copy cannot be made.
     """
     target = target.expanduser()
-    if target.exists():
-        raise UsageError(f"{target} exists already", hint="name a new file; a backup never overwrites one")
+    for path in (target, files_of(target)):
+        if path.exists():
+            raise UsageError(f"{path} exists already", hint="name a new file; a backup never overwrites one")
     private_file(target)
     try:
         if db.dialect == "sqlite":
@@ -43,10 +49,49 @@ def backup(db: Database, target: Path) -> Path:
             _pg_run(["pg_dump", "--format=custom", "--no-owner", "--file", str(target), *_pg_args(db)], db=db)
         else:
             raise UsageError(f"backups of {db.dialect} databases are not supported", hint="use SQLite or PostgreSQL")
+        _files_backup(files_of(target))
     except BaseException:
         target.unlink(missing_ok=True)
+        files_of(target).unlink(missing_ok=True)
         raise
     return target
+
+
+def files_of(backup_file: Path) -> Path:
+    """Return where the backup `backup_file` keeps the files that live beside the database (candidates' CVs)."""
+    return backup_file.with_name(backup_file.name + ".files.tar")
+
+
+def _files_backup(target: Path) -> None:
+    directory = cv_directory()
+    files = sorted(p for p in directory.iterdir() if p.is_file()) if directory.is_dir() else []
+    if not files:
+        return
+    private_file(target)
+    with tarfile.open(target, "w") as archive:
+        for path in files:
+            archive.add(path, arcname=f"cvs/{path.name}", recursive=False)
+
+
+def _files_restore(source: Path) -> int:
+    """Put the CVs of the backup's files archive back (a file of the same name is replaced); return how many."""
+    directory = cv_directory()
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    count = 0
+    with tarfile.open(source, "r") as archive:
+        for member in archive.getmembers():
+            name = member.name.removeprefix("cvs/")
+            # Only plain files directly under cvs/, as backups write them: nothing is written anywhere else.
+            if not member.isfile() or "/" in name or name in ("", ".", "..") or not member.name.startswith("cvs/"):
+                raise UsageError(f"{source} holds {member.name!r}, which no backup writes", hint="use the file as made")
+            data = archive.extractfile(member)
+            if data is None:
+                continue
+            target = directory / name
+            private_file(target)
+            target.write_bytes(data.read())
+            count += 1
+    return count
 
 
 def restore(db: Database, source: Path) -> str | None:
@@ -67,6 +112,8 @@ def restore(db: Database, source: Path) -> str | None:
         _pg_restore(db, source)
     else:
         raise UsageError(f"restoring {db.dialect} databases is not supported", hint="use SQLite or PostgreSQL")
+    if files_of(source).is_file():
+        _files_restore(files_of(source))
     return current_revision(db)
 
 
