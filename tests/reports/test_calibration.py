@@ -68,6 +68,16 @@ def test_no_model_without_shared_candidates() -> None:
     assert report.note is not None
 
 
+def test_a_category_only_one_interviewer_rates_is_left_out_not_a_crash() -> None:
+    # Interviewers 1 and 2 rate candidates 1-4 on coding; interviewer 3 rates only "design", which nobody else
+    # rates: the design category is aliased with interviewer 3's offset (the demo's history has such cases).
+    ratings = [Rating(c, r, "panel", "coding", 2 + (c + r) % 3) for c in range(1, 5) for r in (1, 2)]
+    ratings += [Rating(c, 3, "panel", "design", 3) for c in range(1, 5)]
+    report = calibration(ratings)
+    assert sorted(row.rater for row in report.interviewers) == [1, 2, 3]
+    assert all(row.offset == row.offset for row in report.interviewers)  # finite, not NaN
+
+
 @pytest.mark.parametrize("seed", [0, 1, 2])
 def test_fit_equals_statsmodels_mixedlm(seed: int) -> None:
     import numpy as np

@@ -64,7 +64,23 @@ def _design(ratings: Sequence[Rating]) -> tuple[list[int], Any, Any, Any]:
     endog = np.array([r.level for r in ratings], dtype=float)
     _, groups = np.unique(np.array([r.candidate for r in ratings]), return_inverse=True)
     raters = [int(r) for r in rater_ids]
-    return raters, exog, endog, groups
+    return raters, exog[:, _estimable(exog, k)], endog, groups
+
+
+def _estimable(exog: Any, k: int) -> list[int]:
+    """Return the columns to fit: every interviewer's, and each category's that is not already determined by the
+    columns before it. A category rated only by interviewers whose every rating is of that category (a small or
+    lopsided organisation) is aliased with them, and a design with it could not be solved; leaving it out changes
+    no estimable offset."""
+    import numpy as np
+
+    gram = exog.T @ exog
+    keep = list(range(k))
+    for column in range(k, exog.shape[1]):
+        trial = [*keep, column]
+        if np.linalg.matrix_rank(gram[np.ix_(trial, trial)]) == len(trial):
+            keep = trial
+    return keep
 
 
 @dataclass(frozen=True)
