@@ -7,7 +7,10 @@ from mlscreen.grader import best_time, check
 
 # Time of fit + predict relative to a plain NumPy distance matrix + argpartition on the same data, timed here at the
 # same moment: about 1 for a vectorised classifier, about 30 for Python loops over every pair.
-SPEED_RATIO = 8.0
+# A vectorised solution (the reference: NumPy distances, a Python vote per query row) takes about 9 times the plain
+# NumPy distance computation on this workload, a Python loop over every pair about 60 times: the budget sits between,
+# with room on both sides for a busy machine (the sandbox runs at a lower CPU priority than the supervisor).
+SPEED_RATIO = 25.0
 
 
 def _expected(X_train, y_train, X_test, k=5, weights="uniform"):
@@ -196,7 +199,7 @@ def _numpy_baseline(X_train, X_test, k):
        "Python loop over every pair).")
 def vectorised_speed(sub):
     X_train, y_train, X_test = _data(1500, 1500, d=4, seed=12)
-    for _ in range(2):  # the better of two runs, so one busy moment of the machine does not decide
+    for _ in range(3):  # the best of three runs, so one busy moment of the machine does not decide
         _, got = _predict(sub, X_train, y_train, X_test, k=7)
         if sub.last_seconds <= SPEED_RATIO * best_time(lambda: _numpy_baseline(X_train, X_test, 7)):
             break
