@@ -32,6 +32,10 @@ from tests.store.dbutil import BACKENDS, fresh_database
 from tests.web.roomutil import CODING, KEY, Setup, seed
 from tests.web.served import free_port, served
 
+# Real servers and websocket clients that wait for edits to travel: about 14 s together, so the quick loop
+# (`make test-fast`) leaves them to the full suite; the protocol and the store's room rules have quick tests.
+pytestmark = pytest.mark.slow
+
 
 class Clock:
     """A clock the test moves forward."""
