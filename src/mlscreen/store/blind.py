@@ -16,12 +16,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, select
 from sqlalchemy.orm import Session
 
 from mlscreen.errors import ConflictError, ForbiddenError
 from mlscreen.store import audit
-from mlscreen.store.models import Assignment, Candidate, Opening, Scorecard, User, utcnow
+from mlscreen.store.models import Assignment, Candidate, Opening, OpeningMember, Scorecard, User, utcnow
 from mlscreen.store.openings import manages, member_ids
 
 # Crockford's base32: no I, L, O or U, so a pseudonym read aloud or copied by hand is not mistaken for another.
@@ -89,6 +89,22 @@ def runs_loop(db: Session, viewer: User, opening: Opening) -> bool:
     if viewer.role == "admin" or opening.hiring_manager_id == viewer.id:
         return True
     return viewer.role == "recruiter" and viewer.id in member_ids(db, opening.id)
+
+
+def searchable_by_identity(user: User) -> ColumnElement[bool]:
+    """Return the condition on `Candidate` that keeps those whose name and e-mail `user` may search by: a search by
+    name must not tell an interviewer who is behind a pseudonym, so candidates of blind-reviewed openings that were
+    not revealed are searched by name only by those who run the loop (`runs_loop`, in SQL). Stricter than
+    `identities_of`: it ignores scorecards already filed."""
+    if user.role == "admin":
+        return Candidate.id.is_not(None)
+    blind = select(Opening.id).where(Opening.blind_review.is_(True))
+    if user.role == "hiring_manager":
+        blind = blind.where(Opening.hiring_manager_id != user.id)
+    elif user.role == "recruiter":
+        mine = select(OpeningMember.opening_id).where(OpeningMember.user_id == user.id)
+        blind = blind.where(Opening.id.not_in(mine))
+    return Candidate.opening_id.not_in(blind) | Candidate.revealed_at.is_not(None)
 
 
 def _graded_all(db: Session, viewer: User, candidate_ids: set[int]) -> set[int]:

@@ -12,6 +12,7 @@ from sqlalchemy import ColumnElement, Select, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from mlscreen.errors import ForbiddenError, MlscreenError, NotFoundError, UsageError
+from mlscreen.store.blind import searchable_by_identity
 from mlscreen.store.candidates import move_candidate, set_status
 from mlscreen.store.models import CANDIDATE_STATUSES, Assignment, Candidate, Opening, OpeningMember, User
 
@@ -77,22 +78,6 @@ def visible_to(user: User) -> ColumnElement[bool]:
     return member
 
 
-def identity_shown_to(user: User) -> ColumnElement[bool]:
-    """Return the condition on `Candidate` that keeps those whose name and e-mail `user` may search by: under blind
-    review (store/blind.py) a search by name must not tell an interviewer who is behind a pseudonym, so candidates
-    of blind-reviewed openings that were not revealed are searched by name only by those who run the loop (admins,
-    the hiring manager, its recruiters). Stricter than the page's rule: it ignores scorecards already filed."""
-    if user.role == "admin":
-        return Candidate.id.is_not(None)
-    blind = select(Opening.id).where(Opening.blind_review.is_(True))
-    if user.role == "hiring_manager":
-        blind = blind.where(Opening.hiring_manager_id != user.id)
-    elif user.role == "recruiter":
-        mine = select(OpeningMember.opening_id).where(OpeningMember.user_id == user.id)
-        blind = blind.where(Opening.id.not_in(mine))
-    return Candidate.opening_id.not_in(blind) | Candidate.revealed_at.is_not(None)
-
-
 def _assigned_to(user_id: int) -> Select[int]:
     return select(Assignment.candidate_id).where(Assignment.interviewer_id == user_id)
 
@@ -105,7 +90,7 @@ def _filtered(user: User, wanted: CandidateFilter) -> Select[Candidate]:
         pattern = f"%{escaped}%"
         query = query.where(
             or_(func.lower(Candidate.name).like(pattern, escape="\\"), Candidate.email.like(pattern, escape="\\")),
-            identity_shown_to(user),
+            searchable_by_identity(user),
         )
     if wanted.opening_id is not None:
         query = query.where(Candidate.opening_id == wanted.opening_id)

@@ -3,8 +3,8 @@
 Pages link to `/static/editor.3f2a9c01b4de.js` (the content's hash in the name), so a browser keeps the file until
 a release changes it and never asks again meanwhile; the plain name `/static/editor.js` still answers, revalidated on
 every use. Text files are sent gzip-compressed to clients that accept it (the editor bundle shrinks to about a
-third). Each file is read, hashed and compressed once per process, when first asked for, and again only if it
-changes on disk.
+third). Each file is read, hashed and compressed once per process, when first asked for: the files ship with the
+package and do not change while the server runs (like the templates), so pages naming them never touch the disk.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ class Assets:
 
     def __init__(self, directory: Path) -> None:
         self.directory = directory.resolve()
-        self._cache: dict[str, tuple[tuple[int, int], Asset]] = {}
+        self._cache: dict[str, Asset] = {}
         self._lock = threading.Lock()
 
     def fingerprinted(self, name: str) -> str:
@@ -64,21 +64,19 @@ class Assets:
 
     def get(self, name: str) -> Asset | None:
         """Return the file `name` as served, or None when the directory has no such file."""
+        with self._lock:
+            cached = self._cache.get(name)
+        if cached is not None:
+            return cached
         file = self._file(name)
         if file is None:
             return None
         try:
-            info = file.stat()
+            asset = _load(file)
         except OSError:
             return None
-        state = (info.st_mtime_ns, info.st_size)
         with self._lock:
-            cached = self._cache.get(name)
-        if cached is not None and cached[0] == state:
-            return cached[1]
-        asset = _load(file)
-        with self._lock:
-            self._cache[name] = (state, asset)
+            self._cache[name] = asset
         return asset
 
     def _file(self, name: str) -> Path | None:

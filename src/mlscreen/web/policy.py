@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from mlscreen.errors import AuthenticationError, ForbiddenError, NotFoundError
 from mlscreen.store.candidates import is_assigned
 from mlscreen.store.models import Candidate, Opening, Scorecard, User, WrittenAnswer
-from mlscreen.store.openings import member_ids
+from mlscreen.store.openings import manages, member_ids
 from mlscreen.store.scorecards import find_scorecard
 
 # Routes that need no signed-in user. "candidate_link" routes are opened by a candidate's assessment token.
@@ -57,9 +57,7 @@ def _member(db: Session, user: User, target: Target) -> bool:
 
 
 def _manager(_db: Session, user: User, target: Target) -> bool:
-    return user.role == "admin" or (
-        target.opening is not None and user.role == "hiring_manager" and target.opening.hiring_manager_id == user.id
-    )
+    return user.role == "admin" or (target.opening is not None and manages(user, target.opening))
 
 
 def _recruiter_member(db: Session, user: User, target: Target) -> bool:
