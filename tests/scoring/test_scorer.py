@@ -167,7 +167,11 @@ def test_onnx_export_gives_the_same_embeddings_as_torch(tmp_path: Path) -> None:
 
     path = export_onnx(tmp_path / "minilm.onnx")
     texts = ["You should not use accuracy.", "Monitor feature distributions for drift.", "SMOTE", ""]
-    assert np.abs(OnnxRuntime(path).encode(texts) - TorchRuntime().encode(texts)).max() < 1e-4
+    onnx, torch = OnnxRuntime(path), TorchRuntime()
+    assert np.abs(onnx.encode(texts) - torch.encode(texts)).max() < 1e-4
+    for ours, theirs in zip(onnx.encode_tokens(texts), torch.encode_tokens(texts), strict=True):
+        assert ours.tokens == theirs.tokens
+        assert ours.vectors.shape == theirs.vectors.shape and np.allclose(ours.vectors, theirs.vectors, atol=1e-4)
 
 
 def test_red_flags_that_describe_an_absence_are_left_to_a_person() -> None:

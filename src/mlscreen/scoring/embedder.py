@@ -12,9 +12,13 @@ import numpy as np
 import numpy.typing as npt
 
 from mlscreen.scoring.runtime import load_runtime, loaded_runtime
+from mlscreen.scoring.tokens import TokenVectors
 
 DIMENSION = 384
 _MEMORY_ITEMS = 50_000
+_TOKEN_ITEMS = 2_000
+"""Texts whose word-piece embeddings stay in memory: references and questions repeat, answers rarely do (a text's
+pieces take ~1.5 KiB each, so this is a few tens of MiB at most)."""
 
 Matrix = npt.NDArray[np.float32]
 
@@ -29,6 +33,7 @@ class Embedder:
 
     def __init__(self, cache_file: Path | None = None) -> None:
         self._memory: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._tokens: OrderedDict[str, TokenVectors] = OrderedDict()
         self._lock = threading.Lock()
         self._cache_file = cache_file
         self._dirty = False
@@ -63,6 +68,24 @@ class Embedder:
         if not rows:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         return np.stack(rows).astype(np.float32, copy=False)
+
+    def tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        """Return the meaningful word pieces of each text with their contextual embeddings (see `tokens.py`),
+        computing the missing ones in a single batched call; the most recent texts' pieces are kept in memory."""
+        keys = [self._key(t) for t in texts]
+        with self._lock:
+            known = {k: self._tokens[k] for k in keys if k in self._tokens}
+        missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in known))
+        if missing:
+            for text, item in zip(missing, load_runtime().encode_tokens(missing), strict=True):
+                known[self._key(text)] = item
+        with self._lock:
+            for key, item in known.items():
+                self._tokens[key] = item
+                self._tokens.move_to_end(key)
+            while len(self._tokens) > _TOKEN_ITEMS:
+                self._tokens.popitem(last=False)
+        return [known[k] for k in keys]
 
     def save(self) -> None:
         """Write the cache file, if this embedder has one and learned something new."""

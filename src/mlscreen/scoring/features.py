@@ -26,6 +26,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "length_ratio",
     "negation",
     "aligned_recall",
+    "token_recall",
+    "token_precision",
 )
 # A clause that contradicts a point may still be the most similar one; it is pushed below every agreeing clause.
 _MISMATCH_PENALTY = 0.5
@@ -70,11 +72,13 @@ def analyse(
     config: ScoringConfig,
     *,
     aligned_recall: float = 0.0,
+    token_alignment: tuple[float, float] = (0.0, 0.0),
 ) -> Analysis:
     """Return the matches and features of an answer split into `clauses` (embedded as `clause_vectors`).
 
     `form_vectors[i]` holds the embeddings of point i's text and variants; `aligned_recall` is the answer's word
-    alignment with the reference (see `alignment.py`).
+    alignment with the reference (see `alignment.py`), `token_alignment` its contextual token alignment (recall,
+    precision; see `tokens.py`).
     """
     drop = set(content_terms(target.question)) if target.question else set()
     clause_terms = [_terms(c.text, drop) for c in clauses]
@@ -103,7 +107,7 @@ def analyse(
         most_similar_contradicts = bool(contradicted[int(raw.argmax())])
         matches.append(PointMatch(j, similarity, float(recall[j]), most_similar_contradicts, covered))
     features = _features(target, clauses, clause_vectors, form_vectors, matches, weights, drop)
-    return Analysis(tuple(matches), (*features, aligned_recall))
+    return Analysis(tuple(matches), (*features, aligned_recall, *token_alignment))
 
 
 def _features(

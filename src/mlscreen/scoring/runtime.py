@@ -10,23 +10,25 @@ from __future__ import annotations
 import os
 import threading
 import weakref
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import numpy as np
 import numpy.typing as npt
 
 from mlscreen import settings
 from mlscreen.errors import MlscreenError, UsageError
+from mlscreen.scoring.tokens import TokenVectors, token_vectors
 
 MAX_TOKENS = 256  # the model's max_seq_length
 BATCH_SIZE = 64
 MAX_THREADS = 8
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 Matrix = npt.NDArray[np.float32]
+_T = TypeVar("_T")
 
 
 class ModelUnavailableError(MlscreenError):
@@ -42,6 +44,8 @@ class Runtime(Protocol):
     name: str
 
     def encode(self, texts: Sequence[str]) -> Matrix: ...
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]: ...
 
 
 def _offline() -> None:
@@ -80,6 +84,15 @@ class TorchRuntime:
     def encode(self, texts: Sequence[str]) -> Matrix:
         vectors = self.model.encode(list(texts), batch_size=BATCH_SIZE, normalize_embeddings=True)
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        hidden = self.model.encode(list(texts), batch_size=BATCH_SIZE, output_value="token_embeddings")
+        out = []
+        for text, rows in zip(texts, hidden, strict=True):
+            ids = self.model.tokenizer(text, truncation=True, max_length=MAX_TOKENS)["input_ids"]
+            tokens = self.model.tokenizer.convert_ids_to_tokens(ids)
+            out.append(token_vectors(tokens, np.asarray(rows.cpu().numpy(), dtype=np.float32)))
+        return out
 
 
 def cache_dir() -> Path:
@@ -178,33 +191,55 @@ class OnnxRuntime:
         self._pool = None
         self._pool_lock = threading.Lock()
 
-    def _batch(self, texts: Sequence[str]) -> Matrix:
+    def _hidden(self, texts: Sequence[str]) -> tuple[list[Any], npt.NDArray[np.float32]]:
         encoded = self.tokenizer.encode_batch(list(texts))
         feed = {
             "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
         }
-        hidden = self.session.run(None, feed)[0]  # concurrent runs of one session are safe
-        mask = feed["attention_mask"][:, :, None].astype(np.float32)
+        return encoded, self.session.run(None, feed)[0]  # concurrent runs of one session are safe
+
+    def _batch(self, texts: Sequence[str]) -> Matrix:
+        encoded, hidden = self._hidden(texts)
+        mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)[:, :, None]
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return np.asarray(pooled / np.linalg.norm(pooled, axis=1, keepdims=True), dtype=np.float32)
 
-    def encode(self, texts: Sequence[str]) -> Matrix:
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+    def _token_batch(self, texts: Sequence[str]) -> list[TokenVectors]:
+        encoded, hidden = self._hidden(texts)
+        out = []
+        for e, rows in zip(encoded, hidden, strict=True):
+            length = sum(e.attention_mask)
+            out.append(token_vectors(list(e.tokens[:length]), rows[:length]))
+        return out
+
+    def _batches(self, texts: Sequence[str], run: Callable[[Sequence[str]], _T]) -> list[tuple[npt.NDArray[Any], _T]]:
+        """Return `run` of each batch with the batch's positions in `texts`; batches run one per core."""
         order = np.argsort([len(t) for t in texts], kind="stable")  # similar lengths share a batch: less padding
         size = max(1, min(BATCH_SIZE, -(-len(texts) // self.threads)))  # at least one batch per core
         batches = [order[start : start + size] for start in range(0, len(texts), size)]
         if len(batches) <= 1 or self.threads == 1:
-            results = [self._batch([texts[i] for i in index]) for index in batches]
+            results = [run([texts[i] for i in index]) for index in batches]
         else:
             with self._pool_lock:
                 if self._pool is None:
                     self._pool = ThreadPoolExecutor(self.threads, thread_name_prefix="mlscreen-embed")
-            results = list(self._pool.map(lambda index: self._batch([texts[i] for i in index]), batches))
-        for index, vectors in zip(batches, results, strict=True):
+            results = list(self._pool.map(lambda index: run([texts[i] for i in index]), batches))
+        return list(zip(batches, results, strict=True))
+
+    def encode(self, texts: Sequence[str]) -> Matrix:
+        out = np.zeros((len(texts), 384), dtype=np.float32)
+        for index, vectors in self._batches(texts, self._batch):
             out[index] = vectors
         return out
+
+    def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
+        out: list[TokenVectors | None] = [None] * len(texts)
+        for index, found in self._batches(texts, self._token_batch):
+            for i, item in zip(index, found, strict=True):
+                out[int(i)] = item
+        return [item for item in out if item is not None]
 
 
 # A forked child has none of a pool's threads (and maybe a lock another thread held): it starts its own pools.

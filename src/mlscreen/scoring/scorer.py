@@ -18,6 +18,7 @@ from mlscreen.scoring.features import FEATURE_NAMES, Analysis, analyse
 from mlscreen.scoring.points import PointLike, Target, build_target
 from mlscreen.scoring.result import AnswerScore, Evidence, PointResult, RedFlagHit
 from mlscreen.scoring.text import Clause, cap_words, polarity_mismatch, split_clauses, words
+from mlscreen.scoring.tokens import token_alignment
 
 
 @dataclass(frozen=True)
@@ -85,15 +86,35 @@ def analyse_batch(
     prepared = [_prepare(r, config) for r in requests]
     order = _texts(prepared, config)
     rows = _Rows(embedder.embed(order), {t: i for i, t in enumerate(order)})
+    pieces = _token_alignments(prepared, embedder)
     out = []
-    for p in prepared:
+    for p, tokens in zip(prepared, pieces, strict=True):
         clause_vectors = rows([c.text for c in p.clauses])
         forms = [rows(point.forms) for point in p.request.target.points]
         aligned = aligned_recall(p.alignment, rows(p.alignment.reference), rows(p.alignment.answer))
-        analysis = analyse(p.request.target, p.clauses, clause_vectors, forms, config, aligned_recall=aligned)
+        analysis = analyse(
+            p.request.target, p.clauses, clause_vectors, forms, config, aligned_recall=aligned, token_alignment=tokens
+        )
         flags = _red_flags(p, clause_vectors, forms, rows, config) if p.clauses else []
         out.append(Analysed(p, analysis, flags, _example_estimate(p, clause_vectors, rows, config)))
     return out
+
+
+def _token_alignments(prepared: Sequence[PreparedAnswer], embedder: Embedder) -> list[tuple[float, float]]:
+    """Return each answer's contextual token alignment with its reference (recall, precision), word pieces of all
+    answers, references and questions embedded in one call; (0, 0) for an answer without clauses."""
+    texts: dict[str, None] = {}
+    for p in prepared:
+        if p.clauses:
+            texts.update(dict.fromkeys((p.text, p.request.target.reference, p.request.target.question or "")))
+    order = list(texts)
+    found = dict(zip(order, embedder.tokens(order), strict=True))
+    return [
+        token_alignment(found[p.request.target.reference], found[p.text], found[p.request.target.question or ""])
+        if p.clauses
+        else (0.0, 0.0)
+        for p in prepared
+    ]
 
 
 def _texts(prepared: Sequence[PreparedAnswer], config: ScoringConfig) -> list[str]:

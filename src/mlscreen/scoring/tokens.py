@@ -1,0 +1,70 @@
+"""Contextual token alignment of an answer with its reference, after BERTScore (Zhang et al., ICLR 2020).
+
+Each word piece of the reference is matched with the answer's word piece whose contextual embedding (the
+transformer's output for that piece, before pooling) is most like it, and the other way round. Recall is the
+mean best match of the reference's pieces (how much of what was expected the answer says, in context), precision
+the mean best match of the answer's pieces (how much of the answer is on the reference's subject). Pieces of stop
+words, punctuation and pieces that also occur in the question are left out on both sides unless nothing else is
+left: an answer earns nothing for repeating the question (question demotion, as in the word alignment).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+Matrix = npt.NDArray[np.float32]
+_SPECIAL = frozenset({"[CLS]", "[SEP]", "[PAD]", "[UNK]"})
+_WORDLIKE = re.compile(r"\w")
+FUNCTION_WORDS = frozenset(
+    "a an the of to in on at by for from with as and or is are was were be it its this that which what how why when "
+    "can".split()
+)
+"""Articles, prepositions, conjunctions, forms of "be" and question words: they align with anything. (The longer
+stop-word list of `text.py` also drops words such as "use" or "first" that matter here: measured, Mohler r 0.658
+with it against 0.662 with this one, and 0.648 with the question's words alone.)"""
+
+
+@dataclass(frozen=True)
+class TokenVectors:
+    """The word pieces of one text that carry meaning (no special tokens or bare punctuation), each with its
+    unit-norm contextual embedding (one row per piece)."""
+
+    tokens: tuple[str, ...]
+    vectors: Matrix
+
+
+NO_TOKENS = TokenVectors((), np.zeros((0, 384), dtype=np.float32))
+
+
+def meaningful(tokens: list[str]) -> list[int]:
+    """Return the positions of `tokens` (a tokenizer's pieces) that are neither special tokens nor punctuation."""
+    return [i for i, t in enumerate(tokens) if t not in _SPECIAL and _WORDLIKE.search(t)]
+
+
+def token_vectors(tokens: list[str], hidden: npt.NDArray[np.float32]) -> TokenVectors:
+    """Return the meaningful pieces of one text and their normalised rows of `hidden` (pieces x dimensions)."""
+    keep = meaningful(tokens)
+    if not keep:
+        return TokenVectors((), np.zeros((0, hidden.shape[1]), dtype=np.float32))
+    rows = np.asarray(hidden[keep], dtype=np.float32)
+    rows = rows / np.clip(np.linalg.norm(rows, axis=1, keepdims=True), 1e-9, None)
+    return TokenVectors(tuple(tokens[i] for i in keep), rows)
+
+
+def _kept(found: TokenVectors, demoted: frozenset[str]) -> Matrix:
+    index = [i for i, t in enumerate(found.tokens) if t not in demoted]
+    return found.vectors[index] if index else found.vectors
+
+
+def token_alignment(reference: TokenVectors, answer: TokenVectors, question: TokenVectors) -> tuple[float, float]:
+    """Return (recall, precision) of the answer's pieces against the reference's, question pieces and stop words
+    demoted; (0, 0) when either side has no pieces."""
+    if not reference.tokens or not answer.tokens:
+        return 0.0, 0.0
+    demoted = FUNCTION_WORDS | frozenset(question.tokens)
+    sims = _kept(reference, demoted).astype(np.float64) @ _kept(answer, demoted).astype(np.float64).T
+    return float(sims.max(axis=1).mean()), float(sims.max(axis=0).mean())
