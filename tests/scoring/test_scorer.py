@@ -172,6 +172,7 @@ def test_onnx_export_gives_the_same_embeddings_as_torch(tmp_path: Path) -> None:
     for ours, theirs in zip(onnx.encode_tokens(texts), torch.encode_tokens(texts), strict=True):
         assert ours.tokens == theirs.tokens
         assert ours.vectors.shape == theirs.vectors.shape and np.allclose(ours.vectors, theirs.vectors, atol=1e-4)
+        assert np.allclose(ours.sentence, theirs.sentence, atol=1e-4)
 
 
 def test_red_flags_that_describe_an_absence_are_left_to_a_person() -> None:

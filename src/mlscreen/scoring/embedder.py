@@ -56,28 +56,33 @@ class Embedder:
         with self._lock:
             missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in self._memory))
         if missing:
-            vectors = load_runtime().encode(missing)
-            with self._lock:
-                for text, vector in zip(missing, vectors, strict=True):
-                    self._memory[self._key(text)] = vector.astype(np.float32)
-                self._dirty = True
-                while self._cache_file is None and len(self._memory) > _MEMORY_ITEMS:
-                    self._memory.popitem(last=False)
+            self._remember(missing, load_runtime().encode(missing))
         with self._lock:
             rows = [self._memory[k] for k in keys]
         if not rows:
             return np.zeros((0, DIMENSION), dtype=np.float32)
         return np.stack(rows).astype(np.float32, copy=False)
 
+    def _remember(self, texts: Sequence[str], vectors: Matrix) -> None:
+        with self._lock:
+            for text, vector in zip(texts, vectors, strict=True):
+                self._memory[self._key(text)] = vector.astype(np.float32)
+            self._dirty = True
+            while self._cache_file is None and len(self._memory) > _MEMORY_ITEMS:
+                self._memory.popitem(last=False)
+
     def tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         """Return the meaningful word pieces of each text with their contextual embeddings (see `tokens.py`),
-        computing the missing ones in a single batched call; the most recent texts' pieces are kept in memory."""
+        computing the missing ones in a single batched call; the most recent texts' pieces are kept in memory.
+        The same pass gives the texts' sentence embeddings, which `embed` then finds in its cache."""
         keys = [self._key(t) for t in texts]
         with self._lock:
             known = {k: self._tokens[k] for k in keys if k in self._tokens}
         missing = list(dict.fromkeys(t for t, k in zip(texts, keys, strict=True) if k not in known))
         if missing:
-            for text, item in zip(missing, load_runtime().encode_tokens(missing), strict=True):
+            found = load_runtime().encode_tokens(missing)
+            self._remember(missing, np.stack([item.sentence for item in found]))
+            for text, item in zip(missing, found, strict=True):
                 known[self._key(text)] = item
         with self._lock:
             for key, item in known.items():

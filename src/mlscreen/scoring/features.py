@@ -28,6 +28,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "aligned_recall",
     "token_recall",
     "token_precision",
+    "token_recall_gain",
+    "token_precision_gain",
 )
 # A clause that contradicts a point may still be the most similar one; it is pushed below every agreeing clause.
 _MISMATCH_PENALTY = 0.5
@@ -72,13 +74,13 @@ def analyse(
     config: ScoringConfig,
     *,
     aligned_recall: float = 0.0,
-    token_alignment: tuple[float, float] = (0.0, 0.0),
+    token_alignment: tuple[float, ...] = (0.0, 0.0, 0.0, 0.0),
 ) -> Analysis:
     """Return the matches and features of an answer split into `clauses` (embedded as `clause_vectors`).
 
     `form_vectors[i]` holds the embeddings of point i's text and variants; `aligned_recall` is the answer's word
     alignment with the reference (see `alignment.py`), `token_alignment` its contextual token alignment (recall,
-    precision; see `tokens.py`).
+    precision, and both over the question's own; see `tokens.py`).
     """
     drop = set(content_terms(target.question)) if target.question else set()
     clause_terms = [_terms(c.text, drop) for c in clauses]

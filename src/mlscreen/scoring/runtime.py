@@ -87,11 +87,13 @@ class TorchRuntime:
 
     def encode_tokens(self, texts: Sequence[str]) -> list[TokenVectors]:
         hidden = self.model.encode(list(texts), batch_size=BATCH_SIZE, output_value="token_embeddings")
+        sentences = self.encode(texts)
         out = []
-        for text, rows in zip(texts, hidden, strict=True):
+        for text, rows, sentence in zip(texts, hidden, sentences, strict=True):
             ids = self.model.tokenizer(text, truncation=True, max_length=MAX_TOKENS)["input_ids"]
             tokens = self.model.tokenizer.convert_ids_to_tokens(ids)
-            out.append(token_vectors(tokens, np.asarray(rows.cpu().numpy(), dtype=np.float32)))
+            found = token_vectors(tokens, np.asarray(rows.cpu().numpy(), dtype=np.float32))
+            out.append(TokenVectors(found.tokens, found.vectors, sentence))  # the library's own pooling
         return out
 
 

@@ -18,7 +18,7 @@ from mlscreen.scoring.features import FEATURE_NAMES, Analysis, analyse
 from mlscreen.scoring.points import PointLike, Target, build_target
 from mlscreen.scoring.result import AnswerScore, Evidence, PointResult, RedFlagHit
 from mlscreen.scoring.text import Clause, cap_words, polarity_mismatch, split_clauses, words
-from mlscreen.scoring.tokens import token_alignment
+from mlscreen.scoring.tokens import joined, token_features
 
 
 @dataclass(frozen=True)
@@ -84,9 +84,9 @@ def analyse_batch(
     config = config or load_config()
     embedder = embedder or default_embedder()
     prepared = [_prepare(r, config) for r in requests]
+    pieces = _token_alignments(prepared, embedder)  # first: its pass also embeds the clauses
     order = _texts(prepared, config)
     rows = _Rows(embedder.embed(order), {t: i for i, t in enumerate(order)})
-    pieces = _token_alignments(prepared, embedder)
     out = []
     for p, tokens in zip(prepared, pieces, strict=True):
         clause_vectors = rows([c.text for c in p.clauses])
@@ -100,21 +100,29 @@ def analyse_batch(
     return out
 
 
-def _token_alignments(prepared: Sequence[PreparedAnswer], embedder: Embedder) -> list[tuple[float, float]]:
-    """Return each answer's contextual token alignment with its reference (recall, precision), word pieces of all
-    answers, references and questions embedded in one call; (0, 0) for an answer without clauses."""
+def _token_alignments(prepared: Sequence[PreparedAnswer], embedder: Embedder) -> list[tuple[float, ...]]:
+    """Return each answer's contextual token alignment features with its reference (`tokens.token_features`);
+    zeros for an answer without clauses.
+
+    The answer's pieces are its clauses' (one pass embeds each clause's pieces and its sentence embedding, which
+    the matching then reuses); references and questions repeat, and their pieces come from memory.
+    """
     texts: dict[str, None] = {}
     for p in prepared:
         if p.clauses:
-            texts.update(dict.fromkeys((p.text, p.request.target.reference, p.request.target.question or "")))
+            texts.update(dict.fromkeys(c.text for c in p.clauses))
+            texts.update(dict.fromkeys((p.request.target.reference, p.request.target.question or "")))
     order = list(texts)
     found = dict(zip(order, embedder.tokens(order), strict=True))
-    return [
-        token_alignment(found[p.request.target.reference], found[p.text], found[p.request.target.question or ""])
-        if p.clauses
-        else (0.0, 0.0)
-        for p in prepared
-    ]
+    out: list[tuple[float, ...]] = []
+    for p in prepared:
+        if not p.clauses:
+            out.append((0.0, 0.0, 0.0, 0.0))
+            continue
+        answer = joined([found[c.text] for c in p.clauses])
+        target = p.request.target
+        out.append(token_features(found[target.reference], answer, found[target.question or ""]))
+    return out
 
 
 def _texts(prepared: Sequence[PreparedAnswer], config: ScoringConfig) -> list[str]:
