@@ -16,9 +16,9 @@ from mlscreen.scoring.tokens import TokenVectors
 
 DIMENSION = 384
 _MEMORY_ITEMS = 50_000
-_TOKEN_ITEMS = 2_000
-"""Texts whose word-piece embeddings stay in memory: references and questions repeat, answers rarely do (a text's
-pieces take ~1.5 KiB each, so this is a few tens of MiB at most)."""
+_TOKEN_ITEMS = 500
+"""Texts whose word-piece embeddings stay in memory: references and questions repeat, answers' clauses rarely do.
+Each piece takes 1.5 KiB (384 floats), a clause of 15 pieces ~23 KiB, so this holds ~10 MiB."""
 
 Matrix = npt.NDArray[np.float32]
 

@@ -177,6 +177,18 @@ def classification_metrics(prob: Array, labels: Array) -> dict[str, float]:
     }
 
 
+def within_group_metrics(prob: Array, labels: Array, groups: list[str]) -> dict[str, float]:
+    """Return `classification_metrics` computed within each group that has both labels, averaged over groups:
+    how well answers to the same question are told apart, whatever each question's share of correct answers."""
+    names = np.array(groups)
+    per = [
+        classification_metrics(prob[names == g], labels[names == g])
+        for g in sorted(set(groups))
+        if len(set(labels[names == g].tolist())) == 2
+    ]
+    return {key: float(np.mean([m[key] for m in per])) for key in per[0]} if per else {}
+
+
 def question_groups(dataset: Dataset) -> list[str]:
     """Return each answer's question (its text and reference answer): the groups of leave-one-question-out."""
     return [f"{r.question}\n{r.reference}" for r in dataset.rows]
@@ -211,9 +223,13 @@ def evaluate(dataset: Dataset, x: Array) -> Report:
     )
     questions = question_groups(dataset)
     if len(set(questions)) > 1:
+        held_out = leave_one_group_out(x, labels.astype(float), questions, kind="logistic")
         report.classification["calibrated model (logistic), leave-one-question-out"] = classification_metrics(
-            leave_one_group_out(x, labels.astype(float), questions, kind="logistic"), labels
+            held_out, labels
         )
+        within = within_group_metrics(held_out, labels, questions)
+        if within:
+            report.classification["the same, within each question (mean over questions)"] = within
     train = np.array([r.split == "train" for r in dataset.rows])
     if train.any() and (~train).any():
         model = fit(x[train], labels[train].astype(float), kind="logistic", alpha=RIDGE_ALPHA)
