@@ -39,7 +39,7 @@ class ModelUnavailableError(MlscreenError):
 
 
 class Runtime(Protocol):
-    """Something that turns texts into unit-norm sentence embeddings."""
+    """Something that turns texts into unit-norm sentence embeddings, and into their word pieces' embeddings."""
 
     name: str
 
