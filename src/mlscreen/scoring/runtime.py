@@ -193,26 +193,28 @@ class OnnxRuntime:
         self._pool = None
         self._pool_lock = threading.Lock()
 
-    def _hidden(self, texts: Sequence[str]) -> tuple[list[Any], npt.NDArray[np.float32]]:
+    def _hidden(self, texts: Sequence[str]) -> tuple[list[Any], npt.NDArray[np.int64], npt.NDArray[np.float32]]:
+        """Return the tokenizer's encodings, the attention mask and the model's output (texts x pieces x dims)."""
         encoded = self.tokenizer.encode_batch(list(texts))
         feed = {
             "input_ids": np.array([e.ids for e in encoded], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encoded], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encoded], dtype=np.int64),
         }
-        return encoded, self.session.run(None, feed)[0]  # concurrent runs of one session are safe
+        # Concurrent runs of one session are safe.
+        return encoded, feed["attention_mask"], self.session.run(None, feed)[0]
 
     def _batch(self, texts: Sequence[str]) -> Matrix:
-        encoded, hidden = self._hidden(texts)
-        mask = np.array([e.attention_mask for e in encoded], dtype=np.float32)[:, :, None]
+        _, attention, hidden = self._hidden(texts)
+        mask = attention[:, :, None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return np.asarray(pooled / np.linalg.norm(pooled, axis=1, keepdims=True), dtype=np.float32)
 
     def _token_batch(self, texts: Sequence[str]) -> list[TokenVectors]:
-        encoded, hidden = self._hidden(texts)
+        encoded, attention, hidden = self._hidden(texts)
         out = []
-        for e, rows in zip(encoded, hidden, strict=True):
-            length = sum(e.attention_mask)
+        for e, mask, rows in zip(encoded, attention, hidden, strict=True):
+            length = int(mask.sum())
             out.append(token_vectors(list(e.tokens[:length]), rows[:length]))
         return out
 

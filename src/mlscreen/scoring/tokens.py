@@ -3,8 +3,8 @@
 Each word piece of the reference is matched with the answer's word piece whose contextual embedding (the
 transformer's output for that piece, before pooling) is most like it, and the other way round. Recall is the
 mean best match of the reference's pieces (how much of what was expected the answer says, in context), precision
-the mean best match of the answer's pieces (how much of the answer is on the reference's subject). Pieces of stop
-words, punctuation and pieces that also occur in the question are left out on both sides unless nothing else is
+the mean best match of the answer's pieces (how much of the answer is on the reference's subject). Pieces of
+function words, punctuation and pieces that also occur in the question are left out on both sides unless nothing else is
 left: an answer earns nothing for repeating the question (question demotion, as in the word alignment). Both
 also come as gains over the question's own alignment with the reference.
 """
@@ -77,8 +77,8 @@ def _kept(found: TokenVectors, demoted: frozenset[str]) -> Matrix:
 
 
 def token_alignment(reference: TokenVectors, answer: TokenVectors, question: TokenVectors) -> tuple[float, float]:
-    """Return (recall, precision) of the answer's pieces against the reference's, question pieces and stop words
-    demoted; (0, 0) when either side has no pieces."""
+    """Return (recall, precision) of the answer's pieces against the reference's, question pieces and function
+    words demoted; (0, 0) when either side has no pieces."""
     if not reference.tokens or not answer.tokens:
         return 0.0, 0.0
     demoted = FUNCTION_WORDS | frozenset(question.tokens)
